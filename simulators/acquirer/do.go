@@ -1,0 +1,125 @@
+package acquirer
+
+import (
+	"context"
+	"time"
+
+	"github.com/hulian/hulian/simulators/internal/wire"
+	"github.com/hulian/hulian/switch/dialect"
+)
+
+// Fields Do fills and matches on.
+const (
+	fieldTime     = 7
+	fieldSTAN     = 11
+	fieldAcquirer = 32
+	fieldForward  = 33
+	fieldResponse = 39
+	fieldNetCode  = 70
+	classNetwork  = '8'
+)
+
+// Do sends req and waits for its response, which it copies into resp (resp
+// owns its bytes afterwards). A request without field 7 gets the current
+// UTC time, without 11 gets NextSTAN, and, unless it is an 08xx network
+// management message, without 32 gets the institution id; req is modified
+// accordingly. The response is the message with MTI = request MTI + 10 and
+// the same 11, 7 and 32. When ctx ends first Do returns ctx.Err() and
+// forgets the request (a late response then goes to Unsolicited).
+func (c *Client) Do(ctx context.Context, req, resp *dialect.Message) error {
+	if req == nil || resp == nil {
+		return ErrNilMessage
+	}
+	rmti, ok := wire.ResponseMTI(req.MTI())
+	if !ok {
+		return ErrNotRequest
+	}
+	c.fill(req)
+	k := makeKey(rmti, req.Field(fieldSTAN), req.Field(fieldTime), req.Field(fieldAcquirer))
+	w := c.wait.get(resp)
+	defer c.wait.put(w)
+	if err := c.wait.add(k, w); err != nil {
+		return err
+	}
+	if err := c.send(req); err != nil {
+		if !c.wait.remove(k, w) {
+			<-w.ch
+		}
+		return err
+	}
+	select {
+	case <-w.ch:
+		return w.err
+	case <-ctx.Done():
+		if c.wait.remove(k, w) {
+			return ctx.Err()
+		}
+		<-w.ch // the read loop took w: wait until it is done with resp
+		return w.err
+	}
+}
+
+// fill adds the fields Do promises to fill when absent.
+func (c *Client) fill(req *dialect.Message) {
+	var b [field7Len]byte
+	if !req.Has(fieldTime) {
+		req.SetCopy(fieldTime, wire.AppendTime7(b[:0], time.Now().UTC()))
+	}
+	if !req.Has(fieldSTAN) {
+		req.SetCopy(fieldSTAN, wire.AppendSTAN(b[:0], c.nextSTAN()))
+	}
+	if !req.Has(fieldAcquirer) && req.MTI()[1] != classNetwork {
+		req.SetString(fieldAcquirer, c.cfg.InstitutionID)
+	}
+}
+
+// send packs m as one frame straight into the writer's pending buffer.
+func (c *Client) send(m *dialect.Message) error {
+	return c.w.EnqueueFunc(func(dst []byte) ([]byte, error) {
+		return c.codec.AppendFrame(dst, m, c.cfg.SwitchID)
+	})
+}
+
+// dispatch hands a received message to its waiter, answers network
+// management requests, and offers the rest on Unsolicited.
+func (c *Client) dispatch(m *dialect.Message) {
+	if m.IsResponse() {
+		var mti [4]byte
+		copy(mti[:], m.MTI())
+		k := makeKey(mti, m.Field(fieldSTAN), m.Field(fieldTime), m.Field(fieldAcquirer))
+		if w := c.wait.take(k); w != nil {
+			w.resp.CopyFrom(m)
+			w.ch <- struct{}{}
+			return
+		}
+	} else if m.MTI()[1] == classNetwork {
+		c.answerNetwork(m)
+	}
+	c.offer(m)
+}
+
+// answerNetwork answers an 0800 from the peer with an 0810, 39 = "00".
+func (c *Client) answerNetwork(req *dialect.Message) {
+	rmti, ok := wire.ResponseMTI(req.MTI())
+	if !ok {
+		return
+	}
+	var resp dialect.Message
+	_ = resp.SetMTI(rmti[:]) // 4 digits by construction
+	wire.EchoNetFields(&resp, req)
+	resp.SetString(fieldResponse, "00")
+	if err := c.send(&resp); err != nil {
+		c.log.Debug("cannot answer network management request", "err", err)
+	}
+}
+
+// offer puts a copy of m on the Unsolicited channel, or drops it when full.
+func (c *Client) offer(m *dialect.Message) {
+	cp := new(dialect.Message)
+	cp.CopyFrom(m)
+	select {
+	case c.unsolicited <- cp:
+	default:
+		c.log.Debug("unsolicited message dropped: channel full", "mti", string(m.MTI()))
+	}
+}

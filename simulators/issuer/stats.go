@@ -1,0 +1,151 @@
+package issuer
+
+import (
+	"sync"
+
+	"github.com/hulian/hulian/switch/dialect"
+)
+
+// RecentSize is how many recent requests Stats keeps.
+const RecentSize = 64
+
+// Stats is a snapshot of what an Issuer has seen.
+type Stats struct {
+	Connections int            // connections accepted since New
+	SignOns     int            // 0800 with 70 = 001 received
+	SignOffs    int            // 0800 with 70 = 002 received
+	Echoes      int            // 0800 with 70 = 301 received
+	Requests    int            // financial requests, advices and reversals received
+	Responses   int            // answers sent to those (network answers not counted)
+	ByMTI       map[string]int // every message received, by MTI
+	Recent      []Request      // the last RecentSize requests counted in Requests, oldest first
+}
+
+// Request identifies one received request for assertions in tests. It holds
+// no card data.
+type Request struct {
+	MTI        string
+	Acquirer   string // field 32
+	STAN       string // field 11
+	Forwarding string // field 33
+	Receiving  string // field 100
+}
+
+// recent is the allocation-free form of a Request kept in the ring.
+type recent struct {
+	mti  [4]byte
+	acq  idField
+	stan idField
+	fwd  idField
+	rcv  idField
+}
+
+// idField holds a field value of up to 11 bytes (longer values are cut).
+type idField struct {
+	n int8
+	b [11]byte
+}
+
+func (f *idField) set(v []byte) { f.n = int8(copy(f.b[:], v)) }
+
+func (f *idField) String() string { return string(f.b[:f.n]) }
+
+// stats accumulates counts under one mutex; the critical sections are a few
+// stores, cheap next to a syscall.
+type stats struct {
+	mu          sync.Mutex
+	connections int
+	signOns     int
+	signOffs    int
+	echoes      int
+	requests    int
+	responses   int
+	byMTI       map[[4]byte]int
+	ring        [RecentSize]recent
+	next        int // ring index of the next write
+}
+
+func (s *stats) connected() {
+	s.mu.Lock()
+	s.connections++
+	s.mu.Unlock()
+}
+
+func (s *stats) received(mti []byte) {
+	var k [4]byte
+	copy(k[:], mti)
+	s.mu.Lock()
+	if s.byMTI == nil {
+		s.byMTI = make(map[[4]byte]int)
+	}
+	s.byMTI[k]++
+	s.mu.Unlock()
+}
+
+func (s *stats) network(code []byte) {
+	s.mu.Lock()
+	switch string(code) {
+	case "001":
+		s.signOns++
+	case "002":
+		s.signOffs++
+	case "301":
+		s.echoes++
+	}
+	s.mu.Unlock()
+}
+
+func (s *stats) request(m *dialect.Message) {
+	s.mu.Lock()
+	s.requests++
+	r := &s.ring[s.next%RecentSize]
+	s.next++
+	copy(r.mti[:], m.MTI())
+	r.acq.set(m.Field(32))
+	r.stan.set(m.Field(11))
+	r.fwd.set(m.Field(33))
+	r.rcv.set(m.Field(100))
+	s.mu.Unlock()
+}
+
+func (s *stats) responded(financial bool) {
+	if !financial {
+		return
+	}
+	s.mu.Lock()
+	s.responses++
+	s.mu.Unlock()
+}
+
+// Stats returns a snapshot of the counters.
+func (s *Issuer) Stats() Stats { return s.stats.snapshot() }
+
+func (s *stats) snapshot() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := Stats{
+		Connections: s.connections,
+		SignOns:     s.signOns,
+		SignOffs:    s.signOffs,
+		Echoes:      s.echoes,
+		Requests:    s.requests,
+		Responses:   s.responses,
+		ByMTI:       make(map[string]int, len(s.byMTI)),
+	}
+	for k, v := range s.byMTI {
+		out.ByMTI[string(k[:])] = v
+	}
+	n := min(s.next, RecentSize)
+	out.Recent = make([]Request, 0, n)
+	for i := s.next - n; i < s.next; i++ {
+		r := &s.ring[i%RecentSize]
+		out.Recent = append(out.Recent, Request{
+			MTI:        string(r.mti[:]),
+			Acquirer:   r.acq.String(),
+			STAN:       r.stan.String(),
+			Forwarding: r.fwd.String(),
+			Receiving:  r.rcv.String(),
+		})
+	}
+	return out
+}

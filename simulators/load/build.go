@@ -1,0 +1,77 @@
+package load
+
+import (
+	"github.com/hulian/hulian/switch/dialect"
+)
+
+// panSetSize is how many PANs DefaultBuild rotates through.
+const panSetSize = 16
+
+// track2Tail is what follows the PAN in the track 2 DefaultBuild sends
+// (separator, expiry 2912, service code 101, discretionary data).
+const track2Tail = "=2912101123456"
+
+// DefaultBuild returns the builder Run uses when Options.Build is nil:
+// request i is dialect.SampleFinancial with field 2 (and the PAN of field
+// 35) set to PAN i mod 16 of a Luhn-valid set sharing the sample's BIN, and
+// without fields 7, 11, 32 and 33, which the client fills.
+func DefaultBuild() func(i int, m *dialect.Message) {
+	var probe dialect.Message
+	dialect.SampleFinancial(&probe, "000001")
+	pans := rotatingPANs(string(probe.Field(2)))
+	return func(i int, m *dialect.Message) {
+		var stan [6]byte
+		n := i%999999 + 1
+		for j := 5; j >= 0; j-- {
+			stan[j] = byte('0' + n%10)
+			n /= 10
+		}
+		dialect.SampleFinancial(m, string(stan[:]))
+		p := pans[i%len(pans)]
+		m.SetString(2, p.pan)
+		m.SetString(35, p.track2)
+		m.Unset(7)
+		m.Unset(11)
+		m.Unset(32)
+		m.Unset(33)
+	}
+}
+
+// testPAN is one PAN of the rotating set with its track 2.
+type testPAN struct{ pan, track2 string }
+
+// rotatingPANs derives panSetSize Luhn-valid PANs from base by changing the
+// digits just before the check digit.
+func rotatingPANs(base string) []testPAN {
+	out := make([]testPAN, 0, panSetSize)
+	b := []byte(base)
+	if len(b) < 10 {
+		b = []byte("6222020000000000125")
+	}
+	for k := range panSetSize {
+		n := len(b)
+		b[n-3] = byte('0' + k/10)
+		b[n-2] = byte('0' + k%10)
+		b[n-1] = luhnDigit(b[:n-1])
+		out = append(out, testPAN{pan: string(b), track2: string(b) + track2Tail})
+	}
+	return out
+}
+
+// luhnDigit returns the Luhn check digit for the payload digits.
+func luhnDigit(payload []byte) byte {
+	sum := 0
+	double := true
+	for i := len(payload) - 1; i >= 0; i-- {
+		d := int(payload[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return byte('0' + (10-sum%10)%10)
+}

@@ -1,0 +1,154 @@
+package config
+
+import "gopkg.in/yaml.v3"
+
+// Config is the whole switchd configuration file.
+type Config struct {
+	Switch       Switch        `yaml:"switch"`
+	Admin        Admin         `yaml:"admin"`
+	Listeners    []Listener    `yaml:"listeners"`
+	Dialects     []DialectFile `yaml:"dialects"`
+	Institutions []Institution `yaml:"institutions"`
+	Routes       []Route       `yaml:"routes"`
+
+	// source is the file name used in error messages; doc is the parsed
+	// YAML tree used to find line numbers. Both are set by Parse.
+	source string
+	doc    *yaml.Node
+}
+
+// Switch holds the identity and limits of the switch itself.
+type Switch struct {
+	// ID is the switch's own institution id (field 33): 1..11 digits. Required.
+	ID string `yaml:"id"`
+	// MaxFrame is the largest accepted frame in bytes: 64..65535, default 8192.
+	MaxFrame int `yaml:"max_frame"`
+	// ShutdownGrace is how long shutdown waits for in-flight requests; default 15s.
+	ShutdownGrace Duration `yaml:"shutdown_grace"`
+}
+
+// Admin configures the admin/metrics HTTP server.
+type Admin struct {
+	// Address is host:port; empty means no admin server.
+	Address string `yaml:"address"`
+}
+
+// Listener is a TCP endpoint acquirers connect to.
+type Listener struct {
+	// Name is required and unique.
+	Name string `yaml:"name"`
+	// Address is host:port to listen on (port 0 picks a free port).
+	Address string `yaml:"address"`
+	// Dialect is hl87a, hl87b or the name of an entry of dialects.
+	Dialect string `yaml:"dialect"`
+	// Framing is ascii4 or binary2; default ascii4 (binary2 for hl87b).
+	Framing string `yaml:"framing"`
+	// Header adds the 46-byte CUPS-style header to every message.
+	Header bool `yaml:"header"`
+}
+
+// DialectFile names a dialect defined in a spec file.
+type DialectFile struct {
+	// Name is how listeners and institutions refer to it; not hl87a/hl87b.
+	Name string `yaml:"name"`
+	// SpecFile is the spec path; Parse makes a relative path relative to the
+	// directory of the configuration file.
+	SpecFile string `yaml:"spec_file"`
+}
+
+// Institution is a member of the network: an acquirer, an issuer or both.
+type Institution struct {
+	// ID is the institution id: 1..11 digits, unique, not the switch's id.
+	ID string `yaml:"id"`
+	// Name is a human-readable name.
+	Name string `yaml:"name"`
+	// Role is acquirer, issuer or both.
+	Role string `yaml:"role"`
+	// Dialect is hl87a, hl87b or the name of an entry of dialects.
+	Dialect string `yaml:"dialect"`
+	// Framing is ascii4 or binary2; default as for listeners.
+	Framing string `yaml:"framing"`
+	// Header adds the 46-byte CUPS-style header to every message.
+	Header bool `yaml:"header"`
+	// AcquirerIDs are the field 32 values this institution may send;
+	// default [ID].
+	AcquirerIDs []string `yaml:"acquirer_ids"`
+	// MaxInFlight limits outstanding requests per link; default 1024.
+	MaxInFlight int `yaml:"max_in_flight"`
+	// Timeout is the default issuer timeout of routes to it; default 10s.
+	Timeout Duration `yaml:"timeout"`
+	// Inbound is required for the roles acquirer and both.
+	Inbound *Inbound `yaml:"inbound"`
+	// Outbound is required for the roles issuer and both.
+	Outbound *Outbound `yaml:"outbound"`
+}
+
+// Inbound says where an acquiring institution connects.
+type Inbound struct {
+	// Listener names a listener with the institution's dialect, framing and header.
+	Listener string `yaml:"listener"`
+	// Allow lists the CIDRs or bare IPs it may connect from; at least one.
+	Allow []string `yaml:"allow"`
+}
+
+// Outbound says how the switch connects to an issuing institution.
+type Outbound struct {
+	// Addresses are host:port; at least one.
+	Addresses []string `yaml:"addresses"`
+	// Connections per address: 1..64, default 2.
+	Connections int `yaml:"connections"`
+	// Strategy is primary-secondary (default) or least-in-flight.
+	Strategy string `yaml:"strategy"`
+	// EchoInterval is the idle time before an echo test; default 30s.
+	EchoInterval Duration `yaml:"echo_interval"`
+	// EchoFailures consecutive failed echoes mark the link down; default 3.
+	EchoFailures int `yaml:"echo_failures"`
+	// EchoTimeout is the wait for an echo response; default 5s.
+	EchoTimeout Duration `yaml:"echo_timeout"`
+	// SignOnTimeout is the wait for a sign-on response; default 5s.
+	SignOnTimeout Duration `yaml:"signon_timeout"`
+	// ReconnectMin is the first reconnect back-off; default 200ms.
+	ReconnectMin Duration `yaml:"reconnect_min"`
+	// ReconnectMax caps the reconnect back-off; default 10s.
+	ReconnectMax Duration `yaml:"reconnect_max"`
+}
+
+// Route sends requests for some BINs or receiving institutions to an issuer.
+type Route struct {
+	// Name is required and unique.
+	Name string `yaml:"name"`
+	// Issuer is the id of an institution with role issuer or both.
+	Issuer string `yaml:"issuer"`
+	// BINs are PAN prefixes of 1..11 digits; the longest match wins.
+	BINs []string `yaml:"bins"`
+	// Receiving are field 100 values (account-based payments).
+	Receiving []string `yaml:"receiving"`
+	// MTIs are the allowed request MTIs; default 0100 0200 0120 0220 0400 0420.
+	MTIs []string `yaml:"mtis"`
+	// ProcessingCodes are the allowed first two digits of field 3; empty = all.
+	ProcessingCodes []string `yaml:"processing_codes"`
+	// Timeout is the issuer timeout; default the issuer institution's timeout.
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Institution returns the institution with the given id, or nil.
+// The pointer refers into c.Institutions.
+func (c *Config) Institution(id string) *Institution {
+	for i := range c.Institutions {
+		if c.Institutions[i].ID == id {
+			return &c.Institutions[i]
+		}
+	}
+	return nil
+}
+
+// Listener returns the listener with the given name, or nil.
+// The pointer refers into c.Listeners.
+func (c *Config) Listener(name string) *Listener {
+	for i := range c.Listeners {
+		if c.Listeners[i].Name == name {
+			return &c.Listeners[i]
+		}
+	}
+	return nil
+}

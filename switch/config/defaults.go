@@ -1,0 +1,111 @@
+package config
+
+import "time"
+
+// Names fixed by the Hulian ISO 8583 wire contract and by this file format.
+const (
+	DialectHL87A = "hl87a"
+	DialectHL87B = "hl87b"
+
+	FramingASCII4  = "ascii4"
+	FramingBinary2 = "binary2"
+
+	RoleAcquirer = "acquirer"
+	RoleIssuer   = "issuer"
+	RoleBoth     = "both"
+
+	StrategyPrimarySecondary = "primary-secondary"
+	StrategyLeastInFlight    = "least-in-flight"
+)
+
+// Default values applied by SetDefaults.
+const (
+	DefaultMaxFrame      = 8192
+	DefaultShutdownGrace = 15 * time.Second
+	DefaultMaxInFlight   = 1024
+	DefaultTimeout       = 10 * time.Second
+	DefaultConnections   = 2
+	DefaultEchoInterval  = 30 * time.Second
+	DefaultEchoFailures  = 3
+	DefaultEchoTimeout   = 5 * time.Second
+	DefaultSignOnTimeout = 5 * time.Second
+	DefaultReconnectMin  = 200 * time.Millisecond
+	DefaultReconnectMax  = 10 * time.Second
+)
+
+// DefaultMTIs returns the request MTIs a route allows when mtis is empty:
+// authorization, financial, their advices, reversal and reversal advice.
+func DefaultMTIs() []string {
+	return []string{"0100", "0200", "0120", "0220", "0400", "0420"}
+}
+
+// DefaultFraming is the framing used with a dialect when none is given:
+// binary2 for hl87b, ascii4 for hl87a and spec-file dialects.
+func DefaultFraming(dialect string) string {
+	if dialect == DialectHL87B {
+		return FramingBinary2
+	}
+	return FramingASCII4
+}
+
+// SetDefaults fills every zero-valued setting that has a default. Parse
+// calls it; call it yourself before Validate on a Config built in code.
+// Route timeouts default to their issuer's timeout, so institutions are
+// completed first.
+func (c *Config) SetDefaults() {
+	setInt(&c.Switch.MaxFrame, DefaultMaxFrame)
+	setDur(&c.Switch.ShutdownGrace, DefaultShutdownGrace)
+	for i := range c.Listeners {
+		l := &c.Listeners[i]
+		setStr(&l.Framing, DefaultFraming(l.Dialect))
+	}
+	for i := range c.Institutions {
+		c.Institutions[i].setDefaults()
+	}
+	for i := range c.Routes {
+		r := &c.Routes[i]
+		if len(r.MTIs) == 0 {
+			r.MTIs = DefaultMTIs()
+		}
+		if inst := c.Institution(r.Issuer); inst != nil {
+			setDur(&r.Timeout, inst.Timeout.D())
+		}
+	}
+}
+
+func (in *Institution) setDefaults() {
+	setStr(&in.Framing, DefaultFraming(in.Dialect))
+	if len(in.AcquirerIDs) == 0 && in.ID != "" {
+		in.AcquirerIDs = []string{in.ID}
+	}
+	setInt(&in.MaxInFlight, DefaultMaxInFlight)
+	setDur(&in.Timeout, DefaultTimeout)
+	if o := in.Outbound; o != nil {
+		setInt(&o.Connections, DefaultConnections)
+		setStr(&o.Strategy, StrategyPrimarySecondary)
+		setDur(&o.EchoInterval, DefaultEchoInterval)
+		setInt(&o.EchoFailures, DefaultEchoFailures)
+		setDur(&o.EchoTimeout, DefaultEchoTimeout)
+		setDur(&o.SignOnTimeout, DefaultSignOnTimeout)
+		setDur(&o.ReconnectMin, DefaultReconnectMin)
+		setDur(&o.ReconnectMax, DefaultReconnectMax)
+	}
+}
+
+func setInt(p *int, def int) {
+	if *p == 0 {
+		*p = def
+	}
+}
+
+func setStr(p *string, def string) {
+	if *p == "" {
+		*p = def
+	}
+}
+
+func setDur(p *Duration, def time.Duration) {
+	if *p == 0 {
+		*p = Duration(def)
+	}
+}

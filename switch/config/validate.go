@@ -1,0 +1,169 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"sort"
+)
+
+// checker collects problems with their key paths and lines.
+type checker struct {
+	c    *Config
+	errs Errors
+}
+
+// add records a problem with key; an empty problem is ignored so that the
+// check helpers, which return "" when all is well, can be passed directly.
+func (v *checker) add(key, problem string) {
+	if problem == "" {
+		return
+	}
+	v.errs = append(v.errs, &Error{
+		File:    v.c.source,
+		Line:    lineOf(v.c.doc, key),
+		Key:     key,
+		Problem: problem,
+	})
+}
+
+func (v *checker) addf(key, format string, args ...any) {
+	v.add(key, fmt.Sprintf(format, args...))
+}
+
+// Validate checks the whole configuration and returns nil or Errors holding
+// every problem found. It does not apply defaults: call SetDefaults first on
+// a Config built in code (Parse does both).
+func (c *Config) Validate() error {
+	if errs := c.validate(); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func (c *Config) validate() Errors {
+	v := &checker{c: c}
+	v.switchSection()
+	v.add("admin.address", checkAdminAddress(c.Admin.Address))
+	v.dialects()
+	v.listeners()
+	v.institutions()
+	v.routes()
+	sortByLine(v.errs)
+	return v.errs
+}
+
+// sortByLine puts errors in file order. The sort is stable, so errors on one
+// line, and errors without a line (0, e.g. a Config built in code), keep
+// their discovery order.
+func sortByLine(errs Errors) {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+}
+
+func checkAdminAddress(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	return checkHostPort(addr, listenAddr)
+}
+
+func (v *checker) switchSection() {
+	s := v.c.Switch
+	v.add("switch.id", checkID(s.ID))
+	if s.MaxFrame < 64 || s.MaxFrame > 65535 {
+		v.addf("switch.max_frame", "%d is not in 64..65535", s.MaxFrame)
+	}
+	if s.ShutdownGrace < 0 {
+		v.addf("switch.shutdown_grace", "%s is negative", s.ShutdownGrace)
+	}
+}
+
+// knownDialect reports whether name is a builtin or a dialects[] entry.
+func (v *checker) knownDialect(name string) bool {
+	if name == DialectHL87A || name == DialectHL87B {
+		return true
+	}
+	for _, d := range v.c.Dialects {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// dialect checks a dialect reference.
+func (v *checker) dialect(key, name string) {
+	switch {
+	case name == "":
+		v.add(key, "required (hl87a, hl87b or a name from dialects)")
+	case !v.knownDialect(name):
+		v.addf(key, "unknown dialect %q (not hl87a, hl87b or a name from dialects)", name)
+	}
+}
+
+func (v *checker) dialects() {
+	seen := map[string]int{}
+	for i, d := range v.c.Dialects {
+		key := fmt.Sprintf("dialects[%d]", i)
+		switch {
+		case d.Name == "":
+			v.add(key+".name", "required")
+		case d.Name == DialectHL87A || d.Name == DialectHL87B:
+			v.addf(key+".name", "%q is a builtin dialect and cannot be redefined", d.Name)
+		default:
+			if j, dup := seen[d.Name]; dup {
+				v.addf(key+".name", "%q is already used by dialects[%d]", d.Name, j)
+			} else {
+				seen[d.Name] = i
+			}
+		}
+		v.specFile(key+".spec_file", d.SpecFile)
+	}
+}
+
+func (v *checker) specFile(key, path string) {
+	if path == "" {
+		v.add(key, "required")
+		return
+	}
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		v.addf(key, "%q cannot be read: %v", path, err)
+	case !st.Mode().IsRegular():
+		v.addf(key, "%q is not a regular file", path)
+	}
+}
+
+func (v *checker) listeners() {
+	names := map[string]int{}
+	addrs := map[string]string{}
+	if a := v.c.Admin.Address; a != "" && checkAdminAddress(a) == "" && !portZero(a) {
+		addrs[a] = "admin.address"
+	}
+	for i, l := range v.c.Listeners {
+		key := fmt.Sprintf("listeners[%d]", i)
+		if l.Name == "" {
+			v.add(key+".name", "required")
+		} else if j, dup := names[l.Name]; dup {
+			v.addf(key+".name", "%q is already used by listeners[%d]", l.Name, j)
+		} else {
+			names[l.Name] = i
+		}
+		if p := checkHostPort(l.Address, listenAddr); p != "" {
+			v.add(key+".address", p)
+		} else if other, dup := addrs[l.Address]; dup {
+			v.addf(key+".address", "%q is already used by %s", l.Address, other)
+		} else if !portZero(l.Address) {
+			addrs[l.Address] = key + ".address"
+		}
+		v.dialect(key+".dialect", l.Dialect)
+		v.add(key+".framing", oneOf(l.Framing, FramingASCII4, FramingBinary2))
+	}
+}
+
+// portZero reports whether a valid listen address asks for any free port;
+// several such listeners do not collide.
+func portZero(addr string) bool {
+	_, port, err := splitHostPort(addr)
+	return err == "" && port == "0"
+}

@@ -1,0 +1,119 @@
+package metrics
+
+import (
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+const (
+	namespace = "hulian"
+	subsystem = "switch"
+)
+
+// Metrics holds every metric the switch exports.
+type Metrics struct {
+	requests     *prometheus.CounterVec
+	responses    *prometheus.CounterVec
+	latency      *prometheus.HistogramVec
+	inFlight     *prometheus.GaugeVec
+	links        *prometheus.GaugeVec
+	timeouts     *prometheus.CounterVec
+	unmatched    *prometheus.CounterVec
+	formatErrors *prometheus.CounterVec
+	backpressure *prometheus.CounterVec
+	disconnects  *prometheus.CounterVec
+	undelivered  *prometheus.CounterVec
+
+	mu     sync.Mutex
+	insts  map[string]*Institution
+	routes map[string]*Route
+}
+
+// New creates the metrics and registers them with reg.
+func New(reg prometheus.Registerer) (*Metrics, error) {
+	opts := func(name, help string) prometheus.Opts {
+		return prometheus.Opts{Namespace: namespace, Subsystem: subsystem, Name: name, Help: help}
+	}
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts(opts("requests_total",
+			"Requests received from institutions, by institution and MTI class.")), []string{"institution", "mti_class"}),
+		responses: prometheus.NewCounterVec(prometheus.CounterOpts(opts("responses_total",
+			"Responses delivered to institutions, by institution and response code.")), []string{"institution", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Subsystem: subsystem, Name: "request_duration_seconds",
+			Help:    "Time from a request's arrival to its response being queued to the acquirer, by route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"route"}),
+		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts(opts("in_flight",
+			"Requests forwarded to an issuing institution and not yet answered.")), []string{"institution"}),
+		links: prometheus.NewGaugeVec(prometheus.GaugeOpts(opts("links",
+			"Connections to or from an institution, by state.")), []string{"institution", "direction", "state"}),
+		timeouts: prometheus.NewCounterVec(prometheus.CounterOpts(opts("timeouts_total",
+			"Requests the issuer did not answer in time, by route.")), []string{"route"}),
+		unmatched: prometheus.NewCounterVec(prometheus.CounterOpts(opts("unmatched_responses_total",
+			"Responses that matched no request in flight (late, duplicate or unknown), by institution.")), []string{"institution"}),
+		formatErrors: prometheus.NewCounterVec(prometheus.CounterOpts(opts("format_errors_total",
+			"Messages that violated the dialect, by institution ('unknown' before sign-on).")), []string{"institution"}),
+		backpressure: prometheus.NewCounterVec(prometheus.CounterOpts(opts("backpressure_total",
+			"Requests refused with 91 because an in-flight limit was reached, by institution.")), []string{"institution"}),
+		disconnects: prometheus.NewCounterVec(prometheus.CounterOpts(opts("disconnects_total",
+			"Connections closed, by institution and reason.")), []string{"institution", "reason"}),
+		undelivered: prometheus.NewCounterVec(prometheus.CounterOpts(opts("undelivered_responses_total",
+			"Responses that could not be delivered because the acquirer had no connection, by institution.")), []string{"institution"}),
+		insts:  make(map[string]*Institution),
+		routes: make(map[string]*Route),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// Institution returns the handles for one institution, creating them once.
+func (m *Metrics) Institution(id string) *Institution {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if h, ok := m.insts[id]; ok {
+		return h
+	}
+	h := &Institution{
+		id:           id,
+		m:            m,
+		InFlight:     m.inFlight.WithLabelValues(id),
+		Unmatched:    m.unmatched.WithLabelValues(id),
+		FormatErrors: m.formatErrors.WithLabelValues(id),
+		Backpressure: m.backpressure.WithLabelValues(id),
+		Undelivered:  m.undelivered.WithLabelValues(id),
+	}
+	m.insts[id] = h
+	return h
+}
+
+// Route returns the handles for one route, creating them once.
+func (m *Metrics) Route(name string) *Route {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if h, ok := m.routes[name]; ok {
+		return h
+	}
+	h := &Route{Latency: m.latency.WithLabelValues(name), Timeouts: m.timeouts.WithLabelValues(name)}
+	m.routes[name] = h
+	return h
+}
+
+// Disconnect counts a closed connection.
+func (m *Metrics) Disconnect(institution, reason string) {
+	m.disconnects.WithLabelValues(institution, reason).Inc()
+}
+
+// Links sets the number of connections of an institution in a state.
+func (m *Metrics) Links(institution, direction, state string, n int) {
+	m.links.WithLabelValues(institution, direction, state).Set(float64(n))
+}
+
+// FormatErrorUnknown counts a format error from a connection not yet signed on.
+func (m *Metrics) FormatErrorUnknown() { m.formatErrors.WithLabelValues("unknown").Inc() }

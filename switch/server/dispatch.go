@@ -1,0 +1,194 @@
+package server
+
+import (
+	"time"
+
+	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/match"
+	"github.com/hulian/hulian/switch/route"
+)
+
+// handle is the Handler of every link: it runs on the link's read goroutine.
+func (s *Server) handle(l *link.Link, m *dialect.Message, err error) {
+	if err != nil {
+		s.badMessage(l, m, err)
+		return
+	}
+	mti := m.MTI()
+	switch {
+	case mti[1] == '8':
+		s.networkManagement(l, m)
+	case m.IsRequest():
+		s.request(l, m)
+	default:
+		s.response(l, m)
+	}
+}
+
+// badMessage answers a message that violates the dialect with 30 when its
+// MTI and key fields could be read, and closes the link otherwise.
+func (s *Server) badMessage(l *link.Link, m *dialect.Message, err error) {
+	inst := ownerOf(l)
+	if inst != nil {
+		inst.m.FormatErrors.Inc()
+	} else {
+		s.metrics.FormatErrorUnknown()
+	}
+	mti := m.MTI()
+	if len(mti) == 4 && m.IsRequest() && m.Has(7) && m.Has(11) {
+		s.log.Warn("format error", "link", l.String(), "mti", string(mti), "stan", string(m.Field(11)), "err", err)
+		s.respond(l, m, codeFormatError)
+		return
+	}
+	s.log.Warn("unreadable message, closing link", "link", l.String(), "err", err)
+	s.closeLink(l, "format_error")
+}
+
+// request routes a financial request from an acquirer to its issuer.
+func (s *Server) request(l *link.Link, m *dialect.Message) {
+	acq := ownerOf(l)
+	if acq == nil || l.State() != link.SignedOn {
+		s.respond(l, m, codeIssuerDown)
+		return
+	}
+	acq.m.Request(m.MTI())
+	set := acq.settings()
+	if s.draining.Load() {
+		s.respond(l, m, codeIssuerDown)
+		return
+	}
+	if !set.isAcquirer() {
+		s.respond(l, m, codeInvalidTxn)
+		return
+	}
+	if !m.Has(7) || !m.Has(11) {
+		s.respond(l, m, codeFormatError)
+		return
+	}
+	if f32 := m.Field(32); f32 == nil {
+		m.Set(32, acq.idBytes)
+	} else if !set.acquirerIDs[string(f32)] {
+		s.log.Warn("field 32 not allowed for institution", "institution", acq.id, "stan", string(m.Field(11)))
+		s.respond(l, m, codeFormatError)
+		return
+	}
+	snap := s.snap.Load()
+	r, code := s.lookupRoute(snap, m)
+	if r == nil {
+		s.respond(l, m, code)
+		return
+	}
+	if !r.AllowsMTI(m.MTI()) || !r.AllowsProcessing(m.Field(3)) {
+		s.respond(l, m, codeInvalidTxn)
+		return
+	}
+	issuer := snap.issuerOf[r.Index]
+	to, full := issuer.pickIssuerLink()
+	if to == nil {
+		if full {
+			issuer.m.Backpressure.Inc()
+		}
+		s.respond(l, m, codeIssuerDown)
+		return
+	}
+	if l.InFlight().Load() >= set.maxInFlight() {
+		acq.m.Backpressure.Inc()
+		s.respond(l, m, codeIssuerDown)
+		return
+	}
+	key, ok := match.MakeKey(m.MTI(), m.Field(32), m.Field(11), m.Field(7))
+	if !ok {
+		s.respond(l, m, codeFormatError)
+		return
+	}
+	now := time.Now()
+	tx := s.txns.get()
+	tx.from, tx.acquirer, tx.to, tx.issuer = l, acq, to, issuer
+	tx.route, tx.rm, tx.start = r, snap.routeM[r.Index], now
+	tx.req.CopyFrom(m)
+	if err := issuer.pending.Add(key, now.Add(r.Timeout), tx); err != nil {
+		s.txns.put(tx)
+		s.respond(l, m, codeDuplicate)
+		return
+	}
+	l.InFlight().Add(1)
+	to.InFlight().Add(1)
+	issuer.m.InFlight.Inc()
+	m.Set(33, s.switchID)
+	if err := to.Send(m); err != nil {
+		// The issuer link failed under us: answer now unless a response
+		// or the sweeper already took the transaction.
+		if tx, ok := issuer.pending.Take(key); ok {
+			s.log.Warn("forward failed", "issuer", issuer.id, "link", to.String(), "err", err)
+			s.fail(tx, codeIssuerDown)
+		}
+	}
+}
+
+// lookupRoute finds the route of a request: by receiving institution (field
+// 100) for account-based payments, else by the longest BIN prefix of the PAN
+// (field 2, or field 35 when 2 is absent).
+func (s *Server) lookupRoute(snap *snapshot, m *dialect.Message) (*route.Route, string) {
+	if f100 := m.Field(100); f100 != nil {
+		if r := snap.routes.ByReceiving(f100); r != nil {
+			return r, ""
+		}
+		return nil, codeNoIssuer
+	}
+	p := m.Field(2)
+	if p == nil {
+		if t2 := m.Field(35); t2 != nil {
+			p, _ = pan.FromTrack2(t2)
+		}
+	}
+	if p == nil {
+		return nil, codeFormatError
+	}
+	if !pan.Luhn(p) {
+		return nil, codeInvalidCard
+	}
+	if r := snap.routes.ByPAN(p); r != nil {
+		return r, ""
+	}
+	return nil, codeNoIssuer
+}
+
+// response delivers an issuer's response to the acquirer of the matching
+// request. A response that matches nothing is counted and logged, never
+// delivered.
+func (s *Server) response(l *link.Link, m *dialect.Message) {
+	issuer := ownerOf(l)
+	if issuer == nil {
+		s.closeLink(l, "response_before_signon")
+		return
+	}
+	key, ok := match.RequestKey(m.MTI(), m.Field(32), m.Field(11), m.Field(7))
+	var tx *txn
+	if ok {
+		tx, ok = issuer.pending.Take(key)
+	}
+	if !ok {
+		issuer.m.Unmatched.Inc()
+		s.log.Warn("unmatched response", "issuer", issuer.id, "mti", string(m.MTI()), "stan", string(m.Field(11)), "code", string(m.Field(39)))
+		return
+	}
+	s.finish(tx)
+	if f33 := tx.req.Field(33); f33 != nil {
+		m.Set(33, f33)
+	} else {
+		m.Unset(33)
+	}
+	dest := tx.acquirer.deliveryLink(tx.from)
+	switch {
+	case dest == nil:
+		tx.acquirer.m.Undelivered.Inc()
+		s.log.Warn("response undeliverable: acquirer has no link", "acquirer", tx.acquirer.id, "stan", string(m.Field(11)))
+	case dest.Send(m) != nil:
+		tx.acquirer.m.Undelivered.Inc()
+	default:
+		tx.acquirer.m.Response(m.Field(39))
+	}
+	s.txns.put(tx)
+}

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/hulian/hulian/switch/config"
+	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/link"
+)
+
+// listen binds one listener and starts accepting on it.
+func (s *Server) listen(lc config.Listener) error {
+	d, err := s.dialects(lc.Dialect)
+	if err != nil {
+		return fmt.Errorf("server: listeners %s: dialect %q: %w", lc.Name, lc.Dialect, err)
+	}
+	kind, err := frame.ParseKind(lc.Framing)
+	if err != nil {
+		return fmt.Errorf("server: listeners %s: framing: %w", lc.Name, err)
+	}
+	ln, err := net.Listen("tcp", lc.Address)
+	if err != nil {
+		return fmt.Errorf("server: listeners %s: %w", lc.Name, err)
+	}
+	s.lnMu.Lock()
+	s.listeners[lc.Name] = ln
+	s.lnMu.Unlock()
+	codec := link.Codec{Dialect: d, Framing: kind, Header: lc.Header, MaxFrame: s.snap.Load().cfg.Switch.MaxFrame, LocalID: string(s.switchID)}
+	s.wg.Add(1)
+	go s.accept(ln, lc.Name, codec)
+	s.log.Info("listening", "listener", lc.Name, "address", ln.Addr().String(), "dialect", lc.Dialect)
+	return nil
+}
+
+// accept serves one listener until it is closed. Temporary errors back off.
+func (s *Server) accept(ln net.Listener, name string, codec link.Codec) {
+	defer s.wg.Done()
+	var delay time.Duration
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.log.Warn("accept failed", "listener", name, "err", err, "retry_in", delay)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		if !s.anyAllows(name, conn.RemoteAddr()) {
+			s.log.Warn("connection refused: address allowed for no institution on this listener", "listener", name, "remote", conn.RemoteAddr().String())
+			s.metrics.Disconnect("unknown", "address_not_allowed")
+			_ = conn.Close()
+			continue
+		}
+		l := link.New(s.linkID.Add(1), conn, codec, link.Options{Direction: link.Inbound, Name: name})
+		s.wg.Add(1)
+		go s.serveInbound(l)
+	}
+}
+
+// anyAllows reports whether some institution on the listener may connect
+// from the address.
+func (s *Server) anyAllows(listener string, a net.Addr) bool {
+	addr := remoteAddr(a)
+	for _, inst := range s.snap.Load().insts {
+		set := inst.settings()
+		if set.cfg.Inbound != nil && set.cfg.Inbound.Listener == listener && set.allows(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) serveInbound(l *link.Link) {
+	defer s.wg.Done()
+	s.log.Info("connection accepted", "link", l.String())
+	err := l.Run(s.ctx, s.handle)
+	inst := ownerOf(l)
+	id := "unknown"
+	if inst != nil {
+		id = inst.id
+		inst.removeLink(l)
+		s.updateLinkMetrics(inst)
+	}
+	s.metrics.Disconnect(id, disconnectReason(err))
+	s.log.Info("connection closed", "link", l.String(), "institution", id, "err", err)
+}
+
+// disconnectReason turns a link's end into a bounded metric label.
+func disconnectReason(err error) string {
+	var le *frame.LengthError
+	switch {
+	case err == nil:
+		return "closed"
+	case errors.As(err, &le):
+		return "frame_too_long"
+	case errors.Is(err, frame.ErrBadPrefix):
+		return "bad_length_prefix"
+	default:
+		return "connection_lost"
+	}
+}
+
+// closeLink closes a link for a reason worth a log line and a metric.
+func (s *Server) closeLink(l *link.Link, reason string) {
+	id := "unknown"
+	if inst := ownerOf(l); inst != nil {
+		id = inst.id
+	}
+	s.log.Warn("closing link", "link", l.String(), "institution", id, "reason", reason)
+	l.Close()
+}
+
+// updateLinkMetrics refreshes the link gauges of an institution.
+func (s *Server) updateLinkMetrics(inst *institution) {
+	for _, d := range []link.Direction{link.Inbound, link.Outbound} {
+		for st, n := range inst.countLinks(d) {
+			s.metrics.Links(inst.id, d.String(), st.String(), n)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/link"
+)
+
+// Response codes the switch itself produces (iso8583-contract.md).
+const (
+	codeApproved          = "00"
+	codeInvalidTxn        = "12"
+	codeInvalidCard       = "14"
+	codeNoIssuer          = "15"
+	codeFormatError       = "30"
+	codeIssuerDown        = "91"
+	codeDuplicate         = "94"
+	codeSystemMalfunction = "96"
+)
+
+// echoed are the request fields a response built by the switch repeats.
+var echoed = [...]int{2, 3, 4, 7, 11, 12, 13, 25, 32, 33, 37, 41, 42, 49, 70, 90, 100, 102, 103}
+
+// buildResponse fills resp with the response to req carrying code.
+func buildResponse(resp, req *dialect.Message, code string) {
+	resp.Reset()
+	mti := req.ResponseMTI()
+	_ = resp.SetMTI(mti[:])
+	for _, f := range echoed {
+		if v := req.Field(f); v != nil {
+			resp.Set(f, v)
+		}
+	}
+	resp.SetString(39, code)
+}
+
+// respond sends the switch's own response with code to req on l and counts
+// it. It reports whether the response could be queued.
+func (s *Server) respond(l *link.Link, req *dialect.Message, code string) bool {
+	if !req.IsRequest() {
+		return false
+	}
+	resp := s.msgs.get()
+	defer s.msgs.put(resp)
+	buildResponse(resp, req, code)
+	if err := l.Send(resp); err != nil {
+		s.log.Warn("response not sent", "link", l.String(), "mti", string(resp.MTI()), "code", code, "err", err)
+		return false
+	}
+	if inst := ownerOf(l); inst != nil {
+		inst.m.Response([]byte(code))
+	}
+	return true
+}
+
+// ownerOf returns the institution a link belongs to, or nil before sign-on.
+func ownerOf(l *link.Link) *institution {
+	inst, _ := l.Owner().(*institution)
+	return inst
+}

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/hulian/hulian/switch/config"
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/metrics"
+	"github.com/hulian/hulian/switch/route"
+)
+
+// ErrServerClosed is returned by Start after Shutdown.
+var ErrServerClosed = errors.New("server: closed")
+
+// Options are the collaborators of a Server.
+type Options struct {
+	Logger     *slog.Logger          // nil: discard
+	Registerer prometheus.Registerer // nil: a private registry
+	// Dialects resolves a dialect name of the configuration; nil uses
+	// dialect.Builtin and the configuration's spec files.
+	Dialects func(name string) (*dialect.Dialect, error)
+}
+
+// snapshot is what a reload replaces at once.
+type snapshot struct {
+	cfg       *config.Config
+	routes    *route.Table
+	issuerOf  []*institution   // by route index
+	routeM    []*metrics.Route // by route index
+	insts     map[string]*institution
+	listeners map[string]config.Listener
+}
+
+// Server is the interconnect switch.
+type Server struct {
+	log      *slog.Logger
+	metrics  *metrics.Metrics
+	gatherer prometheus.Gatherer
+	dialects func(string) (*dialect.Dialect, error)
+	switchID []byte
+
+	snap    atomic.Pointer[snapshot]
+	reloadM sync.Mutex
+
+	txns   txnPool
+	msgs   msgPool
+	linkID atomic.Uint64
+
+	ctx       context.Context
+	cancel    context.CancelFunc
+	lnMu      sync.Mutex
+	listeners map[string]net.Listener
+	draining  atomic.Bool
+	closed    atomic.Bool
+	wg        sync.WaitGroup // every goroutine the server starts
+}
+
+// New builds a switch from a validated configuration. Nothing is bound or
+// dialed until Start.
+func New(cfg *config.Config, opts Options) (*Server, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	reg := opts.Registerer
+	var gatherer prometheus.Gatherer
+	if reg == nil {
+		r := prometheus.NewRegistry()
+		reg, gatherer = r, r
+	} else if g, ok := reg.(prometheus.Gatherer); ok {
+		gatherer = g
+	}
+	m, err := metrics.New(reg)
+	if err != nil {
+		return nil, fmt.Errorf("server: metrics: %w", err)
+	}
+	s := &Server{
+		log:       log,
+		metrics:   m,
+		gatherer:  gatherer,
+		switchID:  []byte(cfg.Switch.ID),
+		listeners: make(map[string]net.Listener),
+	}
+	s.dialects = opts.Dialects
+	if s.dialects == nil {
+		s.dialects = configDialects(cfg)
+	}
+	snap, err := s.buildSnapshot(cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.snap.Store(snap)
+	return s, nil
+}
+
+// configDialects resolves built-in dialect names and the spec files the
+// configuration declares.
+func configDialects(cfg *config.Config) func(string) (*dialect.Dialect, error) {
+	files := make(map[string]string)
+	for _, d := range cfg.Dialects {
+		files[d.Name] = d.SpecFile
+	}
+	var mu sync.Mutex
+	cache := make(map[string]*dialect.Dialect)
+	return func(name string) (*dialect.Dialect, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if d, ok := cache[name]; ok {
+			return d, nil
+		}
+		var d *dialect.Dialect
+		var err error
+		if path, ok := files[name]; ok {
+			d, err = dialect.LoadSpecFile(name, path)
+		} else {
+			d, err = dialect.Builtin(name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		cache[name] = d
+		return d, nil
+	}
+}
+
+// Metrics gives access to the Prometheus gatherer the server registers with.
+func (s *Server) Gatherer() prometheus.Gatherer { return s.gatherer }
+
+// Start binds every listener, starts the outbound links and the deadline
+// sweeper, and returns. Serving goes on until Shutdown or ctx ends.
+func (s *Server) Start(ctx context.Context) error {
+	if s.closed.Load() {
+		return ErrServerClosed
+	}
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	snap := s.snap.Load()
+	for _, lc := range snap.cfg.Listeners {
+		if err := s.listen(lc); err != nil {
+			s.closeListeners()
+			return err
+		}
+	}
+	for _, inst := range snap.insts {
+		s.startOutbound(inst)
+	}
+	s.wg.Add(1)
+	go s.sweep()
+	s.log.Info("switch started", "id", string(s.switchID), "listeners", len(snap.cfg.Listeners), "institutions", len(snap.insts))
+	return nil
+}
+
+// ListenerAddr returns the bound address of a listener, or nil.
+func (s *Server) ListenerAddr(name string) net.Addr {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
+	if ln, ok := s.listeners[name]; ok {
+		return ln.Addr()
+	}
+	return nil
+}
+
+// sweep answers 91 for every request whose issuer did not respond in time.
+func (s *Server) sweep() {
+	defer s.wg.Done()
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	var buf []*txn
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case now := <-t.C:
+			for _, inst := range s.snap.Load().insts {
+				buf = inst.pending.Expire(now, buf[:0])
+				for _, tx := range buf {
+					tx.rm.Timeouts.Inc()
+					s.log.Warn("issuer timeout", "issuer", tx.issuer.id, "route", tx.route.Name,
+						"mti", string(tx.req.MTI()), "stan", string(tx.req.Field(11)))
+					s.fail(tx, codeIssuerDown)
+				}
+			}
+		}
+	}
+}
+
+// fail answers the acquirer of a transaction that will get no issuer
+// response, and releases it.
+func (s *Server) fail(tx *txn, code string) {
+	s.finish(tx)
+	if l := tx.acquirer.deliveryLink(tx.from); l != nil {
+		s.respond(l, &tx.req, code)
+	} else {
+		tx.acquirer.m.Undelivered.Inc()
+	}
+	s.txns.put(tx)
+}
+
+// finish updates the counters of a transaction leaving the match table.
+func (s *Server) finish(tx *txn) {
+	tx.to.InFlight().Add(-1)
+	tx.from.InFlight().Add(-1)
+	tx.issuer.m.InFlight.Dec()
+	tx.rm.Latency.Observe(time.Since(tx.start).Seconds())
+}
