@@ -412,3 +412,23 @@ func TestDialErrors(t *testing.T) {
 	_, err := acquirer.Dial(ctx, acquirer.Config{InstitutionID: "48", Framing: frame.ASCII4})
 	require.Error(t, err, "no dialect")
 }
+
+func BenchmarkDo(b *testing.B) {
+	is := simtest.StartIssuer(b, simtest.Setup{})
+	c := simtest.Dial(b, is.Addr(), simtest.Setup{})
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		var req, resp dialect.Message
+		for pb.Next() {
+			dialect.SampleFinancial(&req, "000001")
+			req.Unset(7)
+			req.Unset(11)
+			if err := c.Do(ctx, &req, &resp); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

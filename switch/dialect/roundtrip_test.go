@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -147,5 +148,36 @@ func TestZeroAllocations(t *testing.T) {
 		pack := testing.AllocsPerRun(100, func() { buf, _ = d.Pack(buf[:0], src) })
 		assert.Zero(t, unpack, "%s Unpack", name)
 		assert.Zero(t, pack, "%s Pack", name)
+	}
+}
+
+// A Dialect is immutable: many goroutines share one (run with -race).
+func TestDialectConcurrentUse(t *testing.T) {
+	a, b := mustDialect(t, "hl87a"), mustDialect(t, "hl87b")
+	data, err := a.Pack(nil, typical0200())
+	require.NoError(t, err)
+	want := fieldsOf(typical0200())
+	var wg sync.WaitGroup
+	results := make([]map[int]string, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var m, back Message
+			for range 50 {
+				if a.Unpack(data, &m) != nil {
+					return
+				}
+				out, err := b.Pack(nil, &m)
+				if err != nil || b.Unpack(out, &back) != nil {
+					return
+				}
+			}
+			results[i] = fieldsOf(&back)
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		assert.Equal(t, want, r)
 	}
 }

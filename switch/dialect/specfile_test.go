@@ -142,6 +142,12 @@ func TestLoadStockMoovJSONSpec(t *testing.T) {
 	require.NoError(t, mm.Unpack(packed))
 	assert.Equal(t, fieldsOf(&m), fromMoov(t, mm))
 
+	// Bit 1 of a 128-bit bitmap would announce fields 129..192.
+	beyond := append([]byte(nil), packed...)
+	beyond[4] = '8'
+	err = d.Unpack(beyond, &got)
+	require.ErrorIs(t, err, ErrUnknownField)
+
 	// moov-io cannot pack its own hex fixed field 52, so the other direction
 	// goes without it.
 	m.Unset(52)

@@ -36,6 +36,7 @@ func (s *Server) networkManagement(l *link.Link, m *dialect.Message) {
 			return
 		}
 		l.SetState(link.SignedOff)
+		s.updateLinkMetrics(ownerOf(l))
 		s.log.Info("institution signed off", "institution", ownerOf(l).id, "link", l.String())
 		s.respond(l, m, codeApproved)
 	default:
@@ -51,6 +52,7 @@ func (s *Server) networkManagement(l *link.Link, m *dialect.Message) {
 func (s *Server) signOn(l *link.Link, m *dialect.Message) {
 	if l.Direction() == link.Outbound {
 		l.SetState(link.SignedOn)
+		s.updateLinkMetrics(ownerOf(l))
 		s.respond(l, m, codeApproved)
 		return
 	}
@@ -70,9 +72,9 @@ func (s *Server) signOn(l *link.Link, m *dialect.Message) {
 		c.RemoteID = inst.id
 		l.SetCodec(c)
 		inst.addLink(l)
-		s.updateLinkMetrics(inst)
 	}
 	l.SetState(link.SignedOn)
+	s.updateLinkMetrics(inst)
 	s.log.Info("institution signed on", "institution", inst.id, "link", l.String())
 	s.respond(l, m, codeApproved)
 }

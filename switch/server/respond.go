@@ -46,8 +46,8 @@ func (s *Server) respond(l *link.Link, req *dialect.Message, code string) bool {
 		s.log.Warn("response not sent", "link", l.String(), "mti", string(resp.MTI()), "code", code, "err", err)
 		return false
 	}
-	if inst := ownerOf(l); inst != nil {
-		inst.m.Response([]byte(code))
+	if inst := ownerOf(l); inst != nil && resp.MTI()[1] != '8' {
+		inst.m.Response(resp.Field(39))
 	}
 	return true
 }

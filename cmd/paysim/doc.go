@@ -1,0 +1,14 @@
+// Command paysim runs the Hulian payment simulators from the command line:
+//
+//	paysim issuer   --listen 127.0.0.1:6100 --id 01020000 --dialect hl87a [--framing ascii4] [--header] [--delay 0]
+//	paysim acquirer --switch 127.0.0.1:5800 --id 48020000 --dialect hl87a [--header] --count 10
+//	paysim load     --switch ADDR --id ID --dialect hl87a --conns 4 --inflight 256 --duration 10s [--json]
+//	paysim proxy    --listen ADDR --target ADDR
+//
+// issuer serves a simulators/issuer host; acquirer signs on and sends a
+// mix of sample transactions (purchases, a balance inquiry, a declined
+// amount), printing one line each with the PAN masked; load drives
+// simulators/load over several connections and prints its Result (one line,
+// or JSON with --json); proxy forwards raw TCP (simulators/proxy). Each runs
+// until done or until SIGINT/SIGTERM.
+package main
