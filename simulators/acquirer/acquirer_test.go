@@ -246,7 +246,7 @@ func TestLateResponseIsUnsolicited(t *testing.T) {
 }
 
 func TestDelayedAnswer(t *testing.T) {
-	const delay = 80 * time.Millisecond
+	const delay = 250 * time.Millisecond
 	is := simtest.StartIssuer(t, simtest.Setup{Delay: delay})
 	c := simtest.Dial(t, is.Addr(), simtest.Setup{})
 	start := time.Now()
@@ -431,4 +431,14 @@ func BenchmarkDo(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestCloseIsIdempotentAfterPeerClose(t *testing.T) {
+	is := simtest.StartIssuer(t, simtest.Setup{})
+	c := simtest.Dial(t, is.Addr(), simtest.Setup{})
+	require.NoError(t, is.Close())
+	<-c.Done()
+	require.NoError(t, c.Close())
+	require.NoError(t, c.Close())
+	require.ErrorIs(t, c.WriteRaw([]byte("0001x")), frame.ErrWriterClosed)
 }

@@ -126,7 +126,9 @@ func (c *Client) Close() error {
 		c.w.Close()
 		_ = c.nc.SetWriteDeadline(time.Now().Add(closeFlushTimeout))
 		<-c.wdone
-		err = c.nc.Close()
+		if cerr := c.nc.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+			err = cerr
+		}
 		<-c.done
 	})
 	return err

@@ -75,3 +75,41 @@ func TestBalanceInquiry(t *testing.T) {
 	assert.False(t, isAuthorization([]byte("0220")))
 	assert.False(t, isAuthorization([]byte("0400")))
 }
+
+func FuzzDecide(f *testing.F) {
+	f.Add("0200", "6222020000000000125", "000000012345", "000000")
+	f.Add("0200", "6222020000000000126", "000000000051", "310000")
+	f.Add("0420", "", "999999999999", "000000")
+	f.Add("0100", "12", "", "31")
+	f.Fuzz(func(t *testing.T, mtiS, panS, amount, proc string) {
+		var m dialect.Message
+		if m.SetMTI([]byte(mtiS)) != nil || !allDigitsStr(amount) {
+			return // Unpack guarantees a 4-digit MTI and a numeric field 4
+		}
+		if panS != "" {
+			m.SetString(2, panS)
+		}
+		if amount != "" {
+			m.SetString(4, amount)
+		}
+		m.SetString(3, proc)
+		code := decide(&m)
+		switch code {
+		case "00", "12", "14", "51", "61":
+		default:
+			t.Fatalf("unexpected code %q", code)
+		}
+		if code == "61" && len(amount) <= 8 {
+			t.Fatal("61 for an amount within the limit")
+		}
+	})
+}
+
+func allDigitsStr(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"encoding/binary"
+	"errors"
 	"math/bits"
 )
 
@@ -14,9 +15,12 @@ import (
 // Unpack checks the MTI digits, the bitmap, that every announced field is in
 // the dialect (65 never is), lengths (fixed exact, variable within maximum),
 // characters against each field's class, truncation, and that no bytes follow
-// the last field. On error m keeps whatever was decoded before the failing
-// element (the MTI and earlier fields), so a format-error response can still
-// be built. Errors are *FieldError.
+// the last field. On error m keeps whatever could be decoded, so that a
+// format-error response can still be built: a value with invalid characters
+// but a readable length is skipped and decoding goes on with the next field
+// (the first such error is returned at the end); a structural error (bad
+// length, truncation, unknown field) stops decoding there. Errors are
+// *FieldError.
 func (d *Dialect) Unpack(data []byte, m *Message) error {
 	m.Reset()
 	if len(data) > MaxMessageLen {
@@ -36,23 +40,38 @@ func (d *Dialect) Unpack(data []byte, m *Message) error {
 	if off, err = d.bitmap.decode(data, off, &bm); err != nil {
 		return err
 	}
+	var bad error // first value with invalid characters
 	for w := range bm {
 		for set := bm[w]; set != 0; set &= set - 1 {
 			n := w*64 + bits.TrailingZeros64(set) + 1
 			c := &d.fields[n]
 			if !c.defined {
-				return fieldErr(n, ErrUnknownField, "not defined by the dialect")
+				return firstErr(bad, fieldErr(n, ErrUnknownField, "not defined by the dialect"))
 			}
-			if v, off, err = c.decode(data, off, m); err != nil {
-				return err
+			next := off
+			if v, next, err = c.decode(data, off, m); err != nil {
+				if next > off && errors.Is(err, ErrSyntax) {
+					bad, off = firstErr(bad, err), next
+					continue
+				}
+				return firstErr(bad, err)
 			}
+			off = next
 			m.Set(n, v)
 		}
 	}
 	if off != len(data) {
-		return fieldErr(lastField(bm), ErrTrailingData, "bytes after the last field")
+		return firstErr(bad, fieldErr(lastField(bm), ErrTrailingData, "bytes after the last field"))
 	}
-	return nil
+	return bad
+}
+
+// firstErr returns a when it is set, else b.
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 func lastField(bm [2]uint64) int {
@@ -132,17 +151,18 @@ func (c *codec) decode(data []byte, off int, m *Message) ([]byte, int, error) {
 	case encBCD, encTrackBCD:
 		v = m.reserve(n)
 		if !decodeBCD(v, raw, c.enc == encTrackBCD) {
-			return nil, off, fieldErr(c.id, ErrSyntax, "invalid BCD nibble")
+			return nil, off + size, fieldErr(c.id, ErrSyntax, "invalid BCD nibble")
 		}
 	case encHex:
 		v = m.reserve(n)
 		if !decodeHex(v, raw) {
-			return nil, off, fieldErr(c.id, ErrSyntax, "invalid hex digit")
+			return nil, off + size, fieldErr(c.id, ErrSyntax, "invalid hex digit")
 		}
 	default:
 		v = raw
 		if !validClass(c.class, v) {
-			return nil, off, fieldErr(c.id, ErrSyntax, "invalid character for class "+c.class.String())
+			// The length is known: the caller may skip the value.
+			return nil, off + size, fieldErr(c.id, ErrSyntax, "invalid character for class "+c.class.String())
 		}
 	}
 	return v, off + size, nil

@@ -110,7 +110,7 @@ func TestUnpackAccepts(t *testing.T) {
 	}
 }
 
-func TestUnpackKeepsFieldsBeforeError(t *testing.T) {
+func TestUnpackSkipsValueWithBadCharacters(t *testing.T) {
 	d := mustDialect(t, "hl87a")
 	// Pack refuses a control character, so corrupt packed bytes instead.
 	data, err := d.Pack(nil, typical0200())
@@ -129,8 +129,35 @@ func TestUnpackKeepsFieldsBeforeError(t *testing.T) {
 	assert.Equal(t, "0615103000", string(m.Field(7)))
 	assert.True(t, m.Has(37))
 	assert.False(t, m.Has(41), "the failing field is not stored")
-	assert.False(t, m.Has(42), "fields after it are not decoded")
+	assert.True(t, m.Has(42), "decoding goes on after a value whose length was readable")
 	assert.NotContains(t, err.Error(), "TERM")
+}
+
+func TestUnpackStopsAtStructuralError(t *testing.T) {
+	d := mustDialect(t, "hl87a")
+	m := typical0200()
+	m.Unset(2)
+	m.Unset(35)
+	data, err := d.Pack(nil, m)
+	require.NoError(t, err)
+	// Field 4 bad first, then field 32's LL prefix broken: the first error is
+	// reported and nothing after the broken prefix is decoded.
+	i := strings.Index(string(data), "000000012345")
+	require.Positive(t, i)
+	data[i] = 'A'
+	j := strings.Index(string(data), "0801020000")
+	require.Positive(t, j)
+	data[j] = 'X'
+
+	var got Message
+	err = d.Unpack(data, &got)
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, 4, fe.Field, "the first error is returned")
+	assert.True(t, got.Has(11))
+	assert.False(t, got.Has(4))
+	assert.False(t, got.Has(32))
+	assert.False(t, got.Has(41), "nothing after a broken length prefix")
 }
 
 func TestPackRejects(t *testing.T) {

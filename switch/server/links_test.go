@@ -168,25 +168,30 @@ func TestMalformedInput(t *testing.T) {
 	a := n.acquirer(acqA)
 	d := mustDialect(t, "hl87a")
 
-	// A request whose MTI and key fields are readable but whose currency
-	// code (field 49, after the key fields) is not numeric gets 30 and the
-	// connection stays up.
-	req := purchase(panBankA)
-	req.SetString(11, "000321")
-	req.SetString(7, "1126120000")
-	req.SetString(32, acqA)
-	raw := packWithHeader(t, d, req)
-	i := indexOf(raw, []byte("HANGHAI      CN156"))
-	require.Positive(t, i)
-	raw[i+16] = 'X'
-	require.NoError(t, a.WriteRaw(raw))
-	select {
-	case m := <-a.Unsolicited():
-		assert.Equal(t, "0210", string(m.MTI()))
-		assert.Equal(t, "30", string(m.Field(39)))
-		assert.Equal(t, "000321", string(m.Field(11)))
-	case <-time.After(5 * time.Second):
-		t.Fatal("no format-error response")
+	// A request whose MTI and key fields are readable but with a field
+	// that violates its format (amount before the key fields, currency
+	// after them) gets 30 and the connection stays up.
+	for _, corrupt := range []struct {
+		find string
+		at   int
+	}{{"000000010000", 3}, {"HANGHAI      CN156", 16}} {
+		req := purchase(panBankA)
+		req.SetString(11, "000321")
+		req.SetString(7, "1126120000")
+		req.SetString(32, acqA)
+		raw := packWithHeader(t, d, req)
+		i := indexOf(raw, []byte(corrupt.find))
+		require.Positive(t, i)
+		raw[i+corrupt.at] = 'X'
+		require.NoError(t, a.WriteRaw(raw))
+		select {
+		case m := <-a.Unsolicited():
+			assert.Equal(t, "0210", string(m.MTI()))
+			assert.Equal(t, "30", string(m.Field(39)))
+			assert.Equal(t, "000321", string(m.Field(11)))
+		case <-time.After(5 * time.Second):
+			t.Fatal("no format-error response")
+		}
 	}
 	code, _ := do(t, a, purchase(panBankA))
 	assert.Equal(t, "00", code, "the link survives a format error")

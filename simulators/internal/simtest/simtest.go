@@ -1,6 +1,3 @@
-// Package simtest starts simulators on loopback for the simulators' own
-// tests: an issuer on a random port and acquirer clients dialled to it, each
-// closed by t.Cleanup. It is test support only (it imports testing).
 package simtest
 
 import (
