@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 	check := fs.Bool("check", false, "validate the configuration and exit")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	profiling := fs.Bool("pprof", false, "serve Go's profiler under /debug/pprof/ on the admin port")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 		}
 		return srv.Reload(next)
 	}
-	adminSrv, err := startAdmin(cfg.Admin.Address, srv, reg, reload, log)
+	adminSrv, err := startAdmin(cfg.Admin.Address, srv, reg, reload, *profiling, log)
 	if err != nil {
 		_ = srv.Shutdown(context.Background())
 		return err
@@ -122,7 +123,7 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 // startAdmin serves the admin port when one is configured.
-func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reload func() error, log *slog.Logger) (*http.Server, error) {
+func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reload func() error, profiling bool, log *slog.Logger) (*http.Server, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -145,7 +146,8 @@ func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reloa
 			}
 			return true, "ok"
 		},
-		Reload: reload,
+		Reload:    reload,
+		Profiling: profiling,
 	})
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {

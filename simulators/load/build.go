@@ -13,8 +13,12 @@ const track2Tail = "=2912101123456"
 
 // DefaultBuild returns the builder Run uses when Options.Build is nil:
 // request i is dialect.SampleFinancial with field 2 (and the PAN of field
-// 35) set to PAN i mod 16 of a Luhn-valid set sharing the sample's BIN, and
-// without fields 7, 11, 32 and 33, which the client fills.
+// 35) set to PAN i mod 16 of a Luhn-valid set sharing the sample's BIN,
+// field 11 = i mod 999999 + 1, and without fields 7, 32 and 33, which the
+// client fills. The STAN comes from the run's request counter, not from each
+// client, because the clients of one run act for one acquiring institution:
+// per-client counters would repeat each other's STANs, which a switch rightly
+// answers with 94 (duplicate transmission).
 func DefaultBuild() func(i int, m *dialect.Message) {
 	var probe dialect.Message
 	dialect.SampleFinancial(&probe, "000001")
@@ -31,7 +35,6 @@ func DefaultBuild() func(i int, m *dialect.Message) {
 		m.SetString(2, p.pan)
 		m.SetString(35, p.track2)
 		m.Unset(7)
-		m.Unset(11)
 		m.Unset(32)
 		m.Unset(33)
 	}

@@ -1,6 +1,7 @@
 package load_test
 
 import (
+	"fmt"
 	"context"
 	"encoding/json"
 	"testing"
@@ -129,9 +130,10 @@ func TestDefaultBuild(t *testing.T) {
 		t2, ok := pan.FromTrack2(m.Field(35))
 		require.True(t, ok)
 		assert.Equal(t, m.Field(2), t2, "track 2 carries the same PAN")
-		for _, n := range []int{7, 11, 32, 33} {
+		for _, n := range []int{7, 32, 33} {
 			assert.False(t, m.Has(n), "field %d left to the client", n)
 		}
+		assert.Equal(t, fmt.Sprintf("%06d", i+1), string(m.Field(11)), "STAN from the run's counter, unique across clients")
 		seen[string(m.Field(2))] = true
 	}
 	assert.Len(t, seen, 16)

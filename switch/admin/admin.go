@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/pprof"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -17,6 +18,8 @@ type Handlers struct {
 	Healthy func() (bool, string)
 	// Reload re-reads the configuration and applies it.
 	Reload func() error
+	// Profiling mounts Go's profiler under /debug/pprof/.
+	Profiling bool
 }
 
 // New returns the admin HTTP handler.
@@ -51,6 +54,11 @@ func New(h Handlers) http.Handler {
 			}
 			_, _ = w.Write([]byte("reloaded\n"))
 		})
+	}
+	if h.Profiling {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
 	return mux
 }

@@ -134,9 +134,6 @@ func TestUnpackAliasing(t *testing.T) {
 }
 
 func TestZeroAllocations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocation counts")
-	}
 	for _, name := range []string{"hl87a", "hl87b"} {
 		d := mustDialect(t, name)
 		src := typical0200()
