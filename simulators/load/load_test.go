@@ -1,9 +1,9 @@
 package load_test
 
 import (
-	"fmt"
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
