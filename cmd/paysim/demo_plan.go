@@ -82,7 +82,7 @@ func buildPlan(cfg *config.Config, count int) (*plan, error) {
 	p := &plan{cats: cats, txns: make([]txnSpec, count)}
 	for i := range p.txns {
 		c := order[i%len(order)]
-		p.txns[i] = makeTxn(cfg, cats, c, i)
+		p.txns[i] = makeTxn(cats, c, i)
 	}
 	return p, nil
 }
@@ -283,7 +283,7 @@ func mixOrder(cats []category) []int {
 }
 
 // makeTxn fills transaction i of category c.
-func makeTxn(cfg *config.Config, cats []category, c, i int) txnSpec {
+func makeTxn(cats []category, c, i int) txnSpec {
 	cat := &cats[c]
 	t := txnSpec{cat: c, amount: makeAmount(cat.amount, i)}
 	if cat.bin != "" {

@@ -160,12 +160,13 @@ func (l *Link) Run(ctx context.Context, h Handler) error {
 	}()
 
 	err := l.readLoop(h)
+	byUs := l.closedByUs.Load() // before our own Close below
 	l.Close()
 	werr := <-writeErr
 	_ = l.conn.Close()
 	l.failWaiters()
 	close(l.done)
-	if l.closedByUs.Load() {
+	if byUs {
 		return nil
 	}
 	if err == nil {

@@ -1,0 +1,215 @@
+package link
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/frame"
+)
+
+func codec(t testing.TB, name string, header bool) Codec {
+	d, err := dialect.Builtin(name)
+	require.NoError(t, err)
+	kind := frame.ASCII4
+	if name == "hl87b" {
+		kind = frame.Binary2
+	}
+	return Codec{Dialect: d, Framing: kind, Header: header, LocalID: "99990000", RemoteID: "48020000"}
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		dialect string
+		header  bool
+	}{{"hl87a", false}, {"hl87a", true}, {"hl87b", false}, {"hl87b", true}} {
+		c := codec(t, tc.dialect, tc.header)
+		var m, got dialect.Message
+		dialect.SampleFinancial(&m, "000042")
+		raw, err := c.AppendFrame([]byte("keep"), &m)
+		require.NoError(t, err)
+		assert.Equal(t, "keep", string(raw[:4]), "AppendFrame appends")
+		r := frame.NewReader(bytes.NewReader(raw[4:]), c.Framing, 0)
+		body, err := r.Next()
+		require.NoError(t, err)
+		if tc.header {
+			assert.Equal(t, byte(46), body[0])
+			assert.Equal(t, "48020000   ", string(body[6:17]), "destination")
+			assert.Equal(t, "99990000   ", string(body[17:28]), "source")
+		}
+		require.NoError(t, c.Decode(body, &got))
+		m.Each(func(n int, v []byte) bool {
+			assert.Equal(t, v, got.Field(n), "%s header=%v field %d", tc.dialect, tc.header, n)
+			return true
+		})
+	}
+}
+
+func TestAppendFrameLeavesDstOnError(t *testing.T) {
+	c := codec(t, "hl87a", true)
+	var m dialect.Message
+	dialect.SampleFinancial(&m, "000042")
+	m.SetString(4, "12AB") // not numeric: Pack refuses it
+	out, err := c.AppendFrame([]byte("keep"), &m)
+	require.Error(t, err)
+	assert.Equal(t, "keep", string(out))
+}
+
+// pair returns a running link over loopback TCP and the raw peer socket.
+func pair(t *testing.T, c Codec, h Handler) (*Link, net.Conn, chan error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	peer, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	t.Cleanup(func() { peer.Close() })
+	conn, err := ln.Accept()
+	require.NoError(t, err)
+	l := New(1, conn, c, Options{Direction: Outbound, Name: "test"})
+	done := make(chan error, 1)
+	go func() { done <- l.Run(context.Background(), h) }()
+	return l, peer, done
+}
+
+func TestRequestMatchesReplyBySTANAndHandlerSeesTheRest(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	var mu sync.Mutex
+	var handled []string
+	l, peer, done := pair(t, c, func(l *Link, m *dialect.Message, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		handled = append(handled, string(m.MTI())+"/"+string(m.Field(11)))
+	})
+	// The peer answers every 0800 with an 0810 carrying the same STAN, after
+	// first sending an unrelated 0810 that no request waits for.
+	go func() {
+		r := frame.NewReader(peer, c.Framing, 0)
+		for {
+			body, err := r.Next()
+			if err != nil {
+				return
+			}
+			var req dialect.Message
+			if c.Decode(body, &req) != nil {
+				return
+			}
+			for _, stan := range []string{"999999", string(req.Field(11))} {
+				var resp dialect.Message
+				_ = resp.SetMTI([]byte("0810"))
+				resp.SetString(7, string(req.Field(7)))
+				resp.SetString(11, stan)
+				resp.SetString(39, "00")
+				resp.SetString(70, "301")
+				out, _ := c.AppendFrame(nil, &resp)
+				_, _ = peer.Write(out)
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := 0; i < 3; i++ {
+		var m dialect.Message
+		_ = m.SetMTI([]byte("0800"))
+		m.SetString(70, "301")
+		reply, err := l.Request(ctx, &m)
+		require.NoError(t, err)
+		assert.Equal(t, "00", string(reply.Field(39)))
+		assert.Equal(t, m.Field(11), reply.Field(11))
+	}
+	mu.Lock()
+	assert.Equal(t, []string{"0810/999999", "0810/999999", "0810/999999"}, handled, "replies nobody waits for reach the handler")
+	mu.Unlock()
+	l.Close()
+	assert.NoError(t, <-done, "Close ends Run without error")
+	assert.Equal(t, Closed, l.State())
+}
+
+func TestRequestTimesOutAndFailsOnClose(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	l, _, done := pair(t, c, func(*Link, *dialect.Message, error) {})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var m dialect.Message
+	_ = m.SetMTI([]byte("0800"))
+	m.SetString(70, "301")
+	_, err := l.Request(ctx, &m)
+	assert.ErrorIs(t, err, ErrNoReply)
+
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		l.Close()
+	}()
+	_, err = l.Request(context.Background(), &m)
+	assert.True(t, errors.Is(err, ErrClosed), "a request waiting when the link closes fails: %v", err)
+	<-done
+	assert.ErrorIs(t, l.Send(&m), ErrClosed)
+}
+
+func TestCloseFlushesQueuedFrames(t *testing.T) {
+	c := codec(t, "hl87b", false)
+	l, peer, done := pair(t, c, func(*Link, *dialect.Message, error) {})
+	var m dialect.Message
+	dialect.SampleFinancial(&m, "000001")
+	for i := 0; i < 100; i++ {
+		require.NoError(t, l.Send(&m))
+	}
+	l.Close()
+	require.NoError(t, <-done)
+	r := frame.NewReader(peer, c.Framing, 0)
+	n := 0
+	for {
+		body, err := r.Next()
+		if err != nil {
+			break
+		}
+		var got dialect.Message
+		require.NoError(t, c.Decode(body, &got))
+		n++
+	}
+	assert.Equal(t, 100, n, "every frame queued before Close reaches the peer")
+}
+
+func TestPeerGarbageEndsRunWithReason(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	_, peer, done := pair(t, c, func(*Link, *dialect.Message, error) {})
+	_, err := peer.Write([]byte("12X4"))
+	require.NoError(t, err)
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, frame.ErrBadPrefix)
+	case <-time.After(5 * time.Second):
+		t.Fatal("link survived a bad length prefix")
+	}
+}
+
+func TestHandlerGetsDecodeErrors(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	got := make(chan error, 1)
+	_, peer, _ := pair(t, c, func(l *Link, m *dialect.Message, err error) {
+		got <- err
+	})
+	out, err := frame.Append(nil, frame.ASCII4, []byte("0800"))
+	require.NoError(t, err)
+	_, err = peer.Write(out)
+	require.NoError(t, err)
+	select {
+	case err := <-got:
+		var fe *dialect.FieldError
+		assert.ErrorAs(t, err, &fe)
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler not called")
+	}
+}
+
+func TestStateStrings(t *testing.T) {
+	assert.Equal(t, "signed_on", SignedOn.String())
+	assert.Equal(t, "outbound", Outbound.String())
+}
