@@ -26,6 +26,7 @@ commands:
   acquirer  sign on and send sample transactions
   load      generate load and print throughput and latency
   proxy     forward raw TCP (benchmark ceiling)
+  demo      run switchd with simulated institutions and report a transaction mix
 
 run "paysim <command> -h" for the flags of a command.
 `
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = runLoad
 	case "proxy":
 		cmd = runProxy
+	case "demo":
+		cmd = runDemo
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

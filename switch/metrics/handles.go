@@ -40,7 +40,8 @@ func (h *Institution) Request(mti []byte) {
 }
 
 // Response counts a response with the given code delivered to this
-// institution. Numeric codes use a cached handle; others are looked up.
+// institution. Numeric codes use a cached handle; others are looked up, and
+// anything but two digits or capital letters is counted as "other".
 func (h *Institution) Response(code []byte) {
 	if len(code) == 2 && code[0] >= '0' && code[0] <= '9' && code[1] >= '0' && code[1] <= '9' {
 		i := int(code[0]-'0')*10 + int(code[1]-'0')
@@ -54,10 +55,15 @@ func (h *Institution) Response(code []byte) {
 		return
 	}
 	label := "other"
-	if len(code) == 2 {
+	if len(code) == 2 && alnum(code[0]) && alnum(code[1]) {
 		label = string(code)
 	}
 	h.m.responses.WithLabelValues(h.id, label).Inc()
+}
+
+// alnum keeps response code labels to a bounded set.
+func alnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
 }
 
 // Route holds pre-resolved metric handles for one route.

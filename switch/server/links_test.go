@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -95,9 +96,9 @@ func TestIssuerDownAndSignedOff(t *testing.T) {
 }
 
 func TestIssuerTimeoutAnswers91InTime(t *testing.T) {
-	n := startNetwork(t, 1, map[string]string{"timeout": "300ms"})
+	// Bank A answers after 500 ms; the route gives it 300 ms.
+	n := startNetwork(t, 1, map[string]string{"timeout": "300ms", "delayA": "500ms"})
 	a := n.acquirer(acqA)
-	n.issuers[bankA][0].SetSilent(true)
 	start := time.Now()
 	code, _ := do(t, a, purchase(panBankA))
 	took := time.Since(start)
@@ -105,11 +106,21 @@ func TestIssuerTimeoutAnswers91InTime(t *testing.T) {
 	assert.GreaterOrEqual(t, took, 300*time.Millisecond)
 	assert.Less(t, took, 300*time.Millisecond+250*time.Millisecond, "91 within the timeout plus a small margin")
 	assert.Equal(t, 0, n.srv.inFlight())
-	// The late issuer response (none here) would be counted as unmatched; the
-	// issuer answering again brings approvals back.
-	n.issuers[bankA][0].SetSilent(false)
+	assert.Equal(t, 1.0, testutil.ToFloat64(n.srv.snap.Load().routeM[0].Timeouts))
+
+	// The issuer's late approval matches nothing: counted, never delivered.
+	bank := n.srv.snap.Load().insts[bankA]
+	waitFor(t, "late response counted as unmatched", func() bool { return testutil.ToFloat64(bank.m.Unmatched) == 1 })
+	select {
+	case m := <-a.Unsolicited():
+		t.Fatalf("late response delivered to the acquirer: %s %s", m.MTI(), m.Field(39))
+	case <-time.After(100 * time.Millisecond):
+	}
+
+	// A silent issuer gets the same treatment.
+	n.issuers[bankA][0].SetSilent(true)
 	code, _ = do(t, a, purchase(panBankA))
-	assert.Equal(t, "00", code)
+	assert.Equal(t, "91", code)
 }
 
 func TestLinkFailoverToSecondary(t *testing.T) {
