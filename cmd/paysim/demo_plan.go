@@ -135,8 +135,8 @@ func cardExtras(cfg *config.Config, cards []cardRoute) []category {
 	first, last := cards[0].bin, cards[len(cards)-1].bin
 	for _, x := range []struct {
 		name, bin, mti string
-		amount     amountKind
-		sample     bool
+		amount         amountKind
+		sample         bool
 	}{
 		{"authorization", first, "0100", amountNormal, true},
 		{"declined: no funds", first, "0200", amountNoFunds, true},

@@ -79,7 +79,13 @@ func (s *Server) anyAllows(listener string, a net.Addr) bool {
 func (s *Server) serveInbound(l *link.Link) {
 	defer s.wg.Done()
 	s.log.Info("connection accepted", "link", l.String())
+	unsigned := time.AfterFunc(s.signOnWait, func() {
+		if ownerOf(l) == nil {
+			s.closeLink(l, "no_signon")
+		}
+	})
 	err := l.Run(s.ctx, s.handle)
+	unsigned.Stop()
 	inst := ownerOf(l)
 	id := "unknown"
 	if inst != nil {

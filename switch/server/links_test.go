@@ -53,12 +53,12 @@ func TestSignOnIsRequiredAndChecked(t *testing.T) {
 	assert.Equal(t, "91", code, "signed off")
 }
 
-func TestConnectionFromAddressNotAllowedIsClosed(t *testing.T) {
+func TestConnectionsNotAllowedOrNotSignedOnAreClosed(t *testing.T) {
 	text := configText([]string{"127.0.0.1:1"}, "127.0.0.1:1", "127.0.0.1:1", nil)
 	cfg, err := config.Parse([]byte(text), t.TempDir(), "t.yaml")
 	require.NoError(t, err)
 	cfg.Institutions[0].Inbound.Allow = []string{"10.9.9.9"}
-	srv, err := New(cfg, Options{})
+	srv, err := New(cfg, Options{SignOnWait: 200 * time.Millisecond})
 	require.NoError(t, err)
 	require.NoError(t, srv.Start(context.Background()))
 	defer srv.Shutdown(context.Background())
@@ -72,6 +72,19 @@ func TestConnectionFromAddressNotAllowedIsClosed(t *testing.T) {
 	case <-c.Done():
 	case <-ctx.Done():
 		t.Fatal("connection from a refused address stayed open")
+	}
+
+	// A connection from an allowed address that never signs on is closed
+	// after the sign-on wait.
+	idle, err := acquirer.Dial(ctx, acquirer.Config{Addr: srv.ListenerAddr("b-in").String(), InstitutionID: acqB,
+		Dialect: mustDialect(t, "hl87b"), Framing: frame.Binary2})
+	require.NoError(t, err)
+	defer idle.Close()
+	require.NoError(t, idle.Echo(ctx), "echo is answered before sign-on")
+	select {
+	case <-idle.Done():
+	case <-ctx.Done():
+		t.Fatal("a connection that never signed on stayed open")
 	}
 }
 

@@ -29,7 +29,14 @@ type Options struct {
 	// Dialects resolves a dialect name of the configuration; nil uses
 	// dialect.Builtin and the configuration's spec files.
 	Dialects func(name string) (*dialect.Dialect, error)
+	// SignOnWait is how long an inbound connection may stay without a
+	// successful sign-on before it is closed; 0 means DefaultSignOnWait.
+	SignOnWait time.Duration
 }
+
+// DefaultSignOnWait bounds how long a connection that never signs on holds
+// a socket and a goroutine.
+const DefaultSignOnWait = time.Minute
 
 // snapshot is what a reload replaces at once.
 type snapshot struct {
@@ -43,11 +50,12 @@ type snapshot struct {
 
 // Server is the interconnect switch.
 type Server struct {
-	log      *slog.Logger
-	metrics  *metrics.Metrics
-	gatherer prometheus.Gatherer
-	dialects func(string) (*dialect.Dialect, error)
-	switchID []byte
+	log        *slog.Logger
+	metrics    *metrics.Metrics
+	gatherer   prometheus.Gatherer
+	dialects   func(string) (*dialect.Dialect, error)
+	switchID   []byte
+	signOnWait time.Duration
 
 	snap    atomic.Pointer[snapshot]
 	reloadM sync.Mutex
@@ -90,6 +98,10 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		gatherer:  gatherer,
 		switchID:  []byte(cfg.Switch.ID),
 		listeners: make(map[string]net.Listener),
+	}
+	s.signOnWait = opts.SignOnWait
+	if s.signOnWait <= 0 {
+		s.signOnWait = DefaultSignOnWait
 	}
 	s.dialects = opts.Dialects
 	if s.dialects == nil {

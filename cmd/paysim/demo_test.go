@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/switch/config"
+)
+
+// exampleConfig is the configuration make demo uses.
+const exampleConfig = "../../testdata/switchd.yaml"
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	require.NoError(t, err)
+	return port
+}
+
+// exampleOnFreePorts writes a copy of the example configuration with every
+// 127.0.0.1 port replaced by a free one and returns its path.
+func exampleOnFreePorts(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(exampleConfig)
+	require.NoError(t, err)
+	ports := make(map[string]string)
+	re := regexp.MustCompile(`127\.0\.0\.1:(\d+)`)
+	out := re.ReplaceAllStringFunc(string(data), func(m string) string {
+		old := re.FindStringSubmatch(m)[1]
+		if ports[old] == "" {
+			ports[old] = freePort(t)
+		}
+		return "127.0.0.1:" + ports[old]
+	})
+	require.Len(t, ports, 7, "listeners, issuer hosts and admin port")
+	path := filepath.Join(dir, "switchd.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(out), 0o600))
+	return path
+}
+
+// buildSwitchd compiles cmd/switchd into dir.
+func buildSwitchd(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "switchd")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/hulian/hulian/cmd/switchd").CombinedOutput()
+	require.NoError(t, err, "go build switchd: %s", out)
+	return bin
+}
+
+func runDemoCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code = run(ctx, append([]string{"demo"}, args...), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestDemoEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs switchd")
+	}
+	dir := t.TempDir()
+	bin := buildSwitchd(t, dir)
+	cfgPath := exampleOnFreePorts(t, dir)
+	logPath := filepath.Join(dir, "logs", "switchd.log")
+	code, out, errOut := runDemoCmd(t, "--switchd", bin, "--config", cfgPath, "--log", logPath, "--count", "120")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+
+	rows := []struct{ name, detail, route, want string }{
+		{"purchase", "BIN 622202", "bank-a-cards", "00"},
+		{"purchase", "BIN 621700", "bank-a-cards", "00"},
+		{"purchase", "BIN 622848", "bank-b-cards", "00"},
+		{"purchase", "BIN 62220288", "bank-b-cards", "00"}, // longest prefix wins over 622202
+		{"balance inquiry", "BIN 622202", "bank-a-cards", "00"},
+		{"balance inquiry", "BIN 622848", "bank-b-cards", "00"},
+		{"authorization", "BIN 622202", "bank-a-cards", "00"},
+		{"declined: no funds", "BIN 622202", "bank-a-cards", "51"},
+		{"declined: over limit", "BIN 622848", "bank-b-cards", "61"},
+		{"unknown BIN", "BIN 999999", "-", "15"},
+		{"PAN fails Luhn", "BIN 622202", "-", "14"},
+		{"wallet transfer", "f100 09990000", "wallet", "00"},
+		{"wallet purchase", "f100 09990000", "wallet", "00"},
+		{"wallet balance (not allowed)", "f100 09990000", "wallet", "12"},
+	}
+	for _, r := range rows {
+		// Every transaction of the category got exactly the expected code.
+		re := `(?m)^` + regexp.QuoteMeta(r.name) + `\s+` + regexp.QuoteMeta(r.detail) + `\s+` +
+			regexp.QuoteMeta(r.route) + `\s+(\d+)\s+` + r.want + `\s+` + r.want + `=(\d+)$`
+		m := regexp.MustCompile(re).FindStringSubmatch(out)
+		if assert.NotNil(t, m, "row %s %s", r.name, r.detail) {
+			assert.Equal(t, m[1], m[2], "row %s %s: all as expected", r.name, r.detail)
+			n, _ := strconv.Atoi(m[1])
+			assert.Positive(t, n)
+		}
+	}
+	assert.Contains(t, out, "total: 120 transactions")
+	assert.Contains(t, out, "120 as expected, 0 unexpected, 0 without response")
+	assert.Contains(t, out, "signed on")
+	assert.Contains(t, out, `hulian_switch_responses_total{code="15",institution="48020000"}`)
+	assert.Regexp(t, `hulian_switch_links\{direction="outbound",institution="01020000",state="signed_on"\} 4`, out)
+	assert.Contains(t, out, "switchd stopped cleanly")
+	assert.NotContains(t, out, "UNEXPECTED")
+	assert.Regexp(t, `(?m)^  purchase BIN 62220288 .* pan 622202\*{6}\d{4} `, out, "sample with masked PAN")
+
+	// No clear PAN anywhere: stdout, stderr or switchd's log.
+	cfg, err := config.Load(cfgPath)
+	require.NoError(t, err)
+	p, err := buildPlan(cfg, 120)
+	require.NoError(t, err)
+	logData, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	for _, txn := range p.txns {
+		if txn.pan == "" {
+			continue
+		}
+		for name, text := range map[string]string{"stdout": out, "stderr": errOut, "switchd log": string(logData)} {
+			require.NotContains(t, text, txn.pan, "clear PAN in %s", name)
+		}
+	}
+}
+
+func TestDemoFailures(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("switch:\n  id: \"abc\"\n"), 0o600))
+	tests := []struct {
+		name string
+		args func() []string
+		msg  []string
+	}{
+		{"config error names file and line", func() []string {
+			return []string{"--config", bad}
+		}, []string{"paysim demo:", "bad.yaml:2", "switch.id"}},
+		{"switchd exits at once", func() []string {
+			return []string{"--config", exampleOnFreePorts(t, t.TempDir()), "--switchd", "/bin/false",
+				"--log", filepath.Join(t.TempDir(), "s.log")}
+		}, []string{"switchd exited before its issuer links were up", "exit status 1", "(log is empty)"}},
+		{"switchd binary missing", func() []string {
+			return []string{"--config", exampleOnFreePorts(t, t.TempDir()), "--switchd", filepath.Join(dir, "nope"),
+				"--log", filepath.Join(t.TempDir(), "s.log")}
+		}, []string{"start switchd"}},
+		{"bad count", func() []string { return []string{"--count", "0"} }, []string{"--count"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runDemoCmd(t, tc.args()...)
+			assert.Equal(t, 1, code)
+			for _, m := range tc.msg {
+				assert.Contains(t, errOut, m)
+			}
+		})
+	}
+}
+
+func TestBuildPlan(t *testing.T) {
+	cfg, err := config.Load(exampleConfig)
+	require.NoError(t, err)
+	p, err := buildPlan(cfg, 300)
+	require.NoError(t, err)
+	require.Len(t, p.txns, 300)
+	seen := make(map[int]int)
+	for i, txn := range p.txns {
+		c := &p.cats[txn.cat]
+		seen[txn.cat]++
+		if i < len(p.cats) {
+			assert.Equal(t, i, txn.cat, "every category once before any repeats")
+		}
+		switch {
+		case c.receiving != "":
+			assert.Empty(t, txn.pan)
+		case c.badLuhn:
+			assert.False(t, pan.Luhn([]byte(txn.pan)))
+		default:
+			assert.True(t, pan.Luhn([]byte(txn.pan)), "category %s", c.name)
+			r := routeForPAN(cfg, txn.pan)
+			if c.want == codeNoRoute {
+				assert.Nil(t, r)
+			} else if assert.NotNil(t, r) {
+				assert.Equal(t, c.route, r.Name)
+			}
+		}
+		assert.Len(t, txn.amount, 12)
+	}
+	assert.Len(t, seen, len(p.cats))
+}
+
+func TestMakePAN(t *testing.T) {
+	tests := []struct {
+		bin    string
+		n      int
+		length int
+	}{
+		{"622202", 1, 16},
+		{"62220288", 12345, 16},
+		{"4", 0, 16},
+		{"1234567890123", 7, 19},
+	}
+	for _, tc := range tests {
+		t.Run(tc.bin, func(t *testing.T) {
+			p := makePAN(tc.bin, tc.n)
+			assert.Len(t, p, tc.length)
+			assert.True(t, pan.Luhn([]byte(p)))
+			assert.Equal(t, tc.bin, p[:len(tc.bin)])
+			assert.False(t, pan.Luhn([]byte(breakLuhn(p))))
+		})
+	}
+	assert.Equal(t, "6222020000000000125", "622202000000000012"+string(luhnDigit("622202000000000012")), "the contract's sample PAN")
+}
