@@ -32,7 +32,7 @@ build: deps
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 demo: build
-	$(BIN)/paysim demo --switchd $(BIN)/switchd --config testdata/switchd.yaml
+	$(BIN)/paysim demo --switchd $(BIN)/switchd --config testdata/switchd.yaml$(if $(SERVE), --serve)
 
 vet:
 	$(GO) vet $(PKGS)

@@ -91,11 +91,17 @@ func (d *demo) withSwitchd(ctx context.Context) error {
 		fmt.Fprintln(d.out, "\nstopping")
 	}
 	start := time.Now()
+	exitedEarly := !sw.running()
 	stopErr := sw.stop()
-	if stopErr != nil {
+	switch {
+	case stopErr != nil && exitedEarly && runErr != nil:
+		// runErr already tells why, with the log tail.
+		fmt.Fprintf(d.out, "switchd had already exited: %s\n", exitDescription(stopErr))
+		stopErr = nil
+	case stopErr != nil:
 		fmt.Fprintf(d.out, "switchd did not stop cleanly: %s\n", exitDescription(stopErr))
 		stopErr = sw.failure(fmt.Errorf("switchd did not stop cleanly: %s", exitDescription(stopErr)))
-	} else {
+	default:
 		fmt.Fprintf(d.out, "switchd stopped cleanly (SIGTERM, %s, %s)\n", exitDescription(nil), time.Since(start).Round(time.Millisecond))
 	}
 	return errors.Join(runErr, stopErr)
@@ -133,14 +139,20 @@ func (d *demo) exercise(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// ready waits until switchd's issuer links are up (by /status, or by
-// retrying the acquirer sign-on when there is no admin port) and returns
-// the signed-on acquirer.
+// ready waits until switchd's issuer links are up and returns the
+// signed-on acquirer. With an admin port it reads /status; without one it
+// counts the sign-ons the issuer simulators received, then retries the
+// acquirer sign-on until the listener accepts it.
 func (d *demo) ready(ctx context.Context) (*acquirer.Client, error) {
 	if d.cfg.Admin.Address == "" {
+		n, err := waitSimSignOns(ctx, d.sw, d.hosts)
+		if err != nil {
+			return nil, err
+		}
 		cl, err := d.acq.connectRetry(ctx, d.sw, d.cfg.Switch.ID)
 		if err == nil {
-			fmt.Fprintf(d.out, "switchd  ready after %s (no admin port: acquirer sign-on accepted)\n", time.Since(d.sw.started).Round(time.Millisecond))
+			fmt.Fprintf(d.out, "switchd  ready after %s: %d issuer links signed on (seen by the simulators: no admin port)\n",
+				time.Since(d.sw.started).Round(time.Millisecond), n)
 		}
 		return cl, err
 	}

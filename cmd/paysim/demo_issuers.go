@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/config"
@@ -147,4 +148,32 @@ func issuerRequests(hosts []*issuerHost) map[string]int {
 		out[h.inst.ID] += h.sim.Stats().Requests
 	}
 	return out
+}
+
+// waitSimSignOns waits until switchd has signed on every connection it
+// should open to the issuer simulators (addresses x connections): the
+// readiness check when there is no admin port.
+func waitSimSignOns(ctx context.Context, c *child, hosts []*issuerHost) (int, error) {
+	deadline := time.Now().Add(readyTimeout)
+	for {
+		total, short := 0, ""
+		for _, h := range hosts {
+			want, got := h.inst.Outbound.Connections, h.sim.Stats().SignOns
+			total += want
+			if got < want && short == "" {
+				short = fmt.Sprintf("issuer %s host %s: %d of %d connections signed on", h.inst.ID, h.addr, got, want)
+			}
+		}
+		switch {
+		case short == "":
+			return total, nil
+		case !c.running():
+			return 0, c.failure(fmt.Errorf("switchd exited before its issuer links were up: %v", c.waitErr))
+		case time.Now().After(deadline):
+			return 0, c.failure(fmt.Errorf("issuer links not signed on within %s: %s", readyTimeout, short))
+		}
+		if err := sleepCtx(ctx, pollEvery); err != nil {
+			return 0, err
+		}
+	}
 }

@@ -76,13 +76,52 @@ func TestDemoEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs switchd")
 	}
-	dir := t.TempDir()
-	bin := buildSwitchd(t, dir)
-	cfgPath := exampleOnFreePorts(t, dir)
-	logPath := filepath.Join(dir, "logs", "switchd.log")
-	code, out, errOut := runDemoCmd(t, "--switchd", bin, "--config", cfgPath, "--log", logPath, "--count", "120")
-	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	bin := buildSwitchd(t, t.TempDir())
+	tests := []struct {
+		name    string
+		edit    func(string) string
+		metrics []string
+	}{
+		{"example config", nil, []string{
+			`hulian_switch_responses_total{code="15",institution="48020000"}`,
+			`hulian_switch_links{direction="outbound",institution="01020000",state="signed_on"} 4`,
+			`hulian_switch_timeouts_total{route="bank-b-cards"} 0`,
+			"8 issuer links signed on",
+		}},
+		{"no admin port", func(s string) string {
+			return regexp.MustCompile(`(?m)^  address: 127\.0\.0\.1:\d+\n`).ReplaceAllString(s, "")
+		}, []string{
+			"switchd metrics: no admin port configured",
+			"8 issuer links signed on (seen by the simulators: no admin port)",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfgPath := exampleOnFreePorts(t, dir)
+			if tc.edit != nil {
+				data, err := os.ReadFile(cfgPath)
+				require.NoError(t, err)
+				edited := tc.edit(string(data))
+				require.NotEqual(t, string(data), edited)
+				require.NoError(t, os.WriteFile(cfgPath, []byte(edited), 0o600))
+			}
+			logPath := filepath.Join(dir, "logs", "switchd.log")
+			code, out, errOut := runDemoCmd(t, "--switchd", bin, "--config", cfgPath, "--log", logPath, "--count", "120")
+			require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			assertReport(t, out)
+			for _, m := range tc.metrics {
+				assert.Contains(t, out, m)
+			}
+			assertNoClearPAN(t, cfgPath, logPath, out, errOut)
+		})
+	}
+}
 
+// assertReport checks the category table, totals and shutdown line of a
+// successful run of the example configuration.
+func assertReport(t *testing.T, out string) {
+	t.Helper()
 	rows := []struct{ name, detail, route, want string }{
 		{"purchase", "BIN 622202", "bank-a-cards", "00"},
 		{"purchase", "BIN 621700", "bank-a-cards", "00"},
@@ -112,28 +151,34 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	assert.Contains(t, out, "total: 120 transactions")
 	assert.Contains(t, out, "120 as expected, 0 unexpected, 0 without response")
-	assert.Contains(t, out, "signed on")
-	assert.Contains(t, out, `hulian_switch_responses_total{code="15",institution="48020000"}`)
-	assert.Regexp(t, `hulian_switch_links\{direction="outbound",institution="01020000",state="signed_on"\} 4`, out)
-	assert.Contains(t, out, "switchd stopped cleanly")
+	assert.Regexp(t, `(?m)^  03080000 +Bank B +(\d+), expected +(\d+)`, out)
 	assert.NotContains(t, out, "UNEXPECTED")
-	assert.Regexp(t, `(?m)^  purchase BIN 62220288 .* pan 622202\*{6}\d{4} `, out, "sample with masked PAN")
+	assert.Regexp(t, `(?m)^  purchase BIN 62220288 .* pan 622202\*{6}\d{4} .* bank-b-cards -> 03080000 +code 00 `, out,
+		"sample line with the PAN masked")
+	assert.Contains(t, out, "switchd stopped cleanly")
+}
 
-	// No clear PAN anywhere: stdout, stderr or switchd's log.
+// assertNoClearPAN checks that no PAN the demo sent appears in its output
+// or in switchd's log.
+func assertNoClearPAN(t *testing.T, cfgPath, logPath, out, errOut string) {
+	t.Helper()
 	cfg, err := config.Load(cfgPath)
 	require.NoError(t, err)
 	p, err := buildPlan(cfg, 120)
 	require.NoError(t, err)
 	logData, err := os.ReadFile(logPath)
 	require.NoError(t, err)
+	n := 0
 	for _, txn := range p.txns {
 		if txn.pan == "" {
 			continue
 		}
+		n++
 		for name, text := range map[string]string{"stdout": out, "stderr": errOut, "switchd log": string(logData)} {
 			require.NotContains(t, text, txn.pan, "clear PAN in %s", name)
 		}
 	}
+	assert.Greater(t, n, 100, "PANs checked")
 }
 
 func TestDemoFailures(t *testing.T) {
@@ -222,4 +267,49 @@ func TestMakePAN(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "6222020000000000125", "622202000000000012"+string(luhnDigit("622202000000000012")), "the contract's sample PAN")
+}
+
+func TestPrintCategoriesCountsUnexpected(t *testing.T) {
+	p := &plan{
+		cats: []category{
+			{name: "purchase", detail: "BIN 622202", route: "bank-a-cards", want: "00"},
+			{name: "unknown BIN", detail: "BIN 999999", route: "-", want: "15"},
+		},
+		txns: []txnSpec{{cat: 0}, {cat: 0}, {cat: 1}, {cat: 0}},
+	}
+	res := []result{{code: "00"}, {code: "91"}, {code: "15"}, {code: "ERR"}}
+	var out bytes.Buffer
+	assert.Equal(t, 2, printCategories(&out, p, res))
+	assert.Regexp(t, `(?m)^purchase +BIN 622202 +bank-a-cards +3  00 +00=1 91=1 ERR=1   <- UNEXPECTED$`, out.String())
+	assert.Regexp(t, `(?m)^unknown BIN +BIN 999999 +- +1  15 +15=1$`, out.String())
+}
+
+func TestShowMetric(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{`hulian_switch_responses_total{code="00",institution="48020000"} 260`, true},
+		{`hulian_switch_timeouts_total{route="wallet"} 0`, true},
+		{`hulian_switch_unmatched_responses_total{institution="01020000"} 0`, true},
+		{`hulian_switch_links{direction="outbound",institution="01020000",state="signed_on"} 4`, true},
+		{`hulian_switch_links{direction="outbound",institution="01020000",state="closed"} 0`, false},
+		{`# HELP hulian_switch_responses_total Responses delivered.`, false},
+		{`hulian_switch_requests_total{institution="48020000",mti_class="financial"} 300`, false},
+		{`hulian_switch_responses_totalx 1`, false},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, showMetric(tc.line), tc.line)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	lat := make([]time.Duration, 100)
+	for i := range lat {
+		lat[i] = time.Duration(i+1) * time.Millisecond
+	}
+	assert.Equal(t, 50*time.Millisecond, percentile(lat, 50))
+	assert.Equal(t, 99*time.Millisecond, percentile(lat, 99))
+	assert.Equal(t, time.Duration(0), percentile(nil, 50))
+	assert.Equal(t, time.Millisecond, percentile(lat[:1], 99))
 }

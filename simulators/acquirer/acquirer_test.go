@@ -12,7 +12,7 @@ import (
 
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/internal/simtest"
-	"github.com/hulian/hulian/simulators/internal/wire"
+	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 )
@@ -374,7 +374,7 @@ func rejectingPeer(t *testing.T, code string) string {
 			if _, err := codec.Decode(body, &req); err != nil {
 				return
 			}
-			rmti, _ := wire.ResponseMTI(req.MTI())
+			rmti, _ := dialect.ResponseMTI(req.MTI())
 			resp.Reset()
 			_ = resp.SetMTI(rmti[:])
 			wire.EchoNetFields(&resp, &req)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/hulian/hulian/simulators/internal/wire"
+	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/switch/dialect"
 )
 
@@ -30,7 +30,7 @@ func (c *Client) Do(ctx context.Context, req, resp *dialect.Message) error {
 	if req == nil || resp == nil {
 		return ErrNilMessage
 	}
-	rmti, ok := wire.ResponseMTI(req.MTI())
+	rmti, ok := dialect.ResponseMTI(req.MTI())
 	if !ok {
 		return ErrNotRequest
 	}
@@ -100,7 +100,7 @@ func (c *Client) dispatch(m *dialect.Message) {
 
 // answerNetwork answers an 0800 from the peer with an 0810, 39 = "00".
 func (c *Client) answerNetwork(req *dialect.Message) {
-	rmti, ok := wire.ResponseMTI(req.MTI())
+	rmti, ok := dialect.ResponseMTI(req.MTI())
 	if !ok {
 		return
 	}

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hulian/hulian/simulators/internal/wire"
+	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 )
@@ -103,7 +103,7 @@ func (c *conn) peerID() string {
 func (c *conn) handle() {
 	mti := c.req.MTI()
 	c.s.stats.received(mti)
-	rmti, ok := wire.ResponseMTI(mti)
+	rmti, ok := dialect.ResponseMTI(mti)
 	if !ok || c.s.silentAll.Load() {
 		return // responses (odd function digit) are only counted
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/simulators/internal/simtest"
-	"github.com/hulian/hulian/simulators/internal/wire"
+	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"

@@ -166,14 +166,29 @@ func (m *Message) IsRequest() bool { return m.hasMTI && (m.mti[2]-'0')%2 == 0 }
 func (m *Message) IsResponse() bool { return m.hasMTI && (m.mti[2]-'0')%2 == 1 }
 
 // ResponseMTI returns the MTI of the response to this request: the request
-// MTI plus 10 (0200 -> 0210, 0420 -> 0430). For a response MTI it returns the
-// MTI unchanged; with no MTI it returns the zero array.
+// MTI plus 10 (0200 -> 0210, 0420 -> 0430), where a repeat answers like its
+// original (0221 -> 0230, 0421 -> 0430). For a response MTI it returns the MTI
+// unchanged; with no MTI it returns the zero array.
 func (m *Message) ResponseMTI() [4]byte {
-	r := m.mti
-	if m.IsRequest() {
-		r[2]++
+	if r, ok := ResponseMTI(m.MTI()); ok {
+		return r
 	}
-	return r
+	return m.mti
+}
+
+// ResponseMTI returns the response MTI of a request or advice MTI: the
+// function digit (third) plus one, and a repeat's origin digit (fourth)
+// turned into its original's (1 -> 0, 3 -> 2), so 0200 -> 0210 and
+// 0421 -> 0430. ok is false for anything that is not 4 digits with an even
+// function digit.
+func ResponseMTI(mti []byte) (out [4]byte, ok bool) {
+	if len(mti) != 4 || !allDigits(mti) || (mti[2]-'0')%2 != 0 {
+		return out, false
+	}
+	copy(out[:], mti)
+	out[2]++
+	out[3] &^= 1
+	return out, true
 }
 
 // store copies v into the arena and returns the copy.

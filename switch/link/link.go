@@ -11,6 +11,7 @@ import (
 
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // ErrClosed is returned when sending on a link that has ended.
@@ -31,15 +32,21 @@ type Options struct {
 	// MaxPending bounds the bytes waiting to be written; past it Send fails
 	// rather than queueing without bound.
 	MaxPending int
+	// MaxFrame is the largest frame body read; frame.DefaultMax when 0.
+	MaxFrame int
+	// RemoteID is the header destination of messages sent on the link; it
+	// can be set later with SetRemoteID (inbound links learn it at sign-on).
+	RemoteID string
 }
 
 // Link is one connection to an institution.
 type Link struct {
-	id    uint64
-	opts  Options
-	conn  net.Conn
-	codec atomic.Pointer[Codec]
-	w     *frame.Writer
+	id     uint64
+	opts   Options
+	conn   net.Conn
+	codec  *wire.Codec
+	remote atomic.Pointer[string]
+	w      *frame.Writer
 
 	state    atomic.Int32
 	inFlight atomic.Int64
@@ -60,16 +67,17 @@ type Link struct {
 }
 
 // New wraps an established connection. Run must be called to serve it.
-func New(id uint64, conn net.Conn, codec Codec, opts Options) *Link {
+func New(id uint64, conn net.Conn, codec *wire.Codec, opts Options) *Link {
 	l := &Link{
 		id:      id,
 		opts:    opts,
 		conn:    conn,
+		codec:   codec,
 		w:       frame.NewWriter(conn, frame.WriterOptions{MaxPending: opts.MaxPending}),
 		waiters: make(map[[6]byte]chan *dialect.Message),
 		done:    make(chan struct{}),
 	}
-	l.codec.Store(&codec)
+	l.remote.Store(&opts.RemoteID)
 	l.lastRead.Store(time.Now().UnixNano())
 	return l
 }
@@ -89,12 +97,12 @@ func (l *Link) Direction() Direction { return l.opts.Direction }
 // RemoteAddr is the peer's address.
 func (l *Link) RemoteAddr() net.Addr { return l.conn.RemoteAddr() }
 
-// Codec returns the link's current codec.
-func (l *Link) Codec() *Codec { return l.codec.Load() }
+// Codec returns the link's codec.
+func (l *Link) Codec() *wire.Codec { return l.codec }
 
-// SetCodec replaces the codec, e.g. once an inbound institution is known
-// and the header ids can be filled in.
-func (l *Link) SetCodec(c Codec) { l.codec.Store(&c) }
+// SetRemoteID sets the header destination of the messages sent from now
+// on, e.g. once an inbound institution has signed on.
+func (l *Link) SetRemoteID(id string) { l.remote.Store(&id) }
 
 // State returns the link's state.
 func (l *Link) State() State { return State(l.state.Load()) }
@@ -133,8 +141,8 @@ func (l *Link) Done() <-chan struct{} { return l.done }
 // Send packs m with the link's codec and queues it for writing. It never
 // blocks on the network.
 func (l *Link) Send(m *dialect.Message) error {
-	c := l.codec.Load()
-	err := l.w.EnqueueFunc(func(dst []byte) ([]byte, error) { return c.AppendFrame(dst, m) })
+	dest := *l.remote.Load()
+	err := l.w.EnqueueFunc(func(dst []byte) ([]byte, error) { return l.codec.AppendFrame(dst, m, dest) })
 	if errors.Is(err, frame.ErrWriterClosed) {
 		return ErrClosed
 	}
@@ -176,8 +184,7 @@ func (l *Link) Run(ctx context.Context, h Handler) error {
 }
 
 func (l *Link) readLoop(h Handler) error {
-	c := l.codec.Load()
-	r := frame.NewReader(l.conn, c.Framing, c.MaxFrame)
+	r := frame.NewReader(l.conn, l.codec.Kind(), l.opts.MaxFrame)
 	var m dialect.Message
 	for {
 		body, err := r.Next()
@@ -188,8 +195,7 @@ func (l *Link) readLoop(h Handler) error {
 			return err
 		}
 		l.lastRead.Store(time.Now().UnixNano())
-		c = l.codec.Load()
-		derr := c.Decode(body, &m)
+		_, derr := l.codec.Decode(body, &m)
 		if derr == nil && l.deliverReply(&m) {
 			continue
 		}

@@ -1,7 +1,6 @@
 package link
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -14,57 +13,49 @@ import (
 
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/wire"
 )
 
-func codec(t testing.TB, name string, header bool) Codec {
+func codec(t testing.TB, name string, header bool) *wire.Codec {
 	d, err := dialect.Builtin(name)
 	require.NoError(t, err)
 	kind := frame.ASCII4
 	if name == "hl87b" {
 		kind = frame.Binary2
 	}
-	return Codec{Dialect: d, Framing: kind, Header: header, LocalID: "99990000", RemoteID: "48020000"}
+	c, err := wire.NewCodec(d, kind, header, "99990000")
+	require.NoError(t, err)
+	return c
 }
 
-func TestCodecRoundTrip(t *testing.T) {
-	for _, tc := range []struct {
-		dialect string
-		header  bool
-	}{{"hl87a", false}, {"hl87a", true}, {"hl87b", false}, {"hl87b", true}} {
-		c := codec(t, tc.dialect, tc.header)
-		var m, got dialect.Message
-		dialect.SampleFinancial(&m, "000042")
-		raw, err := c.AppendFrame([]byte("keep"), &m)
-		require.NoError(t, err)
-		assert.Equal(t, "keep", string(raw[:4]), "AppendFrame appends")
-		r := frame.NewReader(bytes.NewReader(raw[4:]), c.Framing, 0)
+// encode frames m as the peer would.
+func encode(t testing.TB, c *wire.Codec, m *dialect.Message) []byte {
+	out, err := c.AppendFrame(nil, m, "99990000")
+	require.NoError(t, err)
+	return out
+}
+
+func TestSendUsesTheRemoteIDAsHeaderDestination(t *testing.T) {
+	c := codec(t, "hl87a", true)
+	l, peer, done := pair(t, c, func(*Link, *dialect.Message, error) {})
+	var m dialect.Message
+	dialect.SampleFinancial(&m, "000042")
+	require.NoError(t, l.Send(&m))
+	l.SetRemoteID("48020000")
+	require.NoError(t, l.Send(&m))
+	l.Close()
+	require.NoError(t, <-done)
+	r := frame.NewReader(peer, c.Kind(), 0)
+	for _, want := range []string{"           ", "48020000   "} {
 		body, err := r.Next()
 		require.NoError(t, err)
-		if tc.header {
-			assert.Equal(t, byte(46), body[0])
-			assert.Equal(t, "48020000   ", string(body[6:17]), "destination")
-			assert.Equal(t, "99990000   ", string(body[17:28]), "source")
-		}
-		require.NoError(t, c.Decode(body, &got))
-		m.Each(func(n int, v []byte) bool {
-			assert.Equal(t, v, got.Field(n), "%s header=%v field %d", tc.dialect, tc.header, n)
-			return true
-		})
+		assert.Equal(t, want, string(body[6:17]), "destination")
+		assert.Equal(t, "99990000   ", string(body[17:28]), "source")
 	}
 }
 
-func TestAppendFrameLeavesDstOnError(t *testing.T) {
-	c := codec(t, "hl87a", true)
-	var m dialect.Message
-	dialect.SampleFinancial(&m, "000042")
-	m.SetString(4, "12AB") // not numeric: Pack refuses it
-	out, err := c.AppendFrame([]byte("keep"), &m)
-	require.Error(t, err)
-	assert.Equal(t, "keep", string(out))
-}
-
 // pair returns a running link over loopback TCP and the raw peer socket.
-func pair(t *testing.T, c Codec, h Handler) (*Link, net.Conn, chan error) {
+func pair(t *testing.T, c *wire.Codec, h Handler) (*Link, net.Conn, chan error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
@@ -91,14 +82,14 @@ func TestRequestMatchesReplyBySTANAndHandlerSeesTheRest(t *testing.T) {
 	// The peer answers every 0800 with an 0810 carrying the same STAN, after
 	// first sending an unrelated 0810 that no request waits for.
 	go func() {
-		r := frame.NewReader(peer, c.Framing, 0)
+		r := frame.NewReader(peer, c.Kind(), 0)
 		for {
 			body, err := r.Next()
 			if err != nil {
 				return
 			}
 			var req dialect.Message
-			if c.Decode(body, &req) != nil {
+			if _, err := c.Decode(body, &req); err != nil {
 				return
 			}
 			for _, stan := range []string{"999999", string(req.Field(11))} {
@@ -108,8 +99,7 @@ func TestRequestMatchesReplyBySTANAndHandlerSeesTheRest(t *testing.T) {
 				resp.SetString(11, stan)
 				resp.SetString(39, "00")
 				resp.SetString(70, "301")
-				out, _ := c.AppendFrame(nil, &resp)
-				_, _ = peer.Write(out)
+				_, _ = peer.Write(encode(t, c, &resp))
 			}
 		}
 	}()
@@ -163,7 +153,7 @@ func TestCloseFlushesQueuedFrames(t *testing.T) {
 	}
 	l.Close()
 	require.NoError(t, <-done)
-	r := frame.NewReader(peer, c.Framing, 0)
+	r := frame.NewReader(peer, c.Kind(), 0)
 	n := 0
 	for {
 		body, err := r.Next()
@@ -171,7 +161,8 @@ func TestCloseFlushesQueuedFrames(t *testing.T) {
 			break
 		}
 		var got dialect.Message
-		require.NoError(t, c.Decode(body, &got))
+		_, err = c.Decode(body, &got)
+		require.NoError(t, err)
 		n++
 	}
 	assert.Equal(t, 100, n, "every frame queued before Close reaches the peer")

@@ -9,6 +9,7 @@ import (
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // listen binds one listener and starts accepting on it.
@@ -28,7 +29,11 @@ func (s *Server) listen(lc config.Listener) error {
 	s.lnMu.Lock()
 	s.listeners[lc.Name] = ln
 	s.lnMu.Unlock()
-	codec := link.Codec{Dialect: d, Framing: kind, Header: lc.Header, MaxFrame: s.snap.Load().cfg.Switch.MaxFrame, LocalID: string(s.switchID)}
+	codec, err := wire.NewCodec(d, kind, lc.Header, string(s.switchID))
+	if err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("server: listeners %s: %w", lc.Name, err)
+	}
 	s.wg.Add(1)
 	go s.accept(ln, lc.Name, codec)
 	s.log.Info("listening", "listener", lc.Name, "address", ln.Addr().String(), "dialect", lc.Dialect)
@@ -36,7 +41,7 @@ func (s *Server) listen(lc config.Listener) error {
 }
 
 // accept serves one listener until it is closed. Temporary errors back off.
-func (s *Server) accept(ln net.Listener, name string, codec link.Codec) {
+func (s *Server) accept(ln net.Listener, name string, codec *wire.Codec) {
 	defer s.wg.Done()
 	var delay time.Duration
 	for {
@@ -57,7 +62,8 @@ func (s *Server) accept(ln net.Listener, name string, codec link.Codec) {
 			_ = conn.Close()
 			continue
 		}
-		l := link.New(s.linkID.Add(1), conn, codec, link.Options{Direction: link.Inbound, Name: name})
+		l := link.New(s.linkID.Add(1), conn, codec, link.Options{Direction: link.Inbound, Name: name,
+			MaxFrame: s.snap.Load().cfg.Switch.MaxFrame})
 		s.wg.Add(1)
 		go s.serveInbound(l)
 	}

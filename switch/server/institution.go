@@ -11,6 +11,7 @@ import (
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"
 	"github.com/hulian/hulian/switch/metrics"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // settings are the parts of an institution's configuration that a reload
@@ -27,7 +28,7 @@ type institution struct {
 	id      string
 	idBytes []byte
 	set     atomic.Pointer[settings]
-	codec   link.Codec // framing, header and dialect; fixed for the process
+	codec   *wire.Codec // framing, header and dialect; fixed for the institution's life
 	pending *match.Table[*txn]
 	m       *metrics.Institution
 

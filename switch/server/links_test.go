@@ -16,6 +16,7 @@ import (
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 func TestSignOnIsRequiredAndChecked(t *testing.T) {
@@ -233,8 +234,9 @@ func TestMalformedInput(t *testing.T) {
 }
 
 func packWithHeader(t *testing.T, d *dialect.Dialect, m *dialect.Message) []byte {
-	c := link.Codec{Dialect: d, Framing: frame.ASCII4, Header: true, LocalID: acqA, RemoteID: switchID}
-	out, err := c.AppendFrame(nil, m)
+	c, err := wire.NewCodec(d, frame.ASCII4, true, acqA)
+	require.NoError(t, err)
+	out, err := c.AppendFrame(nil, m, switchID)
 	require.NoError(t, err)
 	return out
 }

@@ -68,9 +68,7 @@ func (s *Server) signOn(l *link.Link, m *dialect.Message) {
 	}
 	if prev := ownerOf(l); prev == nil {
 		l.SetOwner(inst)
-		c := *l.Codec()
-		c.RemoteID = inst.id
-		l.SetCodec(c)
+		l.SetRemoteID(inst.id)
 		inst.addLink(l)
 	}
 	l.SetState(link.SignedOn)

@@ -68,7 +68,8 @@ func (s *Server) dialOnce(ctx context.Context, inst *institution, addr string, n
 		return false
 	}
 	name := fmt.Sprintf("%s#%d", addr, n)
-	l := link.New(s.linkID.Add(1), conn, inst.codec, link.Options{Direction: link.Outbound, Name: name, Rank: rank})
+	l := link.New(s.linkID.Add(1), conn, inst.codec, link.Options{Direction: link.Outbound, Name: name, Rank: rank,
+		MaxFrame: s.snap.Load().cfg.Switch.MaxFrame, RemoteID: inst.id})
 	l.SetOwner(inst)
 	inst.addLink(l)
 	defer func() {

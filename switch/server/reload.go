@@ -10,6 +10,7 @@ import (
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"
 	"github.com/hulian/hulian/switch/route"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // buildSnapshot turns a configuration into routing state. Institutions of
@@ -68,11 +69,14 @@ func (s *Server) newInstitution(cfg *config.Config, ic config.Institution) (*ins
 	if err != nil {
 		return nil, err
 	}
+	codec, err := wire.NewCodec(d, kind, ic.Header, cfg.Switch.ID)
+	if err != nil {
+		return nil, err
+	}
 	return &institution{
 		id:      ic.ID,
 		idBytes: []byte(ic.ID),
-		codec: link.Codec{Dialect: d, Framing: kind, Header: ic.Header, MaxFrame: cfg.Switch.MaxFrame,
-			LocalID: cfg.Switch.ID, RemoteID: ic.ID},
+		codec:   codec,
 		pending: match.NewTable[*txn](time.Now(), 0),
 		m:       s.metrics.Institution(ic.ID),
 	}, nil

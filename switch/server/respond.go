@@ -3,6 +3,7 @@ package server
 import (
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // Response codes the switch itself produces (iso8583-contract.md).
@@ -17,18 +18,15 @@ const (
 	codeSystemMalfunction = "96"
 )
 
-// echoed are the request fields a response built by the switch repeats.
-var echoed = [...]int{2, 3, 4, 7, 11, 12, 13, 25, 32, 33, 37, 41, 42, 49, 70, 90, 100, 102, 103}
-
 // buildResponse fills resp with the response to req carrying code.
 func buildResponse(resp, req *dialect.Message, code string) {
 	resp.Reset()
 	mti := req.ResponseMTI()
 	_ = resp.SetMTI(mti[:])
-	for _, f := range echoed {
-		if v := req.Field(f); v != nil {
-			resp.Set(f, v)
-		}
+	if mti[1] == '8' {
+		wire.EchoNetFields(resp, req)
+	} else {
+		wire.EchoFields(resp, req)
 	}
 	resp.SetString(39, code)
 }

@@ -8,10 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hulian/hulian/simulators/internal/wire"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/header"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 func codec(t testing.TB, name string, k frame.Kind, hdr bool) *wire.Codec {
@@ -21,36 +21,6 @@ func codec(t testing.TB, name string, k frame.Kind, hdr bool) *wire.Codec {
 	c, err := wire.NewCodec(d, k, hdr, "48020000")
 	require.NoError(t, err)
 	return c
-}
-
-func TestResponseMTI(t *testing.T) {
-	tests := []struct {
-		in   string
-		want string
-		ok   bool
-	}{
-		{"0200", "0210", true},
-		{"0100", "0110", true},
-		{"0220", "0230", true},
-		{"0221", "0230", true},
-		{"0420", "0430", true},
-		{"0421", "0430", true},
-		{"0800", "0810", true},
-		{"0210", "", false},
-		{"0810", "", false},
-		{"02A0", "", false},
-		{"020", "", false},
-		{"", "", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			got, ok := wire.ResponseMTI([]byte(tc.in))
-			require.Equal(t, tc.ok, ok)
-			if ok {
-				assert.Equal(t, tc.want, string(got[:]))
-			}
-		})
-	}
 }
 
 func TestAppendTime7AndSTAN(t *testing.T) {

@@ -7,10 +7,10 @@ import (
 )
 
 // echoed lists the request fields a response repeats when the request has
-// them (contract: responses echo 2,3,4,7,11,12,13,32,33,37,41,42,49,100,102,103).
-// A function returning an array keeps the list immutable (no package state).
-func echoed() [16]int {
-	return [16]int{2, 3, 4, 7, 11, 12, 13, 32, 33, 37, 41, 42, 49, 100, 102, 103}
+// them: 2,3,4,7,11,12,13,25,32,33,37,41,42,49,90,100,102,103. A function
+// returning an array keeps the list immutable (no package state).
+func echoed() [18]int {
+	return [18]int{2, 3, 4, 7, 11, 12, 13, 25, 32, 33, 37, 41, 42, 49, 90, 100, 102, 103}
 }
 
 // netEchoed lists the fields an 0810 repeats from its 0800.
@@ -34,29 +34,6 @@ func EchoNetFields(resp, req *dialect.Message) {
 			resp.Set(n, v)
 		}
 	}
-}
-
-// ResponseMTI returns the response MTI of a request or advice MTI: the
-// function digit (third) plus one and the origin digit (fourth) reset to 0,
-// so repeats answer like originals (0200 -> 0210, 0221 -> 0230,
-// 0421 -> 0430). ok is false for anything that is not 4 digits with an even
-// function digit.
-func ResponseMTI(mti []byte) (out [4]byte, ok bool) {
-	if len(mti) != 4 {
-		return out, false
-	}
-	for _, c := range mti {
-		if c < '0' || c > '9' {
-			return out, false
-		}
-	}
-	if (mti[2]-'0')%2 != 0 {
-		return out, false
-	}
-	copy(out[:], mti)
-	out[2]++
-	out[3] = '0'
-	return out, true
 }
 
 // AppendTime7 appends t as field 7 (transmission date and time, MMDDhhmmss).
