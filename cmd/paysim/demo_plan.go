@@ -2,12 +2,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/switch/config"
 )
 
@@ -65,12 +62,6 @@ type plan struct {
 	txns []txnSpec
 }
 
-// cardRoute is a route with BINs, as read from the configuration.
-type cardRoute struct {
-	route *config.Route
-	bin   string // its first BIN
-}
-
 // buildPlan derives the categories from cfg (card routes, account-based
 // routes) and lays out count transactions over them, deterministically.
 func buildPlan(cfg *config.Config, count int) (*plan, error) {
@@ -89,14 +80,14 @@ func buildPlan(cfg *config.Config, count int) (*plan, error) {
 
 // buildCategories lists the categories the configuration supports.
 func buildCategories(cfg *config.Config) ([]category, error) {
-	var cards []cardRoute
+	var cards []string // first BIN of each card route
 	var cats []category
 	for i := range cfg.Routes {
 		r := &cfg.Routes[i]
 		if len(r.BINs) == 0 {
 			continue
 		}
-		cards = append(cards, cardRoute{route: r, bin: r.BINs[0]})
+		cards = append(cards, r.BINs[0])
 		for _, bin := range r.BINs {
 			if c, ok := cardCategory(cfg, "purchase", bin, "0200", "000000", amountNormal); ok {
 				c.weight = 6
@@ -116,23 +107,23 @@ func buildCategories(cfg *config.Config) ([]category, error) {
 	cats = append(cats,
 		category{name: "unknown BIN", detail: "BIN " + unrouted, route: "-", want: codeNoRoute,
 			mti: "0200", proc: "000000", bin: unrouted, weight: 1, sample: true},
-		category{name: "PAN fails Luhn", detail: "BIN " + cards[0].bin, route: "-", want: codeBadCard,
-			mti: "0200", proc: "000000", bin: cards[0].bin, badLuhn: true, weight: 1, sample: true})
+		category{name: "PAN fails Luhn", detail: "BIN " + cards[0], route: "-", want: codeBadCard,
+			mti: "0200", proc: "000000", bin: cards[0], badLuhn: true, weight: 1, sample: true})
 	cats = append(cats, walletCategories(cfg)...)
 	return cats, nil
 }
 
 // cardExtras are the balance inquiries (one per card route), an
 // authorization and the two issuer declines.
-func cardExtras(cfg *config.Config, cards []cardRoute) []category {
+func cardExtras(cfg *config.Config, cards []string) []category {
 	var out []category
-	for i, cr := range cards {
-		if c, ok := cardCategory(cfg, "balance inquiry", cr.bin, "0200", "310000", amountZero); ok {
+	for i, bin := range cards {
+		if c, ok := cardCategory(cfg, "balance inquiry", bin, "0200", "310000", amountZero); ok {
 			c.weight, c.sample = 2, i == 0
 			out = append(out, c)
 		}
 	}
-	first, last := cards[0].bin, cards[len(cards)-1].bin
+	first, last := cards[0], cards[len(cards)-1]
 	for _, x := range []struct {
 		name, bin, mti string
 		amount         amountKind
@@ -293,58 +284,4 @@ func makeTxn(cats []category, c, i int) txnSpec {
 		}
 	}
 	return t
-}
-
-// makeAmount returns field 4 for transaction i.
-func makeAmount(k amountKind, i int) string {
-	var v int
-	switch k {
-	case amountZero:
-		v = 0
-	case amountNoFunds:
-		v = (1+i%997)*100 + 51
-	case amountOverLimit:
-		v = overLimitAmount + i
-	default:
-		v = 100 + (i*7919)%500000
-		if v%100 == 51 {
-			v++
-		}
-	}
-	return fmt.Sprintf("%012d", v)
-}
-
-// makePAN returns a 16-digit PAN (19 if bin is longer than 12 digits) with
-// prefix bin, serial number n and a correct Luhn check digit.
-func makePAN(bin string, n int) string {
-	length := panLen
-	if len(bin) > panLen-4 {
-		length = pan.MaxLen
-	}
-	body := bin + fmt.Sprintf("%0*d", length-1-len(bin), n)
-	return body + string(luhnDigit(body))
-}
-
-// luhnDigit returns the check digit that makes body+digit pass Luhn.
-func luhnDigit(body string) byte {
-	sum := 0
-	double := true // the check digit will be rightmost, so body's last doubles
-	for i := len(body) - 1; i >= 0; i-- {
-		d := int(body[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return byte('0' + (10-sum%10)%10)
-}
-
-// breakLuhn changes the check digit of a valid PAN so that Luhn fails.
-func breakLuhn(p string) string {
-	last, _ := strconv.Atoi(p[len(p)-1:])
-	return p[:len(p)-1] + strconv.Itoa((last+1)%10)
 }

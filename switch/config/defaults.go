@@ -39,13 +39,17 @@ func DefaultMTIs() []string {
 	return []string{"0100", "0200", "0120", "0220", "0400", "0420"}
 }
 
-// DefaultFraming is the framing used with a dialect when none is given:
-// binary2 for hl87b, ascii4 for hl87a and spec-file dialects.
+// DefaultFraming is the framing used with a built-in dialect when none is
+// given: binary2 for hl87b, ascii4 for hl87a. A spec-file dialect has no
+// default ("" is returned): its framing must be configured.
 func DefaultFraming(dialect string) string {
-	if dialect == DialectHL87B {
+	switch dialect {
+	case DialectHL87A:
+		return FramingASCII4
+	case DialectHL87B:
 		return FramingBinary2
 	}
-	return FramingASCII4
+	return ""
 }
 
 // SetDefaults fills every zero-valued setting that has a default. Parse

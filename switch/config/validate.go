@@ -157,8 +157,18 @@ func (v *checker) listeners() {
 			addrs[l.Address] = key + ".address"
 		}
 		v.dialect(key+".dialect", l.Dialect)
-		v.add(key+".framing", oneOf(l.Framing, FramingASCII4, FramingBinary2))
+		v.add(key+".framing", checkFraming(l.Framing, l.Dialect))
 	}
+}
+
+// checkFraming checks a framing; it is empty only when the dialect comes
+// from a spec file, whose framing must be written out (the file says how
+// fields are encoded, not how messages are delimited).
+func checkFraming(framing, dialect string) string {
+	if framing == "" {
+		return fmt.Sprintf("required with dialect %q, which comes from a spec file: ascii4 or binary2", dialect)
+	}
+	return oneOf(framing, FramingASCII4, FramingBinary2)
 }
 
 // portZero reports whether a valid listen address asks for any free port;

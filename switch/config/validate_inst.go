@@ -11,7 +11,7 @@ func (v *checker) institutions() {
 		v.institutionID(key, in.ID, i, ids)
 		v.add(key+".role", oneOf(in.Role, RoleAcquirer, RoleIssuer, RoleBoth))
 		v.dialect(key+".dialect", in.Dialect)
-		v.add(key+".framing", oneOf(in.Framing, FramingASCII4, FramingBinary2))
+		v.add(key+".framing", checkFraming(in.Framing, in.Dialect))
 		for j, a := range in.AcquirerIDs {
 			k := fmt.Sprintf("%s.acquirer_ids[%d]", key, j)
 			if p := checkID(a); p != "" {

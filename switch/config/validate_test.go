@@ -222,3 +222,14 @@ func TestHostNames(t *testing.T) {
 		})
 	}
 }
+
+func TestSpecFileDialectNeedsExplicitFraming(t *testing.T) {
+	doc := edit(t, baseYAML, "5801\n    dialect: hl87b\n", "5801\n    dialect: custom\n")
+	errs := parseErrs(t, doc)
+	e := findKey(errs, "listeners[1].framing")
+	require.NotNil(t, e, "%v", errs)
+	assert.Contains(t, e.Problem, `required with dialect "custom"`)
+
+	ok := edit(t, baseYAML, "5801\n    dialect: hl87b\n", "5801\n    dialect: custom\n    framing: binary2\n")
+	assert.Nil(t, findKey(parseErrs(t, ok), "listeners[1].framing"))
+}

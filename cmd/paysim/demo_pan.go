@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/hulian/hulian/emv/pan"
+)
+
+// makeAmount returns field 4 for transaction i.
+func makeAmount(k amountKind, i int) string {
+	var v int
+	switch k {
+	case amountZero:
+		v = 0
+	case amountNoFunds:
+		v = (1+i%997)*100 + 51
+	case amountOverLimit:
+		v = overLimitAmount + i
+	default:
+		v = 100 + (i*7919)%500000
+		if v%100 == 51 {
+			v++
+		}
+	}
+	return fmt.Sprintf("%012d", v)
+}
+
+// makePAN returns a 16-digit PAN (19 if bin is longer than 12 digits) with
+// prefix bin, serial number n and a correct Luhn check digit.
+func makePAN(bin string, n int) string {
+	length := panLen
+	if len(bin) > panLen-4 {
+		length = pan.MaxLen
+	}
+	body := bin + fmt.Sprintf("%0*d", length-1-len(bin), n)
+	return body + string(luhnDigit(body))
+}
+
+// luhnDigit returns the check digit that makes body+digit pass Luhn.
+func luhnDigit(body string) byte {
+	sum := 0
+	double := true // the check digit will be rightmost, so body's last doubles
+	for i := len(body) - 1; i >= 0; i-- {
+		d := int(body[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return byte('0' + (10-sum%10)%10)
+}
+
+// breakLuhn changes the check digit of a valid PAN so that Luhn fails.
+func breakLuhn(p string) string {
+	last, _ := strconv.Atoi(p[len(p)-1:])
+	return p[:len(p)-1] + strconv.Itoa((last+1)%10)
+}
