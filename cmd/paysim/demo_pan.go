@@ -34,25 +34,8 @@ func makePAN(bin string, n int) string {
 		length = pan.MaxLen
 	}
 	body := bin + fmt.Sprintf("%0*d", length-1-len(bin), n)
-	return body + string(luhnDigit(body))
-}
-
-// luhnDigit returns the check digit that makes body+digit pass Luhn.
-func luhnDigit(body string) byte {
-	sum := 0
-	double := true // the check digit will be rightmost, so body's last doubles
-	for i := len(body) - 1; i >= 0; i-- {
-		d := int(body[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return byte('0' + (10-sum%10)%10)
+	d, _ := pan.CheckDigit([]byte(body)) // body is digits by construction
+	return body + string(d)
 }
 
 // breakLuhn changes the check digit of a valid PAN so that Luhn fails.

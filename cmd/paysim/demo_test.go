@@ -266,7 +266,6 @@ func TestMakePAN(t *testing.T) {
 			assert.False(t, pan.Luhn([]byte(breakLuhn(p))))
 		})
 	}
-	assert.Equal(t, "6222020000000000125", "622202000000000012"+string(luhnDigit("622202000000000012")), "the contract's sample PAN")
 }
 
 func TestPrintCategoriesCountsUnexpected(t *testing.T) {

@@ -106,3 +106,22 @@ func BenchmarkValid(b *testing.B) {
 		_ = Valid(p)
 	}
 }
+
+func TestCheckDigitCompletesValidPANs(t *testing.T) {
+	for _, p := range []string{"6222020000000000125", "4111111111111111", "6228480000000000000", "79927398713"} {
+		d, ok := CheckDigit([]byte(p[:len(p)-1]))
+		if assert.True(t, ok, p) {
+			assert.Equal(t, p[len(p)-1], d, p)
+		}
+	}
+	for i := 0; i < 1000; i++ {
+		payload := []byte(fmt.Sprintf("622202%09d", i*7919))
+		d, ok := CheckDigit(payload)
+		assert.True(t, ok)
+		assert.True(t, Luhn(append(payload, d)), "%s%c", payload, d)
+	}
+	_, ok := CheckDigit(nil)
+	assert.False(t, ok)
+	_, ok = CheckDigit([]byte("62A2"))
+	assert.False(t, ok)
+}

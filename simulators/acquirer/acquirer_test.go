@@ -12,9 +12,9 @@ import (
 
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/internal/simtest"
-	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // purchase returns a sample 0200 without 7/11/32 so that Do fills them.

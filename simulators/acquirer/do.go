@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // Fields Do fills and matches on.

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // conn is one accepted connection: a read loop (serve) and a write loop

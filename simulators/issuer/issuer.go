@@ -9,9 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // Errors returned by the Issuer.

@@ -15,11 +15,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/simulators/internal/simtest"
-	"github.com/hulian/hulian/switch/wire"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/header"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 func TestNewErrors(t *testing.T) {

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/switch/dialect"
 )
 
@@ -55,26 +56,8 @@ func rotatingPANs(base string) []testPAN {
 		n := len(b)
 		b[n-3] = byte('0' + k/10)
 		b[n-2] = byte('0' + k%10)
-		b[n-1] = luhnDigit(b[:n-1])
+		b[n-1], _ = pan.CheckDigit(b[:n-1]) // digits by construction
 		out = append(out, testPAN{pan: string(b), track2: string(b) + track2Tail})
 	}
 	return out
-}
-
-// luhnDigit returns the Luhn check digit for the payload digits.
-func luhnDigit(payload []byte) byte {
-	sum := 0
-	double := true
-	for i := len(payload) - 1; i >= 0; i-- {
-		d := int(payload[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return byte('0' + (10-sum%10)%10)
 }

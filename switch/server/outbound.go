@@ -91,6 +91,10 @@ func (s *Server) dialOnce(ctx context.Context, inst *institution, addr string, n
 	s.updateLinkMetrics(inst)
 	s.log.Info("issuer link up", "institution", inst.id, "link", name)
 	reason := s.keepAlive(ctx, inst, l, runErr)
+	if ctx.Err() != nil {
+		s.log.Info("issuer link closed", "institution", inst.id, "link", name)
+		return true
+	}
 	s.metrics.Disconnect(inst.id, reason)
 	s.log.Warn("issuer link down", "institution", inst.id, "link", name, "reason", reason)
 	return true
