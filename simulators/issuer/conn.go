@@ -150,11 +150,13 @@ func (c *conn) sendResp(financial bool) {
 		c.sendLater()
 		return
 	}
+	// Counted before it is queued: once queued the peer may see it (and a
+	// test read the count) before this goroutine runs again.
+	c.s.stats.responded(financial, 1)
 	if err := c.w.EnqueueFunc(c.appendResp); err != nil {
+		c.s.stats.responded(financial, -1)
 		c.s.log.Warn("cannot queue response", "err", err)
-		return
 	}
-	c.s.stats.responded(financial)
 }
 
 func (c *conn) sendLater() {
@@ -164,8 +166,9 @@ func (c *conn) sendLater() {
 		return
 	}
 	time.AfterFunc(c.s.cfg.Delay, func() {
-		if err := c.w.Enqueue(buf); err == nil {
-			c.s.stats.responded(true)
+		c.s.stats.responded(true, 1)
+		if err := c.w.Enqueue(buf); err != nil {
+			c.s.stats.responded(true, -1)
 		}
 	})
 }

@@ -108,12 +108,12 @@ func (s *stats) request(m *dialect.Message) {
 	s.mu.Unlock()
 }
 
-func (s *stats) responded(financial bool) {
+func (s *stats) responded(financial bool, n int) {
 	if !financial {
 		return
 	}
 	s.mu.Lock()
-	s.responses++
+	s.responses += n
 	s.mu.Unlock()
 }
 
