@@ -27,8 +27,11 @@ func (s *Server) handle(l *link.Link, m *dialect.Message, err error) {
 	}
 }
 
-// badMessage answers a message that violates the dialect with 30 when its
-// MTI and key fields could be read, and closes the link otherwise.
+// badMessage handles a message that violates the dialect. A request whose
+// MTI and key fields could be read is answered 30; a response whose MTI
+// could be read is dropped (to the switch it was never received, so its
+// request times out and is answered 91), keeping the link and everything
+// else in flight on it. Anything else closes the link.
 func (s *Server) badMessage(l *link.Link, m *dialect.Message, err error) {
 	inst := ownerOf(l)
 	if inst != nil {
@@ -37,13 +40,16 @@ func (s *Server) badMessage(l *link.Link, m *dialect.Message, err error) {
 		s.metrics.FormatErrorUnknown()
 	}
 	mti := m.MTI()
-	if len(mti) == 4 && m.IsRequest() && m.Has(7) && m.Has(11) {
+	switch {
+	case len(mti) == 4 && m.IsRequest() && m.Has(7) && m.Has(11):
 		s.log.Warn("format error", "link", l.String(), "mti", string(mti), "stan", string(m.Field(11)), "err", err)
 		s.respond(l, m, codeFormatError)
-		return
+	case len(mti) == 4 && m.IsResponse():
+		s.log.Warn("malformed response dropped", "link", l.String(), "mti", string(mti), "stan", string(m.Field(11)), "err", err)
+	default:
+		s.log.Warn("unreadable message, closing link", "link", l.String(), "err", err)
+		s.closeLink(l, "format_error")
 	}
-	s.log.Warn("unreadable message, closing link", "link", l.String(), "err", err)
-	s.closeLink(l, "format_error")
 }
 
 // request routes a financial request from an acquirer to its issuer.
