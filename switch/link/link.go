@@ -50,7 +50,8 @@ type Link struct {
 
 	state    atomic.Int32
 	inFlight atomic.Int64
-	lastRead atomic.Int64 // unix nanoseconds of the last frame read
+	sent     atomic.Uint64 // requests forwarded on the link
+	lastRead atomic.Int64  // unix nanoseconds of the last frame read
 	stan     atomic.Uint32
 
 	// Owner is set once the institution is known (at sign-on for inbound
@@ -129,6 +130,9 @@ func (l *Link) SetOwner(v any) { l.owner.Store(v) }
 
 // InFlight counts requests sent on this link and not yet answered.
 func (l *Link) InFlight() *atomic.Int64 { return &l.inFlight }
+
+// Forwarded counts the requests the switch forwarded on this link.
+func (l *Link) Forwarded() *atomic.Uint64 { return &l.sent }
 
 // IdleFor is the time since the last frame was read.
 func (l *Link) IdleFor(now time.Time) time.Duration {

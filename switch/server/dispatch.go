@@ -121,6 +121,7 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 	}
 	l.InFlight().Add(1)
 	to.InFlight().Add(1)
+	to.Forwarded().Add(1)
 	issuer.m.InFlight.Inc()
 	m.Set(33, s.switchID)
 	if err := to.Send(m); err != nil {

@@ -201,4 +201,20 @@ func TestManyConcurrentTransactionsMatchTheirRequests(t *testing.T) {
 		t.Error(err)
 	}
 	assert.Equal(t, 0, n.srv.inFlight())
+
+	// Bank B's two links share the load (least-in-flight); bank A's
+	// primary-secondary keeps everything on the first address.
+	for _, inst := range n.srv.Status().Institutions {
+		switch inst.ID {
+		case bankB:
+			require.Len(t, inst.Links, 2)
+			for _, l := range inst.Links {
+				assert.Positive(t, l.Forwarded, "least-in-flight uses link %s", l.Name)
+			}
+		case bankA:
+			require.Len(t, inst.Links, 2)
+			assert.Equal(t, uint64(480), inst.Links[0].Forwarded+inst.Links[1].Forwarded)
+			assert.Zero(t, inst.Links[1].Forwarded, "primary-secondary keeps to the primary")
+		}
+	}
 }

@@ -13,6 +13,7 @@ type LinkStatus struct {
 	Remote    string `json:"remote"`
 	State     string `json:"state"`
 	InFlight  int64  `json:"in_flight"`
+	Forwarded uint64 `json:"forwarded"` // requests forwarded on the link
 }
 
 // InstitutionStatus describes one institution for the admin status page.
@@ -42,7 +43,8 @@ func (s *Server) Status() Status {
 		for _, d := range []link.Direction{link.Inbound, link.Outbound} {
 			for _, l := range inst.links(d) {
 				is.Links = append(is.Links, LinkStatus{Name: l.Name(), Direction: d.String(),
-					Remote: l.RemoteAddr().String(), State: l.State().String(), InFlight: l.InFlight().Load()})
+					Remote: l.RemoteAddr().String(), State: l.State().String(), InFlight: l.InFlight().Load(),
+					Forwarded: l.Forwarded().Load()})
 			}
 		}
 		st.Institutions = append(st.Institutions, is)
