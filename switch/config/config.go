@@ -10,6 +10,9 @@ type Config struct {
 	Dialects     []DialectFile `yaml:"dialects"`
 	Institutions []Institution `yaml:"institutions"`
 	Routes       []Route       `yaml:"routes"`
+	Journal      Journal       `yaml:"journal"`
+	SAF          SAF           `yaml:"store_and_forward"`
+	Clearing     Clearing      `yaml:"clearing"`
 
 	// source is the file name used in error messages; doc is the parsed
 	// YAML tree used to find line numbers. Both are set by Parse.
@@ -25,6 +28,41 @@ type Switch struct {
 	MaxFrame int `yaml:"max_frame"`
 	// ShutdownGrace is how long shutdown waits for in-flight requests; default 15s.
 	ShutdownGrace Duration `yaml:"shutdown_grace"`
+	// Node names this switch process among several sharing one journal;
+	// default: the host name.
+	Node string `yaml:"node"`
+}
+
+// Journal says where transactions are recorded.
+type Journal struct {
+	// URL is "sqlite:PATH" (embedded, one node; a relative PATH is relative
+	// to the configuration file) or "postgres://..." (several nodes). Empty
+	// runs without a journal: nothing is recorded, reversed or cleared.
+	URL string `yaml:"url"`
+	// HashKeyFile holds the key (at least 16 bytes) of the keyed PAN hash
+	// kept for look-ups; relative to the configuration file. Required with
+	// a journal; every node of one journal must use the same key.
+	HashKeyFile string `yaml:"hash_key_file"`
+}
+
+// SAF configures store-and-forward of advices and reversals to issuers.
+type SAF struct {
+	// Interval between repeats of an unacknowledged advice; default 30s.
+	Interval Duration `yaml:"interval"`
+	// Expiry after which an unacknowledged advice is given up; default 24h.
+	Expiry Duration `yaml:"expiry"`
+}
+
+// Clearing configures the business day and the clearing files.
+type Clearing struct {
+	// Cutoff is the local time ("23:00") from which transactions belong to
+	// the next business day; default "00:00".
+	Cutoff string `yaml:"cutoff"`
+	// TimeZone of the cut-off; default "Asia/Shanghai".
+	TimeZone string `yaml:"timezone"`
+	// Dir receives clearing files; relative to the configuration file;
+	// default "clearing".
+	Dir string `yaml:"dir"`
 }
 
 // Admin configures the admin/metrics HTTP server.

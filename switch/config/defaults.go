@@ -1,6 +1,9 @@
 package config
 
-import "time"
+import (
+	"os"
+	"time"
+)
 
 // Names fixed by the Hulian ISO 8583 wire contract and by this file format.
 const (
@@ -31,6 +34,11 @@ const (
 	DefaultSignOnTimeout = 5 * time.Second
 	DefaultReconnectMin  = 200 * time.Millisecond
 	DefaultReconnectMax  = 10 * time.Second
+	DefaultSAFInterval   = 30 * time.Second
+	DefaultSAFExpiry     = 24 * time.Hour
+	DefaultCutoff        = "00:00"
+	DefaultTimeZone      = "Asia/Shanghai"
+	DefaultClearingDir   = "clearing"
 )
 
 // DefaultMTIs returns the request MTIs a route allows when mtis is empty:
@@ -59,6 +67,14 @@ func DefaultFraming(dialect string) string {
 func (c *Config) SetDefaults() {
 	setInt(&c.Switch.MaxFrame, DefaultMaxFrame)
 	setDur(&c.Switch.ShutdownGrace, DefaultShutdownGrace)
+	if c.Switch.Node == "" {
+		c.Switch.Node, _ = os.Hostname()
+	}
+	setDur(&c.SAF.Interval, DefaultSAFInterval)
+	setDur(&c.SAF.Expiry, DefaultSAFExpiry)
+	setStr(&c.Clearing.Cutoff, DefaultCutoff)
+	setStr(&c.Clearing.TimeZone, DefaultTimeZone)
+	setStr(&c.Clearing.Dir, DefaultClearingDir)
 	for i := range c.Listeners {
 		l := &c.Listeners[i]
 		setStr(&l.Framing, DefaultFraming(l.Dialect))

@@ -171,15 +171,24 @@ func dropShadowed(errs, decodeErrs Errors) Errors {
 	return out
 }
 
-// resolveSpecFiles makes relative spec file paths relative to baseDir.
+// resolveSpecFiles makes relative file paths (spec files, the journal's
+// SQLite file and hash key, the clearing directory) relative to baseDir.
 func (c *Config) resolveSpecFiles(baseDir string) {
 	if baseDir == "" {
 		return
 	}
-	for i := range c.Dialects {
-		p := c.Dialects[i].SpecFile
-		if p != "" && !filepath.IsAbs(p) {
-			c.Dialects[i].SpecFile = filepath.Join(baseDir, p)
+	rel := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(baseDir, *p)
 		}
+	}
+	for i := range c.Dialects {
+		rel(&c.Dialects[i].SpecFile)
+	}
+	rel(&c.Journal.HashKeyFile)
+	rel(&c.Clearing.Dir)
+	if path, ok := strings.CutPrefix(c.Journal.URL, "sqlite:"); ok && path != "" {
+		rel(&path)
+		c.Journal.URL = "sqlite:" + path
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
+	"time"
+	_ "time/tzdata" // clearing.timezone must load without the system zone files
 )
 
 // checker collects problems with their key paths and lines.
@@ -48,6 +51,7 @@ func (c *Config) validate() Errors {
 	v.listeners()
 	v.institutions()
 	v.routes()
+	v.journal()
 	sortByLine(v.errs)
 	return v.errs
 }
@@ -176,4 +180,41 @@ func checkFraming(framing, dialect string) string {
 func portZero(addr string) bool {
 	_, port, err := splitHostPort(addr)
 	return err == "" && port == "0"
+}
+
+// journal checks the journal, store-and-forward and clearing sections.
+func (v *checker) journal() {
+	j := v.c.Journal
+	switch {
+	case j.URL == "":
+		if j.HashKeyFile != "" {
+			v.add("journal.url", "required when journal.hash_key_file is set")
+		}
+	case strings.HasPrefix(j.URL, "sqlite:"):
+		if strings.TrimPrefix(j.URL, "sqlite:") == "" {
+			v.add("journal.url", "sqlite: needs a file path, e.g. sqlite:hulian-journal.db")
+		}
+	case strings.HasPrefix(j.URL, "postgres://"), strings.HasPrefix(j.URL, "postgresql://"):
+	default:
+		v.add("journal.url", "must start with sqlite: or postgres://")
+	}
+	if j.URL != "" {
+		if j.HashKeyFile == "" {
+			v.add("journal.hash_key_file", "required with a journal")
+		} else if st, err := os.Stat(j.HashKeyFile); err != nil || st.Size() < 16 {
+			v.addf("journal.hash_key_file", "%q must be a readable file of at least 16 bytes", j.HashKeyFile)
+		}
+	}
+	if v.c.SAF.Interval.D() <= 0 {
+		v.add("store_and_forward.interval", "must be positive")
+	}
+	if v.c.SAF.Expiry.D() < v.c.SAF.Interval.D() {
+		v.add("store_and_forward.expiry", "must be at least the interval")
+	}
+	if _, err := time.Parse("15:04", v.c.Clearing.Cutoff); err != nil {
+		v.addf("clearing.cutoff", "%q is not a time of day such as \"23:00\"", v.c.Clearing.Cutoff)
+	}
+	if _, err := time.LoadLocation(v.c.Clearing.TimeZone); err != nil {
+		v.addf("clearing.timezone", "%q is not a time zone such as \"Asia/Shanghai\"", v.c.Clearing.TimeZone)
+	}
 }

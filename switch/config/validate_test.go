@@ -1,7 +1,10 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -232,4 +235,37 @@ func TestSpecFileDialectNeedsExplicitFraming(t *testing.T) {
 
 	ok := edit(t, baseYAML, "5801\n    dialect: hl87b\n", "5801\n    dialect: custom\n    framing: binary2\n")
 	assert.Nil(t, findKey(parseErrs(t, ok), "listeners[1].framing"))
+}
+
+func TestJournalAndClearingKeys(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "hash.key")
+	require.NoError(t, os.WriteFile(key, []byte("0123456789abcdef0123"), 0o600))
+	short := filepath.Join(dir, "short.key")
+	require.NoError(t, os.WriteFile(short, []byte("abc"), 0o600))
+	cases := []struct {
+		extra, key, problem string
+	}{
+		{"journal: {url: \"mysql://x\", hash_key_file: " + key + "}\n", "journal.url", "must start with sqlite: or postgres://"},
+		{"journal: {url: \"sqlite:\", hash_key_file: " + key + "}\n", "journal.url", "needs a file path"},
+		{"journal: {url: \"sqlite:j.db\"}\n", "journal.hash_key_file", "required with a journal"},
+		{"journal: {url: \"sqlite:j.db\", hash_key_file: " + short + "}\n", "journal.hash_key_file", "at least 16 bytes"},
+		{"store_and_forward: {interval: 10s, expiry: 5s}\n", "store_and_forward.expiry", "at least the interval"},
+		{"clearing: {cutoff: \"25:00\"}\n", "clearing.cutoff", "not a time of day"},
+		{"clearing: {timezone: \"Mars/Olympus\"}\n", "clearing.timezone", "not a time zone"},
+	}
+	for _, c := range cases {
+		errs := parseErrs(t, baseYAML+c.extra)
+		e := findKey(errs, c.key)
+		if assert.NotNil(t, e, "%s: %v", c.extra, errs) {
+			assert.Contains(t, e.Problem, c.problem)
+		}
+	}
+	base := specDir(t)
+	ok, err := Parse([]byte(baseYAML+"journal: {url: \"sqlite:j.db\", hash_key_file: "+key+"}\nclearing: {cutoff: \"23:00\"}\n"), base, "ok.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "sqlite:"+filepath.Join(base, "j.db"), ok.Journal.URL, "a relative SQLite path is relative to the file")
+	assert.Equal(t, "Asia/Shanghai", ok.Clearing.TimeZone)
+	assert.Equal(t, 30*time.Second, ok.SAF.Interval.D())
+	assert.NotEmpty(t, ok.Switch.Node)
 }
