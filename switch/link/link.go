@@ -153,6 +153,21 @@ func (l *Link) Send(m *dialect.Message) error {
 	return err
 }
 
+// AppendFrame packs m as one frame of this link (framing, header with the
+// link's remote id, dialect) and appends it to dst, without sending it.
+func (l *Link) AppendFrame(dst []byte, m *dialect.Message) ([]byte, error) {
+	return l.codec.AppendFrame(dst, m, *l.remote.Load())
+}
+
+// SendFrame queues a frame made by AppendFrame for writing.
+func (l *Link) SendFrame(b []byte) error {
+	err := l.w.Enqueue(b)
+	if errors.Is(err, frame.ErrWriterClosed) {
+		return ErrClosed
+	}
+	return err
+}
+
 // Run serves the connection: it starts the write loop, reads frames until
 // the connection fails, ctx ends or Close is called, and hands each message
 // to h. It returns the reason the link ended (nil after Close).

@@ -24,6 +24,7 @@ type Metrics struct {
 	backpressure *prometheus.CounterVec
 	disconnects  *prometheus.CounterVec
 	undelivered  *prometheus.CounterVec
+	safDepth     prometheus.Gauge
 
 	mu     sync.Mutex
 	insts  map[string]*Institution
@@ -61,11 +62,13 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Connections closed, by institution and reason.")), []string{"institution", "reason"}),
 		undelivered: prometheus.NewCounterVec(prometheus.CounterOpts(opts("undelivered_responses_total",
 			"Responses that could not be delivered because the acquirer had no connection, by institution.")), []string{"institution"}),
+		safDepth: prometheus.NewGauge(prometheus.GaugeOpts(opts("saf_depth",
+			"Advices and reversals waiting in the store-and-forward queue (all nodes)."))),
 		insts:  make(map[string]*Institution),
 		routes: make(map[string]*Route),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
-		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered} {
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.safDepth} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -117,3 +120,6 @@ func (m *Metrics) Links(institution, direction, state string, n int) {
 
 // FormatErrorUnknown counts a format error from a connection not yet signed on.
 func (m *Metrics) FormatErrorUnknown() { m.formatErrors.WithLabelValues("unknown").Inc() }
+
+// SAFDepth sets the number of store-and-forward entries waiting.
+func (m *Metrics) SAFDepth(n int) { m.safDepth.Set(float64(n)) }

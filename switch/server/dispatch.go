@@ -5,6 +5,7 @@ import (
 
 	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"
 	"github.com/hulian/hulian/switch/route"
@@ -62,11 +63,11 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 	acq.m.Request(m.MTI())
 	set := acq.settings()
 	if s.draining.Load() {
-		s.respond(l, m, codeIssuerDown)
+		s.reject(l, acq, m, codeIssuerDown)
 		return
 	}
 	if !set.isAcquirer() {
-		s.respond(l, m, codeInvalidTxn)
+		s.reject(l, acq, m, codeInvalidTxn)
 		return
 	}
 	if !m.Has(7) || !m.Has(11) {
@@ -80,28 +81,36 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 		s.respond(l, m, codeFormatError)
 		return
 	}
+	if s.j != nil && isReversal(m.MTI()) {
+		s.acquirerReversal(l, acq, m)
+		return
+	}
 	snap := s.snap.Load()
 	r, code := s.lookupRoute(snap, m)
 	if r == nil {
-		s.respond(l, m, code)
+		s.reject(l, acq, m, code)
 		return
 	}
 	if !r.AllowsMTI(m.MTI()) || !r.AllowsProcessing(m.Field(3)) {
-		s.respond(l, m, codeInvalidTxn)
+		s.reject(l, acq, m, codeInvalidTxn)
 		return
 	}
 	issuer := snap.issuerOf[r.Index]
+	if s.j != nil && isAdvice(m.MTI()) {
+		s.acquirerAdvice(l, acq, issuer, r, m)
+		return
+	}
 	to, full := issuer.pickIssuerLink()
 	if to == nil {
 		if full {
 			issuer.m.Backpressure.Inc()
 		}
-		s.respond(l, m, codeIssuerDown)
+		s.reject(l, acq, m, codeIssuerDown)
 		return
 	}
 	if l.InFlight().Load() >= set.maxInFlight() {
 		acq.m.Backpressure.Inc()
-		s.respond(l, m, codeIssuerDown)
+		s.reject(l, acq, m, codeIssuerDown)
 		return
 	}
 	key, ok := match.MakeKey(m.MTI(), m.Field(32), m.Field(11), m.Field(7))
@@ -109,27 +118,48 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 		s.respond(l, m, codeFormatError)
 		return
 	}
-	now := time.Now()
 	tx := s.txns.get()
 	tx.from, tx.acquirer, tx.to, tx.issuer = l, acq, to, issuer
-	tx.route, tx.rm, tx.start = r, snap.routeM[r.Index], now
+	tx.route, tx.rm, tx.start, tx.key = r, snap.routeM[r.Index], time.Now(), key
 	tx.req.CopyFrom(m)
-	if err := issuer.pending.Add(key, now.Add(r.Timeout), tx); err != nil {
-		s.txns.put(tx)
-		s.respond(l, m, codeDuplicate)
+	s.begin(tx)
+}
+
+// forward sends a request to its issuer: without a journal at once, on the
+// link's read goroutine; with one from the journal's committer, once the
+// request's record is durable. The frame is packed before the request
+// enters the issuer's match table: from then on the transaction belongs to
+// whoever takes it out (a response, the sweeper, a link failure).
+func (s *Server) forward(tx *txn) {
+	to, issuer, key := tx.to, tx.issuer, tx.key
+	tx.f33, tx.sent = tx.req.Field(33), true
+	tx.req.Set(33, s.switchID)
+	buf := s.frames.get()
+	frame, err := to.AppendFrame((*buf)[:0], &tx.req)
+	if err != nil {
+		s.frames.put(buf)
+		s.log.Error("request does not pack for the issuer", "issuer", issuer.id, "err", err)
+		s.answer(tx, codeSystemMalfunction, journal.StateRejected)
 		return
 	}
-	l.InFlight().Add(1)
-	to.InFlight().Add(1)
-	to.Forwarded().Add(1)
-	issuer.m.InFlight.Inc()
-	m.Set(33, s.switchID)
-	if err := to.Send(m); err != nil {
+	s.track(tx, 1)
+	if err := issuer.pending.Add(key, tx.start.Add(tx.route.Timeout), tx); err != nil {
+		s.frames.put(buf)
+		s.track(tx, -1)
+		s.answer(tx, codeDuplicate, journal.StateRejected)
+		return
+	}
+	err = to.SendFrame(frame)
+	*buf = frame
+	s.frames.put(buf)
+	if err != nil {
 		// The issuer link failed under us: answer now unless a response
-		// or the sweeper already took the transaction.
+		// or the sweeper already took the transaction. The request never
+		// left, so there is nothing to reverse.
 		if tx, ok := issuer.pending.Take(key); ok {
 			s.log.Warn("forward failed", "issuer", issuer.id, "link", to.String(), "err", err)
-			s.fail(tx, codeIssuerDown)
+			s.finish(tx)
+			s.answer(tx, codeIssuerDown, journal.StateRejected)
 		}
 	}
 }
@@ -177,13 +207,22 @@ func (s *Server) response(l *link.Link, m *dialect.Message) {
 		tx, ok = issuer.pending.Take(key)
 	}
 	if !ok {
+		if s.saf != nil && s.saf.acknowledged(issuer, key) {
+			return
+		}
 		issuer.m.Unmatched.Inc()
 		s.log.Warn("unmatched response", "issuer", issuer.id, "mti", string(m.MTI()), "stan", string(m.Field(11)), "code", string(m.Field(39)))
 		return
 	}
 	s.finish(tx)
-	if f33 := tx.req.Field(33); f33 != nil {
-		m.Set(33, f33)
+	s.complete(tx, m)
+}
+
+// deliver sends the issuer's response m to the acquirer of tx and releases
+// tx.
+func (s *Server) deliver(tx *txn, m *dialect.Message) {
+	if tx.f33 != nil {
+		m.Set(33, tx.f33)
 	} else {
 		m.Unset(33)
 	}

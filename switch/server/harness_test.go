@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
 )
 
@@ -39,6 +41,7 @@ const (
 type network struct {
 	t       *testing.T
 	srv     *Server
+	j       *journal.Journal
 	issuers map[string][]*issuer.Issuer
 	cfgText string
 }
@@ -76,6 +79,7 @@ func configText(bankAAddrs []string, bankBAddr, walletAddr string, opts map[stri
 switch:
   id: "%s"
   shutdown_grace: %s
+  node: node-a
 listeners:
   - {name: a-in, address: "127.0.0.1:0", dialect: hl87a, header: true}
   - {name: b-in, address: "127.0.0.1:0", dialect: hl87b}
@@ -113,20 +117,26 @@ institutions:
     role: issuer
     dialect: hl87b
     outbound: {addresses: ["%s"], connections: 1, reconnect_min: 20ms, reconnect_max: 200ms}
+store_and_forward: {interval: %s, expiry: 1m}
 routes:
   - {name: bank-a, issuer: "%s", bins: ["622202"], timeout: %s}
   - {name: bank-b, issuer: "%s", bins: ["622848"]}
   - {name: wallet, issuer: "%s", receiving: ["%s"], mtis: ["0200"], processing_codes: ["00", "40"]}
 `, switchID, get("grace", "2s"), acqA, get("acqMax", "1024"), acqB,
 		bankA, get("timeout", "2s"), get("bankAMax", "1024"), strings.Join(quoted, ", "), get("echo", "30s"),
-		bankB, bankBAddr, wallet, walletAddr,
+		bankB, bankBAddr, wallet, walletAddr, get("saf", "200ms"),
 		bankA, get("routeTimeout", get("timeout", "2s")), bankB, wallet, wallet)
 }
 
 // startNetwork starts issuers (bank A with nA addresses) and the switch, and
 // waits until every issuer link is signed on.
 func startNetwork(t *testing.T, nA int, opts map[string]string) *network {
-	n := &network{t: t, issuers: map[string][]*issuer.Issuer{}}
+	return startNetworkWith(t, nA, opts, nil)
+}
+
+// startNetworkWith is startNetwork with a journal opened by the caller.
+func startNetworkWith(t *testing.T, nA int, opts map[string]string, j *journal.Journal) *network {
+	n := &network{t: t, issuers: map[string][]*issuer.Issuer{}, j: j}
 	var aAddrs []string
 	for i := 0; i < nA; i++ {
 		delay, _ := time.ParseDuration(opts["delayA"])
@@ -139,7 +149,11 @@ func startNetwork(t *testing.T, nA int, opts map[string]string) *network {
 	n.cfgText = configText(aAddrs, n.issuers[bankB][0].Addr(), n.issuers[wallet][0].Addr(), opts)
 	cfg, err := config.Parse([]byte(n.cfgText), t.TempDir(), "test.yaml")
 	require.NoError(t, err)
-	srv, err := New(cfg, Options{Logger: testLogger()})
+	if n.j == nil && opts["journal"] != "" {
+		n.j = openJournal(t, opts["journal"])
+	}
+	opt := Options{Logger: testLogger(), Journal: n.j}
+	srv, err := New(cfg, opt)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	require.NoError(t, srv.Start(ctx))
@@ -229,4 +243,26 @@ func testLogger() *slog.Logger {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+// openJournal opens a journal for a test: "sqlite" in a temporary file, or
+// "postgres" in a fresh schema of the test database (skipped without
+// PostgreSQL on a laptop, failed in CI).
+func openJournal(t *testing.T, kind string) *journal.Journal {
+	t.Helper()
+	ctx := context.Background()
+	opts := journal.Options{Node: "node-a", HashKey: []byte("test hash key 0123456789")}
+	var url string
+	switch kind {
+	case "sqlite":
+		url = "sqlite:" + filepath.Join(t.TempDir(), "journal.db")
+	case "postgres":
+		url = postgresURL(t)
+	default:
+		t.Fatalf("unknown journal %q", kind)
+	}
+	j, err := journal.Open(ctx, url, opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = j.Close() })
+	return j
 }

@@ -156,6 +156,6 @@ func (s *Server) networkRequest(ctx context.Context, l *link.Link, code []byte, 
 func (s *Server) failLink(inst *institution, l *link.Link) {
 	failed := inst.pending.RemoveIf(func(tx *txn) bool { return tx.to == l }, nil)
 	for _, tx := range failed {
-		s.fail(tx, codeIssuerDown)
+		s.timedOut(tx)
 	}
 }

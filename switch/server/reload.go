@@ -152,6 +152,6 @@ func (s *Server) retire(inst *institution) {
 		l.Close()
 	}
 	for _, tx := range inst.pending.RemoveIf(func(*txn) bool { return true }, nil) {
-		s.fail(tx, codeIssuerDown)
+		s.timedOut(tx)
 	}
 }

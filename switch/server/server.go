@@ -15,6 +15,7 @@ import (
 
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/metrics"
 	"github.com/hulian/hulian/switch/route"
 )
@@ -32,6 +33,12 @@ type Options struct {
 	// SignOnWait is how long an inbound connection may stay without a
 	// successful sign-on before it is closed; 0 means DefaultSignOnWait.
 	SignOnWait time.Duration
+	// Journal records every transaction and holds the store-and-forward
+	// queue; nil runs without one (nothing is recorded or reversed).
+	Journal *journal.Journal
+	// BusinessDate gives the business day ("YYYY-MM-DD") of a moment, with
+	// the clearing cut-off applied; nil uses the UTC date.
+	BusinessDate func(time.Time) string
 }
 
 // DefaultSignOnWait bounds how long a connection that never signs on holds
@@ -57,11 +64,18 @@ type Server struct {
 	switchID   []byte
 	signOnWait time.Duration
 
+	// With a journal:
+	node         string
+	j            *journal.Journal
+	saf          *saf
+	businessDate func(time.Time) string
+
 	snap    atomic.Pointer[snapshot]
 	reloadM sync.Mutex
 
 	txns   txnPool
 	msgs   msgPool
+	frames bufPool
 	linkID atomic.Uint64
 
 	ctx       context.Context
@@ -98,6 +112,15 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		gatherer:  gatherer,
 		switchID:  []byte(cfg.Switch.ID),
 		listeners: make(map[string]net.Listener),
+	}
+	s.node, s.j, s.businessDate = cfg.Switch.Node, opts.Journal, opts.BusinessDate
+	if s.businessDate == nil {
+		s.businessDate = func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+	}
+	if s.j != nil {
+		if s.saf, err = newSAF(s); err != nil {
+			return nil, err
+		}
 	}
 	s.signOnWait = opts.SignOnWait
 	if s.signOnWait <= 0 {
@@ -156,6 +179,13 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	snap := s.snap.Load()
+	if s.j != nil {
+		if err := s.recoverUnfinished(s.ctx); err != nil {
+			return fmt.Errorf("server: recovering unfinished transactions: %w", err)
+		}
+		s.wg.Add(1)
+		go s.saf.run(s.ctx)
+	}
 	for _, lc := range snap.cfg.Listeners {
 		if err := s.listen(lc); err != nil {
 			s.closeListeners()
@@ -198,29 +228,26 @@ func (s *Server) sweep() {
 					tx.rm.Timeouts.Inc()
 					s.log.Warn("issuer timeout", "issuer", tx.issuer.id, "route", tx.route.Name,
 						"mti", string(tx.req.MTI()), "stan", string(tx.req.Field(11)))
-					s.fail(tx, codeIssuerDown)
+					s.timedOut(tx)
 				}
 			}
 		}
 	}
 }
 
-// fail answers the acquirer of a transaction that will get no issuer
-// response, and releases it.
-func (s *Server) fail(tx *txn, code string) {
-	s.finish(tx)
-	if l := tx.acquirer.deliveryLink(tx.from); l != nil {
-		s.respond(l, &tx.req, code)
-	} else {
-		tx.acquirer.m.Undelivered.Inc()
+// track counts a transaction into (+1) or out of (-1) the in-flight
+// counters of its links and issuer.
+func (s *Server) track(tx *txn, d int64) {
+	tx.to.InFlight().Add(d)
+	tx.from.InFlight().Add(d)
+	tx.issuer.m.InFlight.Add(float64(d))
+	if d > 0 {
+		tx.to.Forwarded().Add(1)
 	}
-	s.txns.put(tx)
 }
 
 // finish updates the counters of a transaction leaving the match table.
 func (s *Server) finish(tx *txn) {
-	tx.to.InFlight().Add(-1)
-	tx.from.InFlight().Add(-1)
-	tx.issuer.m.InFlight.Dec()
+	s.track(tx, -1)
 	tx.rm.Latency.Observe(time.Since(tx.start).Seconds())
 }

@@ -31,7 +31,7 @@ wait:
 	}
 	for _, inst := range s.snap.Load().insts {
 		for _, tx := range inst.pending.RemoveIf(func(*txn) bool { return true }, nil) {
-			s.fail(tx, codeIssuerDown)
+			s.timedOut(tx)
 		}
 	}
 	if s.cancel != nil {

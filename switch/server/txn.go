@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/match"
 	"github.com/hulian/hulian/switch/metrics"
 	"github.com/hulian/hulian/switch/route"
 )
@@ -19,7 +21,15 @@ type txn struct {
 	route    *route.Route
 	rm       *metrics.Route
 	start    time.Time
+	key      match.Key
 	req      dialect.Message // the request as received, owning its bytes
+	f33      []byte          // the acquirer's field 33 (nil when absent); aliases req
+	sent     bool            // forwarded: req's field 33 now holds the switch's id
+
+	// With a journal:
+	rec  *journal.Record // what the journal holds for the request
+	orig *journal.Record // for an acquirer's online reversal: the original
+	resp dialect.Message // the issuer's response, kept until it is durable
 }
 
 type txnPool struct{ p sync.Pool }
@@ -33,7 +43,9 @@ func (tp *txnPool) get() *txn {
 
 func (tp *txnPool) put(t *txn) {
 	t.from, t.acquirer, t.to, t.issuer, t.route, t.rm = nil, nil, nil, nil, nil, nil
+	t.key, t.f33, t.sent, t.rec, t.orig = match.Key{}, nil, false, nil, nil
 	t.req.Reset()
+	t.resp.Reset()
 	tp.p.Put(t)
 }
 
@@ -50,3 +62,16 @@ func (mp *msgPool) put(m *dialect.Message) {
 	m.Reset()
 	mp.p.Put(m)
 }
+
+// bufPool recycles frame buffers.
+type bufPool struct{ p sync.Pool }
+
+func (bp *bufPool) get() *[]byte {
+	if b, ok := bp.p.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 1024)
+	return &b
+}
+
+func (bp *bufPool) put(b *[]byte) { bp.p.Put(b) }

@@ -1,0 +1,128 @@
+package journal
+
+import (
+	"context"
+	"time"
+)
+
+// commitLoop is the single committer goroutine: it gathers a batch, makes
+// it durable and calls the callbacks, until the queue is closed and empty.
+func (j *Journal) commitLoop() {
+	defer close(j.stopped)
+	batch := make([]pending, 0, j.opt.MaxBatch)
+	ws := make([]*Write, 0, j.opt.MaxBatch)
+	for {
+		first, ok := <-j.queue
+		if !ok {
+			return
+		}
+		batch, ok = j.gather(append(batch[:0], first))
+		ws = j.commit(batch, ws[:0])
+		for _, p := range batch {
+			p.done(p.w)
+		}
+		clear(batch)
+		if !ok {
+			return
+		}
+	}
+}
+
+// gather adds queued writes to batch up to MaxBatch: whatever is already
+// queued, and with MaxDelay > 0 whatever arrives within MaxDelay. It
+// reports false when the queue was closed and drained.
+func (j *Journal) gather(batch []pending) ([]pending, bool) {
+	var timer <-chan time.Time
+	if j.opt.MaxDelay > 0 {
+		t := time.NewTimer(j.opt.MaxDelay)
+		defer t.Stop()
+		timer = t.C
+	}
+	for len(batch) < j.opt.MaxBatch {
+		select {
+		case p, ok := <-j.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, p)
+			continue
+		default:
+		}
+		if timer == nil {
+			return batch, true
+		}
+		select {
+		case p, ok := <-j.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, p)
+		case <-timer:
+			return batch, true
+		}
+	}
+	return batch, true
+}
+
+// commit validates the batch and applies its valid writes in one
+// transaction. When the database refuses the batch as a whole, each write
+// is retried alone so that one bad write cannot fail the others; the
+// retries share one CommitTimeout, so a dead database fails them quickly.
+func (j *Journal) commit(batch []pending, ws []*Write) []*Write {
+	now := j.now()
+	for _, p := range batch {
+		p.w.reset()
+		if err := p.w.prepare(now); err != nil {
+			p.w.Err = err
+			continue
+		}
+		ws = append(ws, p.w)
+	}
+	if len(ws) == 0 {
+		return ws
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), j.opt.CommitTimeout)
+	err := j.apply(ctx, ws)
+	cancel()
+	if err == nil {
+		return ws
+	}
+	j.failed.Add(1)
+	if len(ws) == 1 {
+		j.fail(ws[0], err)
+		return ws
+	}
+	j.opt.Logger.Warn("journal: group commit failed, retrying writes one by one",
+		"writes", len(ws), "err", err)
+	ctx, cancel = context.WithTimeout(context.Background(), j.opt.CommitTimeout)
+	defer cancel()
+	for _, w := range ws {
+		w.reset()
+		if err := j.apply(ctx, []*Write{w}); err != nil {
+			j.failed.Add(1)
+			j.fail(w, err)
+		}
+	}
+	return ws
+}
+
+// apply runs one transaction for ws and counts it when it commits.
+func (j *Journal) apply(ctx context.Context, ws []*Write) error {
+	if err := j.b.applyBatch(ctx, ws); err != nil {
+		return err
+	}
+	j.batches.Add(1)
+	n := uint64(len(ws))
+	j.writes.Add(n)
+	if n > j.largest.Load() {
+		j.largest.Store(n) // only the committer writes it
+	}
+	return nil
+}
+
+// fail clears w's results and reports err in w.Err.
+func (j *Journal) fail(w *Write, err error) {
+	w.reset()
+	w.Err = err
+	j.opt.Logger.Warn("journal: write failed", "kind", w.Kind.String(), "err", err)
+}

@@ -1,0 +1,37 @@
+// Package journal makes every transaction the switch handles durable: the
+// request received and where it was forwarded, the final answer (approved,
+// declined, timed out, rejected by the switch itself), its reversal state,
+// and a persistent store-and-forward (SAF) queue of advices and reversals
+// (0420, 0120, 0220) that must reach an issuer until it acknowledges them.
+// It serves issue 3 of the switch ("no transaction is ever lost").
+//
+// A Journal is opened with OpenSQLite (a WAL-mode file, the embedded
+// single-node default), OpenPostgres (several switch nodes sharing one
+// database through pgx) or Open with a "sqlite:PATH" / "postgres://" URL.
+// Both backends have the same behaviour and pass the same test suite. Each
+// creates and migrates its own schema (table schema_version) and refuses a
+// database whose schema is newer than the code.
+//
+// Hot-path changes are Write values passed to Submit. One committer
+// goroutine gathers everything queued (up to Options.MaxBatch), applies it in
+// one database transaction, commits (the durable point: one fsync for many
+// transactions, which is what keeps the journal cheap enough to sit on the
+// authorisation path) and only then calls each write's done callback. A
+// response that approves money must not leave the switch before its done
+// has been called. Normal outcomes (a duplicate key, a late answer to a
+// timed-out transaction, an unknown id) are reported per write and never
+// abort the batch; a batch the database rejects as a whole is retried write
+// by write so one bad write cannot fail its neighbours.
+//
+// Store-and-forward entries are leased with Claim (PostgreSQL: SELECT ...
+// FOR UPDATE SKIP LOCKED, so two nodes never hold the same entry; a dead
+// node's lease simply runs out), then settled with Ack, Retry or ExpireSAF.
+//
+// Nothing sensitive is ever stored: a Record carries the PAN only masked
+// (first six and last four digits, emv/pan.Mask) plus a keyed HMAC-SHA256
+// hash for look-ups (Journal.SetPAN fills both); there is no column for
+// track data, PIN blocks, CVV, ICC data or keys, and an Insert whose
+// PANMasked still shows more than ten digits is refused with ErrSensitive.
+// SAF payloads are opaque bytes: the caller checks its field list with
+// CheckNoSensitive before encoding them. Errors never carry field values.
+package journal

@@ -1,0 +1,133 @@
+package journal
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hulian/hulian/emv/pan"
+)
+
+// Journal is the durable record of transactions and the SAF queue. It is
+// safe for concurrent use. Writes go through Submit (or Do); reads and the
+// SAF operations go straight to the database.
+type Journal struct {
+	b   backend
+	opt Options
+	now func() time.Time
+
+	mu      sync.RWMutex // guards closed and sending on queue
+	closed  bool
+	queue   chan pending
+	stopped chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
+
+	batches, writes, failed, largest atomic.Uint64
+}
+
+// pending is a queued write and its callback.
+type pending struct {
+	w    *Write
+	done func(*Write)
+}
+
+// Open opens the journal named by url: "sqlite:PATH" or "postgres://..."
+// (also "postgresql://...").
+func Open(ctx context.Context, url string, o Options) (*Journal, error) {
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		return OpenSQLite(ctx, strings.TrimPrefix(url, "sqlite:"), o)
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return OpenPostgres(ctx, url, o)
+	}
+	return nil, ErrUnsupportedURL
+}
+
+// start migrates the schema and starts the committer over b.
+func start(ctx context.Context, b backend, o Options) (*Journal, error) {
+	j := &Journal{b: b, opt: o, now: time.Now,
+		queue: make(chan pending, o.QueueSize), stopped: make(chan struct{})}
+	if err := migrate(ctx, b, len(b.dialect().steps), micros(j.now())); err != nil {
+		_ = b.close()
+		return nil, fmt.Errorf("journal: migrate %s schema: %w", b.dialect().name, err)
+	}
+	go j.commitLoop()
+	return j, nil
+}
+
+// Submit queues w for the committer. done runs on the committer goroutine
+// once the batch holding w is durable, or has failed (w.Err); it must not
+// block long. Submit blocks only while QueueSize writes are pending. After
+// Close, done is called at once with w.Err = ErrClosed.
+func (j *Journal) Submit(w *Write, done func(*Write)) {
+	j.mu.RLock()
+	if j.closed {
+		j.mu.RUnlock()
+		w.Err = ErrClosed
+		done(w)
+		return
+	}
+	j.queue <- pending{w: w, done: done}
+	j.mu.RUnlock()
+}
+
+// Do submits w and waits until it is durable; it returns w.Err, or the
+// context's error if ctx ends first (the write may still be applied).
+func (j *Journal) Do(ctx context.Context, w *Write) error {
+	ch := make(chan struct{})
+	j.Submit(w, func(*Write) { close(ch) })
+	select {
+	case <-ch:
+		return w.Err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// HashPAN returns the hex HMAC-SHA256 of pan under Options.HashKey: the
+// look-up key of a card, useless without the key.
+func (j *Journal) HashPAN(p []byte) string {
+	m := hmac.New(sha256.New, j.opt.HashKey)
+	m.Write(p)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0]))
+}
+
+// SetPAN fills r.PANMasked (emv/pan.Mask) and r.PANHash from the clear pan,
+// the only form in which a PAN reaches a Record.
+func (j *Journal) SetPAN(r *Record, p []byte) {
+	r.PANMasked = pan.Mask(p)
+	r.PANHash = j.HashPAN(p)
+}
+
+// Node returns this journal's node name.
+func (j *Journal) Node() string { return j.opt.Node }
+
+// Stats returns the committer's counters.
+func (j *Journal) Stats() Stats {
+	return Stats{Batches: j.batches.Load(), Writes: j.writes.Load(),
+		Failed: j.failed.Load(), LargestBatch: j.largest.Load()}
+}
+
+// Close stops accepting writes, commits everything already queued, stops
+// the committer and closes the database. Later calls return the first
+// call's result.
+func (j *Journal) Close() error {
+	j.closeOnce.Do(func() {
+		j.mu.Lock()
+		j.closed = true
+		close(j.queue)
+		j.mu.Unlock()
+		<-j.stopped
+		j.closeErr = j.b.close()
+	})
+	return j.closeErr
+}

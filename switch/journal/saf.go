@@ -1,0 +1,141 @@
+package journal
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Claim leases up to max due entries to this node until now+lease and
+// returns them ordered by NextAt then ID. An entry is due when it is pending,
+// NextAt <= now, and it is not leased by another node beyond now (entries
+// this node already holds are claimable again, so a restarted node resumes
+// its own work at once). On PostgreSQL the candidates are locked with FOR
+// UPDATE SKIP LOCKED inside the claiming statement, so two nodes never claim
+// the same entry; a dead node's lease runs out and another node claims it.
+func (j *Journal) Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]SAFEntry, error) {
+	if max <= 0 || lease <= 0 {
+		return nil, invalid("claim", "max and lease must be positive")
+	}
+	nowUS := micros(now)
+	args := []any{j.opt.Node, micros(now.Add(lease)), nowUS, int64(max)}
+	var out []SAFEntry
+	err := j.b.inTx(ctx, func(r runner) error {
+		out = out[:0]
+		return r.each(ctx, j.b.dialect().claimSQL, args, func(scan scanFunc) error {
+			e, err := scanSAF(scan)
+			if err == nil {
+				out = append(out, e)
+			}
+			return err
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("journal: claim: %w", err)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if !out[a].NextAt.Equal(out[b].NextAt) {
+			return out[a].NextAt.Before(out[b].NextAt)
+		}
+		return out[a].ID < out[b].ID
+	})
+	return out, nil
+}
+
+// Ack marks entry safID acknowledged and releases its lease. When the entry
+// is a reversal (MTI 0420) its record TxnID gets Reversal = ReversalDone in
+// the same transaction. Acknowledging twice is harmless; an entry that had
+// already expired is acknowledged too (the issuer's answer is the truth).
+func (j *Journal) Ack(ctx context.Context, safID int64) error {
+	err := j.b.inTx(ctx, func(r runner) error {
+		var txn int64
+		var mti string
+		found := false
+		err := r.each(ctx, ackSQL, []any{safID}, func(scan scanFunc) error {
+			found = true
+			return scan(&txn, &mti)
+		})
+		if err != nil || !found {
+			return orNotFound(err)
+		}
+		if mti == "0420" {
+			_, err = r.exec(ctx, ackRevSQL, txn)
+		}
+		return err
+	})
+	return wrapOp("ack", err)
+}
+
+// Retry records one more send of entry safID, makes it due again at next
+// and releases the lease. It is a no-op for an entry no longer pending and
+// returns ErrNotFound for an unknown one.
+func (j *Journal) Retry(ctx context.Context, safID int64, next time.Time) error {
+	err := j.b.inTx(ctx, func(r runner) error {
+		n, err := r.exec(ctx, retrySQL, safID, micros(next))
+		if err != nil || n > 0 {
+			return err
+		}
+		found := false
+		err = r.each(ctx, safExistsSQL, []any{safID}, func(scan scanFunc) error {
+			found = true
+			var id int64
+			return scan(&id)
+		})
+		if err != nil || !found {
+			return orNotFound(err)
+		}
+		return nil
+	})
+	return wrapOp("retry", err)
+}
+
+// ExpireSAF moves every pending entry whose ExpiresAt is not after now to
+// expired and returns how many it moved; the records of expired reversals
+// (MTI 0420) still marked ReversalQueued get ReversalExpired.
+func (j *Journal) ExpireSAF(ctx context.Context, now time.Time) (int, error) {
+	n := 0
+	err := j.b.inTx(ctx, func(r runner) error {
+		n = 0
+		var reversals []int64
+		err := r.each(ctx, expireSQL, []any{micros(now)}, func(scan scanFunc) error {
+			var txn int64
+			var mti string
+			n++
+			if err := scan(&txn, &mti); err != nil {
+				return err
+			}
+			if mti == "0420" {
+				reversals = append(reversals, txn)
+			}
+			return nil
+		})
+		for _, id := range reversals {
+			if err != nil {
+				break
+			}
+			_, err = r.exec(ctx, expireRevSQL, id)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, wrapOp("expire", err)
+	}
+	return n, nil
+}
+
+// orNotFound returns err, or ErrNotFound when err is nil.
+func orNotFound(err error) error {
+	if err == nil {
+		return ErrNotFound
+	}
+	return err
+}
+
+// wrapOp names the operation in err, leaving ErrNotFound as is.
+func wrapOp(op string, err error) error {
+	if err == nil || err == ErrNotFound {
+		return err
+	}
+	return fmt.Errorf("journal: %s: %w", op, err)
+}

@@ -1,0 +1,139 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+const (
+	sqliteWriterParams = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(FULL)&_txlock=immediate"
+	sqliteReaderParams = "?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+
+	sqliteEnqueueSQL = `INSERT INTO saf (txn_id, issuer, mti, message, attempts, next_us,
+		expires_us, state, created_us)
+		SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', $8 WHERE EXISTS (SELECT 1 FROM txn WHERE id = $1)
+		RETURNING id`
+	sqliteClaimSQL = `UPDATE saf SET lease_node = $1, lease_us = $2 WHERE id IN (
+		SELECT id FROM saf WHERE state = 'pending' AND next_us <= $3
+		AND (lease_us <= $3 OR lease_node = $1) ORDER BY next_us, id LIMIT $4)
+		RETURNING ` + safCols
+)
+
+// sqliteStore is the embedded backend: one file in WAL mode with
+// synchronous=FULL. All writes (the committer and the SAF operations) go
+// through one connection; reads use a separate read-only pool.
+type sqliteStore struct {
+	writer, reader *sql.DB
+	d              dialect
+}
+
+// OpenSQLite opens (creating if needed) the journal in the SQLite file at
+// path, in WAL mode with synchronous=FULL and a busy timeout, migrates its
+// schema and starts the committer.
+func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("journal: sqlite path must be non-empty without '?' or '#'")
+	}
+	s := &sqliteStore{d: dialect{
+		name:       "sqlite",
+		steps:      migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"),
+		enqueueSQL: sqliteEnqueueSQL,
+		claimSQL:   sqliteClaimSQL,
+	}}
+	if s.writer, err = sql.Open("sqlite", "file:"+path+sqliteWriterParams); err != nil {
+		return nil, fmt.Errorf("journal: open sqlite: %w", err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	if err := s.writer.PingContext(ctx); err != nil {
+		_ = s.writer.Close()
+		return nil, fmt.Errorf("journal: open sqlite: %w", err)
+	}
+	if s.reader, err = sql.Open("sqlite", "file:"+path+sqliteReaderParams); err != nil {
+		_ = s.writer.Close()
+		return nil, fmt.Errorf("journal: open sqlite: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	s.reader.SetMaxOpenConns(n)
+	s.reader.SetMaxIdleConns(n)
+	return start(ctx, s, o)
+}
+
+func (s *sqliteStore) dialect() *dialect { return &s.d }
+func (s *sqliteStore) reads() runner     { return sqlRunner{s.reader} }
+
+// inTx runs fn in an immediate (write-locking) transaction on the writer.
+func (s *sqliteStore) inTx(ctx context.Context, fn func(r runner) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(sqlRunner{tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// applyBatch applies ws statement by statement in one transaction: SQLite
+// is in-process, so there is no round trip to save.
+func (s *sqliteStore) applyBatch(ctx context.Context, ws []*Write) error {
+	created := micros(time.Now())
+	return s.inTx(ctx, func(r runner) error {
+		return applySequential(ctx, r, &s.d, ws, created)
+	})
+}
+
+func (s *sqliteStore) close() error {
+	rerr := s.reader.Close()
+	if err := s.writer.Close(); err != nil {
+		return err
+	}
+	return rerr
+}
+
+// sqlQuerier is what *sql.DB and *sql.Tx have in common.
+type sqlQuerier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
+// sqlRunner adapts database/sql to runner.
+type sqlRunner struct{ q sqlQuerier }
+
+func (r sqlRunner) each(ctx context.Context, q string, args []any, fn func(scan scanFunc) error) error {
+	rows, err := r.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+func (r sqlRunner) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := r.q.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

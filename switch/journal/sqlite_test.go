@@ -1,0 +1,5 @@
+package journal
+
+import "testing"
+
+func TestSQLite(t *testing.T) { runSuite(t, sqliteEnv) }

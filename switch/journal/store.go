@@ -1,0 +1,39 @@
+package journal
+
+import "context"
+
+// scanFunc reads the current row into dest.
+type scanFunc func(dest ...any) error
+
+// runner runs SQL with $N placeholders; both backends accept that syntax
+// (SQLite reads $N as the N-th argument).
+type runner interface {
+	// each runs q and calls fn for every row, closing the rows afterwards.
+	each(ctx context.Context, q string, args []any, fn func(scan scanFunc) error) error
+	// exec runs q and returns the number of rows affected.
+	exec(ctx context.Context, q string, args ...any) (int64, error)
+}
+
+// backend is what a database driver provides to the Journal.
+type backend interface {
+	// reads is the runner for read-only queries.
+	reads() runner
+	// inTx runs fn in one write transaction and commits when fn returns nil.
+	inTx(ctx context.Context, fn func(r runner) error) error
+	// applyBatch applies valid, reset writes in one transaction, setting
+	// their per-write results; an error means nothing was committed.
+	applyBatch(ctx context.Context, ws []*Write) error
+	// dialect holds the statements that differ between databases.
+	dialect() *dialect
+	close() error
+}
+
+// dialect holds the SQL that is not shared between the backends.
+type dialect struct {
+	name       string
+	lockSQL    string     // serialises migrations; "" when inTx already does
+	steps      [][]string // migrations: step i brings the schema to version i+1
+	selectLock string     // suffix that locks a row read before its update
+	enqueueSQL string
+	claimSQL   string
+}

@@ -1,0 +1,133 @@
+package journal
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func testMigrations(t *testing.T, e env) {
+	ctx := context.Background()
+	version := func(j *Journal) int64 {
+		var v int64
+		require.NoError(t, j.b.reads().each(ctx, versionSQL, nil, func(scan scanFunc) error { return scan(&v) }))
+		return v
+	}
+	j := openJournal(t, e, "node-a")
+	latest := int64(len(j.b.dialect().steps))
+	require.GreaterOrEqual(t, latest, int64(2))
+	assert.Equal(t, latest, version(j))
+	id := insert(t, j, newRecord(j, 1))
+	require.NoError(t, j.Close())
+
+	// Opening again is idempotent and keeps the data.
+	j = openJournal(t, e, "node-a")
+	assert.Equal(t, latest, version(j))
+	_, err := j.Get(ctx, id)
+	require.NoError(t, err)
+
+	// Opening an older schema upgrades it: roll back to version 1 by hand.
+	require.NoError(t, j.b.inTx(ctx, func(r runner) error {
+		for _, q := range []string{"DROP INDEX txn_pan_hash", "DROP INDEX txn_original",
+			"DELETE FROM schema_version WHERE version > 1"} {
+			if _, err := r.exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, j.Close())
+	j = openJournal(t, e, "node-a")
+	assert.Equal(t, latest, version(j))
+
+	// A newer schema than the code knows is refused.
+	require.NoError(t, j.b.inTx(ctx, func(r runner) error {
+		_, err := r.exec(ctx, insertVersionSQL, latest+1, int64(0))
+		return err
+	}))
+	require.NoError(t, j.Close())
+	_, err = Open(ctx, e.url, Options{Node: "node-a", HashKey: testKey()})
+	assert.ErrorIs(t, err, ErrSchemaTooNew)
+}
+
+func testNoClearPAN(t *testing.T, e env) {
+	ctx := context.Background()
+	j := openJournal(t, e, "node-a")
+	const clearPAN = "6225887766554433"
+	r := newRecord(j, 1)
+	j.SetPAN(r, []byte(clearPAN))
+	id := insert(t, j, r)
+	enqueue(t, j, id, "0420", day0())
+	got, err := j.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "622588******4433", got.PANMasked)
+	assert.Equal(t, j.HashPAN([]byte(clearPAN)), got.PANHash)
+	assert.Len(t, got.PANHash, 64)
+	require.NoError(t, j.Close())
+	assert.True(t, e.contains(t, "622588******4433"), "the scan sees stored text")
+	assert.False(t, e.contains(t, clearPAN), "the clear PAN is nowhere in the database")
+}
+
+func testGroupCommit(t *testing.T, e env) {
+	j := openJournal(t, e, "node-a")
+	const n = 10000
+	var calls [n]atomic.Int32
+	var wg sync.WaitGroup
+	wg.Add(n)
+	var failed atomic.Int32
+	for i := range n {
+		go func() {
+			w := &Write{Kind: WriteInsert, Record: newRecord(j, i)}
+			j.Submit(w, func(w *Write) {
+				if w.Err != nil || w.Record.ID == 0 || w.Duplicate != nil {
+					failed.Add(1)
+				}
+				calls[i].Add(1)
+				wg.Done()
+			})
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, j.Close())
+	for i := range calls {
+		require.Equal(t, int32(1), calls[i].Load(), "done of write %d called once", i)
+	}
+	assert.Zero(t, failed.Load())
+	st := j.Stats()
+	assert.Equal(t, uint64(n), st.Writes)
+	assert.Less(t, st.Batches, uint64(n), "writes were grouped")
+	assert.Greater(t, st.LargestBatch, uint64(1))
+	assert.LessOrEqual(t, st.LargestBatch, uint64(DefaultMaxBatch))
+	t.Logf("%d writes in %d batches (largest %d)", st.Writes, st.Batches, st.LargestBatch)
+}
+
+func testClose(t *testing.T, e env) {
+	ctx := context.Background()
+	j := openJournal(t, e, "node-a")
+	ws := make([]*Write, 100)
+	for i := range ws {
+		ws[i] = &Write{Kind: WriteInsert, Record: newRecord(j, i)}
+	}
+	var done atomic.Int32
+	for _, w := range ws {
+		j.Submit(w, func(*Write) { done.Add(1) })
+	}
+	require.NoError(t, j.Close(), "Close flushes what is queued")
+	assert.Equal(t, int32(len(ws)), done.Load())
+	for _, w := range ws {
+		assert.NoError(t, w.Err)
+		assert.NotZero(t, w.Record.ID)
+	}
+	require.NoError(t, j.Close(), "Close twice")
+	late := &Write{Kind: WriteInsert, Record: newRecord(j, 500)}
+	assert.ErrorIs(t, j.Do(ctx, late), ErrClosed)
+
+	j = openJournal(t, e, "node-a")
+	day, err := j.Day(ctx, "2025-03-14")
+	require.NoError(t, err)
+	assert.Len(t, day, len(ws), "everything flushed is durable")
+}

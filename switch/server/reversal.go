@@ -1,0 +1,266 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/journal"
+	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/match"
+	"github.com/hulian/hulian/switch/route"
+)
+
+const codeNoOriginal = "25"
+
+// isReversal reports a reversal request or advice (0400, 0420, 0421).
+func isReversal(mti []byte) bool {
+	return len(mti) == 4 && mti[1] == '4' && (mti[2] == '0' || mti[2] == '2')
+}
+
+// isAdvice reports an authorization or financial advice (0120, 0220 and
+// their repeats).
+func isAdvice(mti []byte) bool {
+	return len(mti) == 4 && (mti[1] == '1' || mti[1] == '2') && mti[2] == '2'
+}
+
+// originalKey reads field 90 of a reversal: the original's MTI, STAN,
+// transmission time and acquirer (matched against the ids the institution
+// may use, since field 90 pads them to 11 digits).
+func originalKey(acq *institution, m *dialect.Message) (journal.Key, bool) {
+	f90 := string(m.Field(90))
+	if len(f90) != 42 {
+		return journal.Key{}, false
+	}
+	k := journal.Key{MTI: f90[0:4], STAN: f90[4:10], TxTime: f90[10:20]}
+	padded := f90[20:31]
+	for id := range acq.settings().acquirerIDs {
+		if len(id) <= 11 && strings.Repeat("0", 11-len(id))+id == padded {
+			k.Acquirer = id
+			return k, true
+		}
+	}
+	return journal.Key{}, false
+}
+
+// acquirerReversal handles an acquirer's 0400 or 0420: the original is found
+// through field 90 in the journal (whichever node routed it), and
+//   - no original: 25;
+//   - an original that did not approve, or is already reversed: answered
+//     00 without going to the issuer again;
+//   - an approved original: a 0400 goes online to the issuer that handled
+//     it; a 0420 is acknowledged (0430) once a reversal advice is queued for
+//     that issuer through store-and-forward.
+//
+// The journal look-up runs off the link's read goroutine.
+func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Message) {
+	key, ok := originalKey(acq, m)
+	if !ok {
+		s.reject(l, acq, m, codeFormatError)
+		return
+	}
+	tx := s.txns.get()
+	tx.from, tx.acquirer, tx.start = l, acq, time.Now()
+	tx.req.CopyFrom(m)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		orig, err := s.j.Lookup(s.ctx, key)
+		switch {
+		case errors.Is(err, journal.ErrNotFound):
+			s.rejectTx(tx, codeNoOriginal)
+		case err != nil:
+			s.log.Error("journal look-up failed", "err", err)
+			s.rejectTx(tx, codeSystemMalfunction)
+		case orig.State != journal.StateApproved || orig.Reversal != journal.ReversalNone:
+			s.reverseLocally(tx, orig)
+		case tx.req.MTI()[2] == '2':
+			s.reversalAdviceFromAcquirer(tx, orig)
+		default:
+			s.reversalOnline(tx, orig)
+		}
+	}()
+}
+
+// rejectTx is reject for a request already copied into tx.
+func (s *Server) rejectTx(tx *txn, code string) {
+	s.reject(tx.from, tx.acquirer, &tx.req, code)
+	s.txns.put(tx)
+}
+
+// reverseLocally answers a reversal whose original needs none (declined,
+// timed out and already reversed by the switch, or already reversed).
+func (s *Server) reverseLocally(tx *txn, orig *journal.Record) {
+	if orig.State != journal.StateApproved && orig.Reversal == journal.ReversalNone {
+		s.j.Submit(&journal.Write{Kind: journal.WriteReversal, ID: orig.ID, Reversal: journal.ReversalLocal}, func(*journal.Write) {})
+	}
+	s.insertAnswered(tx, orig, codeApproved, func() {
+		s.respondTx(tx, codeApproved, "")
+		s.txns.put(tx)
+	})
+}
+
+// reversalAdviceFromAcquirer queues the reversal of orig for its issuer and
+// then acknowledges the acquirer's 0420.
+func (s *Server) reversalAdviceFromAcquirer(tx *txn, orig *journal.Record) {
+	s.insertAnswered(tx, orig, codeApproved, func() {
+		s.queueReversal(orig, reasonAcquirer, func(err error) {
+			code := codeApproved
+			if err != nil {
+				s.log.Error("reversal not queued", "err", err, "id", orig.ID)
+				code = codeSystemMalfunction
+			}
+			s.respondTx(tx, code, "")
+			s.txns.put(tx)
+		})
+	})
+}
+
+// insertAnswered journals a reversal or advice the switch answers itself;
+// a retransmission of it gets its first answer again.
+func (s *Server) insertAnswered(tx *txn, orig *journal.Record, code string, then func()) {
+	rec := s.record(tx.acquirer, &tx.req, journal.StateApproved)
+	rec.ResponseCode, rec.RespondedAt = code, rec.ReceivedAt
+	if orig != nil {
+		rec.OriginalID, rec.Issuer = orig.ID, orig.Issuer
+	}
+	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: rec}, func(w *journal.Write) {
+		if w.Duplicate != nil {
+			s.repeat(tx, w.Duplicate)
+			return
+		}
+		then()
+	})
+}
+
+// reversalOnline forwards an acquirer's 0400 to the issuer of the original,
+// whatever the card's route is today.
+func (s *Server) reversalOnline(tx *txn, orig *journal.Record) {
+	snap := s.snap.Load()
+	issuer := snap.insts[orig.Issuer]
+	var to *link.Link
+	if issuer != nil {
+		to, _ = issuer.pickIssuerLink()
+	}
+	key, ok := match.MakeKey(tx.req.MTI(), tx.req.Field(32), tx.req.Field(11), tx.req.Field(7))
+	r := routeOf(snap, orig.Route)
+	if to == nil || !ok || r == nil {
+		s.rejectTx(tx, codeIssuerDown)
+		return
+	}
+	tx.to, tx.issuer, tx.key, tx.route, tx.rm = to, issuer, key, r, snap.routeM[r.Index]
+	tx.rec = s.record(tx.acquirer, &tx.req, journal.StateForwarded)
+	tx.rec.Issuer, tx.rec.Route, tx.rec.Link, tx.rec.OriginalID = issuer.id, r.Name, to.Name(), orig.ID
+	tx.orig = orig
+	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: tx.rec}, func(w *journal.Write) {
+		switch {
+		case w.Err != nil:
+			s.answer(tx, codeSystemMalfunction, "")
+		case w.Duplicate != nil:
+			s.repeat(tx, w.Duplicate)
+		default:
+			s.forward(tx)
+		}
+	})
+}
+
+// routeOf finds a route by name in the current table.
+func routeOf(snap *snapshot, name string) *route.Route {
+	for _, r := range snap.routes.Routes() {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// acquirerAdvice acknowledges an acquirer's 0120 or 0220 once it is
+// journaled and queued for its issuer through store-and-forward.
+func (s *Server) acquirerAdvice(l *link.Link, acq *institution, issuer *institution, r *route.Route, m *dialect.Message) {
+	tx := s.txns.get()
+	tx.from, tx.acquirer, tx.start = l, acq, time.Now()
+	tx.req.CopyFrom(m)
+	code := string(m.Field(39))
+	state := journal.StateApproved
+	if code != "" && code != codeApproved {
+		state = journal.StateDeclined
+	}
+	rec := s.record(acq, &tx.req, state)
+	rec.Issuer, rec.Route, rec.ResponseCode, rec.RespondedAt = issuer.id, r.Name, code, rec.ReceivedAt
+	mti := string(m.MTI()[:3]) + "0" // a repeat is queued as its original
+	var out dialect.Message
+	out.CopyFrom(&tx.req)
+	out.Set(33, s.switchID)
+	payload, err := s.saf.encode(&out)
+	if err != nil {
+		s.rejectTx(tx, codeFormatError)
+		return
+	}
+	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: rec}, func(w *journal.Write) {
+		switch {
+		case w.Err != nil:
+			s.answer(tx, codeSystemMalfunction, "")
+			return
+		case w.Duplicate != nil:
+			s.repeat(tx, w.Duplicate)
+			return
+		}
+		now := time.Now()
+		e := &journal.SAFEntry{TxnID: rec.ID, Issuer: issuer.id, MTI: mti, Message: payload, NextAt: now,
+			ExpiresAt: now.Add(s.snap.Load().cfg.SAF.Expiry.D())}
+		s.j.Submit(&journal.Write{Kind: journal.WriteEnqueue, SAF: e}, func(w *journal.Write) {
+			code := codeApproved
+			if w.Err != nil {
+				code = codeSystemMalfunction
+			}
+			s.respondTx(tx, code, "")
+			s.txns.put(tx)
+		})
+	})
+}
+
+// recoverUnfinished runs at start: every request still "forwarded" in the
+// journal that this node handled before it stopped, or that any node left
+// behind longer ago than any timeout, gets its final state (timed out) and
+// a reversal advice queued, so that no issuer is left holding money the
+// acquirer never heard about.
+func (s *Server) recoverUnfinished(ctx context.Context) error {
+	now := time.Now()
+	recs, err := s.j.Unfinished(ctx, now)
+	if err != nil {
+		return err
+	}
+	stale := now.Add(-s.maxTimeout() - time.Minute)
+	n := 0
+	for i := range recs {
+		rec := &recs[i]
+		if rec.Node != s.node && rec.ReceivedAt.After(stale) {
+			continue // another live node may still be waiting for it
+		}
+		if err := s.j.Do(ctx, &journal.Write{Kind: journal.WriteFinish, ID: rec.ID, State: journal.StateTimedOut,
+			Code: codeIssuerDown, At: now}); err != nil {
+			return err
+		}
+		done := make(chan error, 1)
+		s.queueReversal(rec, reasonNoIssuerAnswer, func(err error) { done <- err })
+		if err := <-done; err != nil {
+			return err
+		}
+		n++
+	}
+	if n > 0 {
+		s.log.Warn("recovered unfinished transactions: reversals queued", "count", n)
+	}
+	return nil
+}
+
+// maxTimeout is the longest issuer timeout of any route.
+func (s *Server) maxTimeout() time.Duration {
+	var d time.Duration
+	for _, r := range s.snap.Load().routes.Routes() {
+		d = max(d, r.Timeout)
+	}
+	return d
+}

@@ -1,0 +1,200 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/journal"
+	"github.com/hulian/hulian/switch/match"
+)
+
+// sensitive are the fields never stored in a store-and-forward payload.
+var sensitive = [...]int{2, 14, 35, 36, 45, 52, 53, 55, 64, 96, 128}
+
+// saf sends the journal's store-and-forward entries (reversal advices and
+// forwarded advices) to issuers until they are acknowledged: each entry is
+// claimed under a lease (so with several nodes exactly one sends it), sent
+// as the first MTI or its repeat (0420, then 0421), and scheduled for the
+// next repeat before it leaves; the issuer's answer acknowledges it.
+type saf struct {
+	s     *Server
+	store *dialect.Dialect // encoding of payloads at rest
+
+	mu      sync.Mutex
+	waiting map[safKey]int64 // sent entries by the key their answer carries
+}
+
+type safKey struct {
+	issuer *institution
+	key    match.Key
+}
+
+func newSAF(s *Server) (*saf, error) {
+	store, err := dialect.HL87A()
+	if err != nil {
+		return nil, err
+	}
+	return &saf{s: s, store: store, waiting: make(map[safKey]int64)}, nil
+}
+
+// run claims and sends due entries until ctx ends.
+func (q *saf) run(ctx context.Context) {
+	defer q.s.wg.Done()
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			q.tick(ctx, now)
+		}
+	}
+}
+
+func (q *saf) tick(ctx context.Context, now time.Time) {
+	j := q.s.j
+	if _, err := j.ExpireSAF(ctx, now); err != nil && ctx.Err() == nil {
+		q.s.log.Error("store-and-forward expiry failed", "err", err)
+	}
+	interval := q.s.snap.Load().cfg.SAF.Interval.D()
+	entries, err := j.Claim(ctx, now, interval, 256)
+	if err != nil {
+		if ctx.Err() == nil {
+			q.s.log.Error("store-and-forward claim failed", "err", err)
+		}
+		return
+	}
+	for i := range entries {
+		q.send(ctx, &entries[i], now.Add(interval))
+	}
+	if depth, err := j.SAFDepth(ctx); err == nil {
+		q.s.metrics.SAFDepth(depth)
+	}
+}
+
+// send delivers one entry, after scheduling its repeat.
+func (q *saf) send(ctx context.Context, e *journal.SAFEntry, next time.Time) {
+	if err := q.s.j.Retry(ctx, e.ID, next); err != nil {
+		q.s.log.Error("store-and-forward reschedule failed", "err", err, "entry", e.ID)
+		return
+	}
+	issuer := q.s.snap.Load().insts[e.Issuer]
+	if issuer == nil {
+		q.s.log.Warn("store-and-forward: issuer no longer configured", "issuer", e.Issuer, "entry", e.ID)
+		return
+	}
+	l, _ := issuer.pickIssuerLink()
+	if l == nil {
+		return // retried at next
+	}
+	var m dialect.Message
+	if err := q.store.Unpack(e.Message, &m); err != nil {
+		q.s.log.Error("store-and-forward payload unreadable", "entry", e.ID, "err", err)
+		return
+	}
+	mti := []byte(e.MTI)
+	key, ok := match.MakeKey(mti, m.Field(32), m.Field(11), m.Field(7))
+	if !ok {
+		q.s.log.Error("store-and-forward payload lacks key fields", "entry", e.ID)
+		return
+	}
+	if e.Attempts > 0 {
+		mti[3]++ // the repeat: 0420 -> 0421
+	}
+	_ = m.SetMTI(mti)
+	q.mu.Lock()
+	q.waiting[safKey{issuer, key}] = e.ID
+	q.mu.Unlock()
+	if err := l.Send(&m); err != nil {
+		q.forget(issuer, key)
+	}
+}
+
+func (q *saf) forget(issuer *institution, key match.Key) {
+	q.mu.Lock()
+	delete(q.waiting, safKey{issuer, key})
+	q.mu.Unlock()
+}
+
+// acknowledged reports whether an issuer's response answers a
+// store-and-forward entry, and if so acknowledges it in the journal.
+func (q *saf) acknowledged(issuer *institution, key match.Key) bool {
+	k := safKey{issuer, key}
+	q.mu.Lock()
+	id, ok := q.waiting[k]
+	delete(q.waiting, k)
+	q.mu.Unlock()
+	if !ok {
+		return false
+	}
+	go func() {
+		if err := q.s.j.Ack(context.Background(), id); err != nil {
+			q.s.log.Error("store-and-forward acknowledgement not recorded", "entry", id, "err", err)
+		}
+	}()
+	return true
+}
+
+// encode strips every sensitive field from m and packs it for storage.
+func (q *saf) encode(m *dialect.Message) ([]byte, error) {
+	for _, f := range sensitive {
+		m.Unset(f)
+	}
+	return q.store.Pack(nil, m)
+}
+
+// queueReversal queues a reversal advice (0420) of rec for its issuer and
+// marks rec as reversal queued, in one group commit; done runs once both
+// are durable.
+func (s *Server) queueReversal(rec *journal.Record, reason string, done func(error)) {
+	var m dialect.Message
+	s.reversalAdvice(rec, reason, &m)
+	payload, err := s.saf.encode(&m)
+	if err != nil {
+		done(err)
+		return
+	}
+	now := time.Now()
+	cfg := s.snap.Load().cfg.SAF
+	e := &journal.SAFEntry{TxnID: rec.ID, Issuer: rec.Issuer, MTI: "0420", Message: payload,
+		NextAt: now, ExpiresAt: now.Add(cfg.Expiry.D())}
+	s.j.Submit(&journal.Write{Kind: journal.WriteReversal, ID: rec.ID, Reversal: journal.ReversalQueued}, func(*journal.Write) {})
+	s.j.Submit(&journal.Write{Kind: journal.WriteEnqueue, SAF: e}, func(w *journal.Write) { done(w.Err) })
+}
+
+// reversalAdvice builds the 0420 that reverses rec: its key fields, amount
+// and references, field 90 with the original data elements and the reason
+// in field 60. It carries no PAN: the journal has none to give (the issuer
+// finds the original by field 90 and the retrieval reference number).
+func (s *Server) reversalAdvice(rec *journal.Record, reason string, m *dialect.Message) {
+	m.Reset()
+	_ = m.SetMTI([]byte("0420"))
+	set := func(f int, v string) {
+		if v != "" {
+			m.SetString(f, v)
+		}
+	}
+	set(3, rec.Processing)
+	set(4, fmt.Sprintf("%012d", rec.Amount))
+	set(7, rec.TxTime)
+	set(11, rec.STAN)
+	set(32, rec.Acquirer)
+	set(33, string(s.switchID))
+	set(37, rec.RRN)
+	set(41, rec.Terminal)
+	set(42, rec.Merchant)
+	set(49, rec.Currency)
+	set(60, reason)
+	set(90, originalData(rec.MTI, rec.STAN, rec.TxTime, rec.Acquirer, string(s.switchID)))
+	set(100, rec.Receiving)
+}
+
+// originalData is field 90: MTI(4) STAN(6) date and time(10) acquiring and
+// forwarding institution ids (11 each, left zero padded).
+func originalData(mti, stan, txTime, acquirer, forwarding string) string {
+	return fmt.Sprintf("%4s%6s%10s%011s%011s", mti, stan, txTime, acquirer, forwarding)
+}
