@@ -2,6 +2,7 @@
 //
 //	switchd --config FILE [--log-format text|json] [--log-level info]
 //	switchd --check --config FILE
+//	switchd clearing --config FILE --date YYYY-MM-DD [--out DIR]
 //
 // SIGTERM or SIGINT shut it down gracefully; SIGHUP reloads the
 // configuration (as does POST /reload on the admin port).
@@ -43,6 +44,13 @@ func main() {
 
 // run is the whole daemon; main only wires the process to it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-chan os.Signal) error {
+	if len(args) > 0 && args[0] == "clearing" {
+		cargs, err := clearingArgs(args[1:])
+		if err != nil {
+			return err
+		}
+		return runClearing(ctx, cargs, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("switchd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "testdata/switchd.yaml", "configuration file")
@@ -67,7 +75,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := server.New(cfg, server.Options{Logger: log, Registerer: reg})
+	day, err := businessDay(cfg)
+	if err != nil {
+		return err
+	}
+	j, err := openJournal(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if j == nil {
+		log.Warn("no journal configured: transactions are not recorded, reversed or cleared")
+	} else {
+		defer j.Close()
+	}
+	srv, err := server.New(cfg, server.Options{Logger: log, Registerer: reg, Journal: j, BusinessDate: day})
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,8 @@ institutions:
   - {id: "01020000", role: issuer, dialect: hl87b, outbound: {addresses: ["%s"], connections: 1}}
 routes:
   - {name: bank, issuer: "01020000", bins: [%s]}
+journal: {url: "sqlite:journal.db", hash_key_file: hash.key}
+clearing: {dir: out, cutoff: "00:00", timezone: UTC}
 `
 
 func TestDaemonServesReloadsAndStops(t *testing.T) {
@@ -71,7 +73,9 @@ func TestDaemonServesReloadsAndStops(t *testing.T) {
 	defer is.Close()
 
 	adminAddr, inAddr := freePort(t), freePort(t)
-	path := filepath.Join(t.TempDir(), "switchd.yaml")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "switchd.yaml")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "hash.key"), []byte("a test key of enough length"), 0o600))
 	write := func(bins string) {
 		require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf(daemonConfig, adminAddr, inAddr, is.Addr(), bins)), 0o600))
 	}
@@ -155,6 +159,20 @@ func TestDaemonServesReloadsAndStops(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("switchd did not stop")
 	}
+
+	// The day's clearing from the journal the daemon kept: three approved
+	// purchases of 123.45 between the acquirer and the issuer.
+	write(`"622202", "621234"`)
+	var out bytes.Buffer
+	today := time.Now().UTC().Format(time.DateOnly)
+	require.NoError(t, run(context.Background(), []string{"clearing", "--config", path, "--date", today}, &out, io.Discard, nil))
+	settlement, err := os.ReadFile(filepath.Join(dir, "out", "settlement-"+today+".csv"))
+	require.NoError(t, err, out.String())
+	assert.Contains(t, string(settlement), "48020000")
+	assert.Contains(t, string(settlement), "37035", "3 x 12345 receivable for the acquirer")
+	clearingFile, err := os.ReadFile(filepath.Join(dir, "out", "clearing-"+today+"-01020000.csv"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(clearingFile), "6222020000000000000", "no clear PAN in clearing files")
 }
 
 func TestCheckReportsConfigErrorsByKey(t *testing.T) {

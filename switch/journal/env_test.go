@@ -23,16 +23,16 @@ const pgBaseDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 // search everything stored in it for a byte string.
 type env struct {
 	url      string
-	contains func(t *testing.T, needle string) bool
+	contains func(t testing.TB, needle string) bool
 }
 
 // newEnvFunc makes a fresh env; cleanup is registered on t.
-type newEnvFunc func(t *testing.T) env
+type newEnvFunc func(t testing.TB) env
 
 // sqliteEnv makes a journal file in a temporary directory.
-func sqliteEnv(t *testing.T) env {
+func sqliteEnv(t testing.TB) env {
 	path := filepath.Join(t.TempDir(), "journal.db")
-	return env{url: "sqlite:" + path, contains: func(t *testing.T, needle string) bool {
+	return env{url: "sqlite:" + path, contains: func(t testing.TB, needle string) bool {
 		found := false
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			b, err := os.ReadFile(path + suffix)
@@ -48,7 +48,7 @@ func sqliteEnv(t *testing.T) env {
 
 // pgEnv makes a fresh schema in the test database and drops it at cleanup.
 // It skips when PostgreSQL is unreachable, unless CI=true.
-func pgEnv(t *testing.T) env {
+func pgEnv(t testing.TB) env {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, pgBaseDSN)
@@ -77,7 +77,7 @@ func pgEnv(t *testing.T) env {
 		}
 	})
 	url := pgBaseDSN + "&search_path=" + schema
-	return env{url: url, contains: func(t *testing.T, needle string) bool {
+	return env{url: url, contains: func(t testing.TB, needle string) bool {
 		c, err := pgx.Connect(context.Background(), url)
 		require.NoError(t, err)
 		defer c.Close(context.Background())

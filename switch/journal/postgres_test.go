@@ -147,3 +147,27 @@ func TestPostgresCrossNodeDuplicate(t *testing.T) {
 		assert.Equal(t, 1, inserted, "key %d inserted exactly once", i)
 	}
 }
+
+// TestPostgresPoisonWrite sends a batch in which one write makes
+// PostgreSQL abort the whole transaction (a NUL byte in a text column): the
+// committer retries the writes one by one, so only that write fails.
+func TestPostgresPoisonWrite(t *testing.T) {
+	e := pgEnv(t)
+	j := openJournal(t, e, "node-a")
+	ws := make([]*Write, 20)
+	for i := range ws {
+		ws[i] = &Write{Kind: WriteInsert, Record: newRecord(j, i)}
+	}
+	ws[7].Record.Merchant = "M\x00"
+	submitAll(t, j, ws)
+	for i, w := range ws {
+		if i == 7 {
+			assert.Error(t, w.Err)
+			assert.Zero(t, w.Record.ID)
+			continue
+		}
+		assert.NoError(t, w.Err, "write %d", i)
+		assert.NotZero(t, w.Record.ID, "write %d", i)
+	}
+	assert.NotZero(t, j.Stats().Failed)
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hulian/hulian/switch/clearing"
+	"github.com/hulian/hulian/switch/config"
+	"github.com/hulian/hulian/switch/journal"
+)
+
+// openJournal opens the configured journal, or returns nil when the
+// configuration has none.
+func openJournal(ctx context.Context, cfg *config.Config) (*journal.Journal, error) {
+	if cfg.Journal.URL == "" {
+		return nil, nil
+	}
+	key, err := os.ReadFile(cfg.Journal.HashKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("journal.hash_key_file: %w", err)
+	}
+	j, err := journal.Open(ctx, cfg.Journal.URL, journal.Options{Node: cfg.Switch.Node, HashKey: key})
+	if err != nil {
+		return nil, fmt.Errorf("journal.url: %w", err)
+	}
+	return j, nil
+}
+
+// businessDay returns the business-day function of the configuration's
+// clearing cut-off.
+func businessDay(cfg *config.Config) (func(time.Time) string, error) {
+	c, err := clearing.ParseCutoff(cfg.Clearing.Cutoff, cfg.Clearing.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("clearing: %w", err)
+	}
+	return func(t time.Time) string { return clearing.BusinessDate(t, c) }, nil
+}
+
+// clearingArgs turns `switchd clearing --config FILE ...` into the explicit
+// flags of runClearing: the journal, output directory and institution
+// names come from the configuration unless given on the command line
+// (later flags win).
+func clearingArgs(args []string) ([]string, error) {
+	path := ""
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--config" || a == "-config":
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("clearing: --config needs a file")
+			}
+			path = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--config="), strings.HasPrefix(a, "-config="):
+			path = a[strings.Index(a, "=")+1:]
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if path == "" {
+		return rest, nil
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, in := range cfg.Institutions {
+		if in.Name != "" && !strings.ContainsAny(in.Name, ",=") {
+			names = append(names, in.ID+"="+in.Name)
+		}
+	}
+	out := []string{"--journal", cfg.Journal.URL, "--out", cfg.Clearing.Dir}
+	if len(names) > 0 {
+		out = append(out, "--names", strings.Join(names, ","))
+	}
+	return append(out, rest...), nil
+}
