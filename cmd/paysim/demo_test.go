@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +50,12 @@ func exampleOnFreePorts(t *testing.T, dir string) string {
 		return "127.0.0.1:" + ports[old]
 	})
 	require.Len(t, ports, 7, "listeners, issuer hosts and admin port")
+	// The journal and clearing files stay inside dir; the hash key comes along.
+	out = strings.ReplaceAll(out, "sqlite:../bin/demo-journal.db", "sqlite:journal.db")
+	out = strings.ReplaceAll(out, "dir: ../bin/clearing", "dir: clearing")
+	key, err := os.ReadFile(filepath.Join(filepath.Dir(exampleConfig), "journal-hash.key"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "journal-hash.key"), key, 0o600))
 	path := filepath.Join(dir, "switchd.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(out), 0o600))
 	return path

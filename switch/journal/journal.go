@@ -59,6 +59,10 @@ func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 		_ = b.close()
 		return nil, fmt.Errorf("journal: migrate %s schema: %w", b.dialect().name, err)
 	}
+	if err := b.ready(ctx); err != nil {
+		_ = b.close()
+		return nil, fmt.Errorf("journal: %s: %w", b.dialect().name, err)
+	}
 	go j.commitLoop()
 	return j, nil
 }

@@ -63,9 +63,10 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*Journal, error) 
 	return start(ctx, s, o)
 }
 
-func (s *pgStore) dialect() *dialect { return &s.d }
-func (s *pgStore) reads() runner     { return pgRunner{s.pool} }
-func (s *pgStore) close() error      { s.pool.Close(); return nil }
+func (s *pgStore) dialect() *dialect           { return &s.d }
+func (s *pgStore) reads() runner               { return pgRunner{s.pool} }
+func (s *pgStore) ready(context.Context) error { return nil }
+func (s *pgStore) close() error                { s.pool.Close(); return nil }
 
 // inTx runs fn in one transaction.
 func (s *pgStore) inTx(ctx context.Context, fn func(r runner) error) error {

@@ -32,6 +32,7 @@ const (
 type sqliteStore struct {
 	writer, reader *sql.DB
 	d              dialect
+	stmts          map[string]*sql.Stmt // prepared on writer, read-only after open
 }
 
 // OpenSQLite opens (creating if needed) the journal in the SQLite file at
@@ -91,9 +92,16 @@ func (s *sqliteStore) inTx(ctx context.Context, fn func(r runner) error) error {
 // is in-process, so there is no round trip to save.
 func (s *sqliteStore) applyBatch(ctx context.Context, ws []*Write) error {
 	created := micros(time.Now())
-	return s.inTx(ctx, func(r runner) error {
-		return applySequential(ctx, r, &s.d, ws, created)
-	})
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	r := &stmtRunner{tx: tx, prepared: s.stmts, bound: make(map[string]*sql.Stmt, len(s.stmts))}
+	if err := applySequential(ctx, r, &s.d, ws, created); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 func (s *sqliteStore) close() error {

@@ -23,6 +23,8 @@ type backend interface {
 	// applyBatch applies valid, reset writes in one transaction, setting
 	// their per-write results; an error means nothing was committed.
 	applyBatch(ctx context.Context, ws []*Write) error
+	// ready runs once after migration, before the committer starts.
+	ready(ctx context.Context) error
 	// dialect holds the statements that differ between databases.
 	dialect() *dialect
 	close() error

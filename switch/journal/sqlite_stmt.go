@@ -1,0 +1,75 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+)
+
+// ready compiles the hot-path statements once on the writer connection,
+// after migration: parsing SQL costs more than executing an insert.
+func (s *sqliteStore) ready(ctx context.Context) error {
+	s.stmts = make(map[string]*sql.Stmt)
+	for _, q := range []string{insertSQL, stateSQL, finishSQL, reversalSQL, s.d.enqueueSQL, queueRevSQL, byKeySQL} {
+		st, err := s.writer.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// stmtRunner runs statements in one transaction, using the prepared form
+// of those that have one. It is used by one goroutine at a time.
+type stmtRunner struct {
+	tx       *sql.Tx
+	prepared map[string]*sql.Stmt
+	bound    map[string]*sql.Stmt // prepared statements bound to tx
+}
+
+// querier returns what runs q inside the transaction.
+func (r *stmtRunner) querier(ctx context.Context, q string) (func(context.Context, ...any) (*sql.Rows, error), func(context.Context, ...any) (sql.Result, error), bool) {
+	st, ok := r.bound[q]
+	if !ok {
+		p, ok := r.prepared[q]
+		if !ok {
+			return nil, nil, false
+		}
+		st = r.tx.StmtContext(ctx, p)
+		r.bound[q] = st
+	}
+	return st.QueryContext, st.ExecContext, true
+}
+
+func (r *stmtRunner) each(ctx context.Context, q string, args []any, fn func(scan scanFunc) error) error {
+	query, _, ok := r.querier(ctx, q)
+	if !ok {
+		return sqlRunner{r.tx}.each(ctx, q, args, fn)
+	}
+	rows, err := query(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+func (r *stmtRunner) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	_, exec, ok := r.querier(ctx, q)
+	if !ok {
+		return sqlRunner{r.tx}.exec(ctx, q, args...)
+	}
+	res, err := exec(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
