@@ -26,7 +26,7 @@ deps:
 	    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
-	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.25 or newer (https://go.dev/doc/install)"; exit 1; }
+	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.26 or newer (https://go.dev/doc/install)"; exit 1; }
 
 build: deps
 	$(GO) build -o $(BIN)/ ./cmd/...
