@@ -147,9 +147,9 @@ func (q *saf) encode(m *dialect.Message) ([]byte, error) {
 	return q.store.Pack(nil, m)
 }
 
-// queueReversal queues a reversal advice (0420) of rec for its issuer and
-// marks rec as reversal queued, in one group commit; done runs once both
-// are durable.
+// queueReversal queues a reversal advice (0420) of rec for its issuer (the
+// journal marks rec as reversal queued in the same commit); done runs once
+// it is durable.
 func (s *Server) queueReversal(rec *journal.Record, reason string, done func(error)) {
 	var m dialect.Message
 	s.reversalAdvice(rec, reason, &m)
@@ -162,7 +162,6 @@ func (s *Server) queueReversal(rec *journal.Record, reason string, done func(err
 	cfg := s.snap.Load().cfg.SAF
 	e := &journal.SAFEntry{TxnID: rec.ID, Issuer: rec.Issuer, MTI: "0420", Message: payload,
 		NextAt: now, ExpiresAt: now.Add(cfg.Expiry.D())}
-	s.j.Submit(&journal.Write{Kind: journal.WriteReversal, ID: rec.ID, Reversal: journal.ReversalQueued}, func(*journal.Write) {})
 	s.j.Submit(&journal.Write{Kind: journal.WriteEnqueue, SAF: e}, func(w *journal.Write) { done(w.Err) })
 }
 
