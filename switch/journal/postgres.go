@@ -88,12 +88,7 @@ func (r pgRunner) each(ctx context.Context, q string, args []any, fn func(scan s
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, fn)
 }
 
 func (r pgRunner) exec(ctx context.Context, q string, args ...any) (int64, error) {

@@ -127,12 +127,7 @@ func (r sqlRunner) each(ctx context.Context, q string, args []any, fn func(scan 
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows.Scan); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if err := eachRow(rows, fn); err != nil {
 		return err
 	}
 	return rows.Close()

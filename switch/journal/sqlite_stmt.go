@@ -51,12 +51,7 @@ func (r *stmtRunner) each(ctx context.Context, q string, args []any, fn func(sca
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows.Scan); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if err := eachRow(rows, fn); err != nil {
 		return err
 	}
 	return rows.Close()

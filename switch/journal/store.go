@@ -5,6 +5,24 @@ import "context"
 // scanFunc reads the current row into dest.
 type scanFunc func(dest ...any) error
 
+// rowSet is what database/sql's and pgx's result rows have in common.
+type rowSet interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// eachRow calls fn for every row of rows, then reports the rows' error.
+// The caller closes rows.
+func eachRow(rows rowSet, fn func(scan scanFunc) error) error {
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // runner runs SQL with $N placeholders; both backends accept that syntax
 // (SQLite reads $N as the N-th argument).
 type runner interface {
