@@ -94,21 +94,25 @@ func (s *Server) timedOut(tx *txn) {
 		s.txns.put(tx)
 		return
 	}
-	s.j.Submit(&journal.Write{Kind: journal.WriteFinish, ID: tx.rec.ID, State: journal.StateTimedOut,
-		Code: codeIssuerDown, At: time.Now()}, func(*journal.Write) {})
 	// What needs reversing: the request itself, or for an acquirer's
 	// reversal that got no answer, the original it was meant to reverse.
 	target, reason := tx.rec, reasonNoIssuerAnswer
 	if tx.orig != nil {
 		target, reason = tx.orig, reasonAcquirer
 	}
+	id := tx.rec.ID
 	s.queueReversal(target, reason, func(err error) {
 		if err != nil {
-			s.log.Error("reversal not queued", "err", err, "id", tx.rec.ID)
+			s.log.Error("reversal not queued", "err", err, "id", id)
 		}
 		s.respondTx(tx, codeIssuerDown, "")
 		s.txns.put(tx)
 	})
+	// Submitted after the reversal: the committer applies writes in order,
+	// so a record is never timed out without its reversal queued (a crash in
+	// between leaves it forwarded, for recoverUnfinished).
+	s.j.Submit(&journal.Write{Kind: journal.WriteFinish, ID: id, State: journal.StateTimedOut,
+		Code: codeIssuerDown, At: time.Now()}, func(*journal.Write) {})
 }
 
 // answer is the switch's own final answer to a request that did not reach

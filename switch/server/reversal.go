@@ -239,13 +239,17 @@ func (s *Server) recoverUnfinished(ctx context.Context) error {
 		if rec.Node != s.node && rec.ReceivedAt.After(stale) {
 			continue // another live node may still be waiting for it
 		}
+		// The reversal first: a crash in between leaves the record
+		// forwarded with its reversal queued, finished by the next start.
+		if rec.Reversal == journal.ReversalNone {
+			done := make(chan error, 1)
+			s.queueReversal(rec, reasonNoIssuerAnswer, func(err error) { done <- err })
+			if err := <-done; err != nil {
+				return err
+			}
+		}
 		if err := s.j.Do(ctx, &journal.Write{Kind: journal.WriteFinish, ID: rec.ID, State: journal.StateTimedOut,
 			Code: codeIssuerDown, At: now}); err != nil {
-			return err
-		}
-		done := make(chan error, 1)
-		s.queueReversal(rec, reasonNoIssuerAnswer, func(err error) { done <- err })
-		if err := <-done; err != nil {
 			return err
 		}
 		n++

@@ -61,7 +61,10 @@ func (q *saf) tick(ctx context.Context, now time.Time) {
 		q.s.log.Error("store-and-forward expiry failed", "err", err)
 	}
 	interval := q.s.snap.Load().cfg.SAF.Interval.D()
-	entries, err := j.Claim(ctx, now, interval, 256)
+	// The lease (one interval) runs from now, not from the tick: a slow
+	// expiry or a late tick must not leave it already lapsed.
+	claimed := time.Now()
+	entries, err := j.Claim(ctx, claimed, interval, 256)
 	if err != nil {
 		if ctx.Err() == nil {
 			q.s.log.Error("store-and-forward claim failed", "err", err)
@@ -69,7 +72,12 @@ func (q *saf) tick(ctx context.Context, now time.Time) {
 		return
 	}
 	for i := range entries {
-		q.send(ctx, &entries[i], now.Add(interval))
+		// Once the lease runs out another node may claim and send the
+		// rest: stop well before; this node claims them again next tick.
+		if time.Since(claimed) > interval/2 {
+			break
+		}
+		q.send(ctx, &entries[i], time.Now().Add(interval))
 	}
 	if depth, err := j.SAFDepth(ctx); err == nil {
 		q.s.metrics.SAFDepth(depth)
