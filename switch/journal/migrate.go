@@ -43,11 +43,16 @@ const schemaV2 = `
 CREATE INDEX txn_pan_hash ON txn (pan_hash);
 CREATE INDEX txn_original ON txn (original_id) WHERE original_id <> 0`
 
+// schemaV3 indexes the timed-out records still without a reversal (there
+// should be none for long: recovery finds them).
+const schemaV3 = `
+CREATE INDEX txn_unreversed ON txn (id) WHERE state = 'timed_out' AND reversal = ''`
+
 // migrationSteps returns the ordered migrations with the given types.
 func migrationSteps(id, integer, blob string) [][]string {
 	r := strings.NewReplacer("ID,", id+",", "INT ", integer+" ", "BLOB ", blob+" ")
 	var steps [][]string
-	for _, s := range []string{schemaV1, schemaV2} {
+	for _, s := range []string{schemaV1, schemaV2, schemaV3} {
 		steps = append(steps, strings.Split(r.Replace(s), ";"))
 	}
 	return steps

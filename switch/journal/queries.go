@@ -25,6 +25,7 @@ const (
 	byKeySQL      = `SELECT ` + recordCols + ` FROM txn WHERE mti = $1 AND acquirer = $2 AND stan = $3 AND tx_time = $4`
 	byIDSQL       = `SELECT ` + recordCols + ` FROM txn WHERE id = $1`
 	unfinishedSQL = `SELECT ` + recordCols + ` FROM txn WHERE state = 'forwarded' AND received_us < $1 ORDER BY id`
+	unreversedSQL = `SELECT ` + recordCols + ` FROM txn WHERE state = 'timed_out' AND reversal = '' ORDER BY id`
 	daySQL        = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 ORDER BY id`
 	settledSQL    = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 AND state = 'approved'
 		AND reversal NOT IN ('acknowledged', 'queued') AND mti IN ('0100', '0200', '0120', '0220') ORDER BY id`

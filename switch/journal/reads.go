@@ -23,6 +23,12 @@ func (j *Journal) Unfinished(ctx context.Context, receivedBefore time.Time) ([]R
 	return records(ctx, j.b.reads(), unfinishedSQL, micros(receivedBefore))
 }
 
+// Unreversed returns every record, from any node, that timed out without a
+// reversal being queued: what a crash between the two writes leaves.
+func (j *Journal) Unreversed(ctx context.Context) ([]Record, error) {
+	return records(ctx, j.b.reads(), unreversedSQL)
+}
+
 // Settled returns, ordered by ID, the records of businessDate that move
 // money at clearing: approved, with MTI 0100, 0200, 0120 or 0220, and with
 // no reversal queued or acknowledged (those mean the money went back).

@@ -32,7 +32,7 @@ func testMigrations(t *testing.T, e env) {
 
 	// Opening an older schema upgrades it: roll back to version 1 by hand.
 	require.NoError(t, j.b.inTx(ctx, func(r runner) error {
-		for _, q := range []string{"DROP INDEX txn_pan_hash", "DROP INDEX txn_original",
+		for _, q := range []string{"DROP INDEX txn_pan_hash", "DROP INDEX txn_original", "DROP INDEX txn_unreversed",
 			"DELETE FROM schema_version WHERE version > 1"} {
 			if _, err := r.exec(ctx, q); err != nil {
 				return err

@@ -25,6 +25,7 @@ func runSuite(t *testing.T, newEnv newEnvFunc) {
 		{"SAFLifecycle", testSAFLifecycle},
 		{"SAFExpire", testSAFExpire},
 		{"Unfinished", testUnfinished},
+		{"Unreversed", testUnreversed},
 		{"SettledAndDay", testSettled},
 		{"Migrations", testMigrations},
 		{"NoClearPAN", testNoClearPAN},
@@ -188,4 +189,26 @@ func submitAll(t *testing.T, j *Journal, ws []*Write) {
 			t.Fatal("done not called")
 		}
 	}
+}
+
+// testUnreversed: a timed-out record without a reversal is found until one
+// is queued.
+func testUnreversed(t *testing.T, e env) {
+	ctx := context.Background()
+	j := openJournal(t, e, "node-a")
+	timedOut := insert(t, j, newRecord(j, 1))
+	finish(t, j, timedOut, StateTimedOut, "91")
+	approved := insert(t, j, newRecord(j, 2))
+	finish(t, j, approved, StateApproved, "00")
+	insert(t, j, newRecord(j, 3)) // still forwarded
+
+	got, err := j.Unreversed(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, timedOut, got[0].ID)
+
+	require.NoError(t, j.Do(ctx, &Write{Kind: WriteReversal, ID: timedOut, Reversal: ReversalQueued}))
+	got, err = j.Unreversed(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, got)
 }

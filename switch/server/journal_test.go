@@ -205,6 +205,19 @@ func TestRestartRecoversUnfinishedTransactions(t *testing.T) {
 			Node: "node-a", BusinessDate: "2026-11-26", ReceivedAt: time.Now().Add(-time.Second), AcquirerInst: acqA,
 			Issuer: bankA, Route: "bank-a", Processing: "000000", Amount: 4200, Currency: "156", State: journal.StateForwarded}
 		require.NoError(t, j.Do(context.Background(), &journal.Write{Kind: journal.WriteInsert, Record: rec}))
+		// What a dead node left long ago, and what a live one has in flight now.
+		dead := *rec
+		dead.ID, dead.Node, dead.STAN, dead.ReceivedAt = 0, "node-z", "600002", time.Now().Add(-10*time.Minute)
+		require.NoError(t, j.Do(context.Background(), &journal.Write{Kind: journal.WriteInsert, Record: &dead}))
+		live := *rec
+		live.ID, live.Node, live.STAN, live.ReceivedAt = 0, "node-b", "600003", time.Now()
+		require.NoError(t, j.Do(context.Background(), &journal.Write{Kind: journal.WriteInsert, Record: &live}))
+		// A crash between a timeout and its reversal.
+		lost := *rec
+		lost.ID, lost.STAN = 0, "600004"
+		require.NoError(t, j.Do(context.Background(), &journal.Write{Kind: journal.WriteInsert, Record: &lost}))
+		require.NoError(t, j.Do(context.Background(), &journal.Write{Kind: journal.WriteFinish, ID: lost.ID,
+			State: journal.StateTimedOut, Code: "91"}))
 
 		n := startNetworkWith(t, 1, nil, j)
 		got, err := j.Get(context.Background(), rec.ID)
@@ -214,6 +227,15 @@ func TestRestartRecoversUnfinishedTransactions(t *testing.T) {
 			got, err := j.Get(context.Background(), rec.ID)
 			return err == nil && got.Reversal == journal.ReversalDone
 		})
-		assert.GreaterOrEqual(t, n.issuers[bankA][0].Stats().ByMTI["0420"], 1)
+		for _, id := range []int64{dead.ID, lost.ID} {
+			waitFor(t, "stale and lost records reversed", func() bool {
+				got, err := j.Get(context.Background(), id)
+				return err == nil && got.State == journal.StateTimedOut && got.Reversal == journal.ReversalDone
+			})
+		}
+		got, err = j.Get(context.Background(), live.ID)
+		require.NoError(t, err)
+		assert.Equal(t, journal.StateForwarded, got.State, "a live node's request in flight is left alone")
+		assert.GreaterOrEqual(t, n.issuers[bankA][0].Stats().ByMTI["0420"], 3)
 	})
 }

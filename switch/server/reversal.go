@@ -221,12 +221,14 @@ func (s *Server) acquirerAdvice(l *link.Link, acq *institution, issuer *institut
 	})
 }
 
-// recoverUnfinished runs at start: every request still "forwarded" in the
-// journal that this node handled before it stopped, or that any node left
-// behind longer ago than any timeout, gets its final state (timed out) and
-// a reversal advice queued, so that no issuer is left holding money the
-// acquirer never heard about.
-func (s *Server) recoverUnfinished(ctx context.Context) error {
+// recoverUnfinished finds requests that lost their switch: at start, every
+// request this node still has "forwarded" (it was in flight when the
+// process died); at start and then periodically, requests any node left
+// "forwarded" longer than any timeout allows (that node died), and
+// timed-out requests without a reversal (a crash between the two writes).
+// Each ends timed out with a reversal advice queued, so that no issuer is
+// left holding money the acquirer never heard about.
+func (s *Server) recoverUnfinished(ctx context.Context, atStart bool) error {
 	now := time.Now()
 	recs, err := s.j.Unfinished(ctx, now)
 	if err != nil {
@@ -236,28 +238,54 @@ func (s *Server) recoverUnfinished(ctx context.Context) error {
 	n := 0
 	for i := range recs {
 		rec := &recs[i]
-		if rec.Node != s.node && rec.ReceivedAt.After(stale) {
-			continue // another live node may still be waiting for it
+		own := atStart && rec.Node == s.node
+		if !own && rec.ReceivedAt.After(stale) {
+			continue // its node may still be waiting for the answer
 		}
-		// The reversal first: a crash in between leaves the record
-		// forwarded with its reversal queued, finished by the next start.
-		if rec.Reversal == journal.ReversalNone {
-			done := make(chan error, 1)
-			s.queueReversal(rec, reasonNoIssuerAnswer, func(err error) { done <- err })
-			if err := <-done; err != nil {
+		if own && rec.Reversal == journal.ReversalNone {
+			// Our own record: the reversal first, so that a crash in
+			// between leaves it forwarded for the next start.
+			if err := s.queueReversalWait(rec); err != nil {
 				return err
 			}
 		}
-		if err := s.j.Do(ctx, &journal.Write{Kind: journal.WriteFinish, ID: rec.ID, State: journal.StateTimedOut,
-			Code: codeIssuerDown, At: now}); err != nil {
+		w := &journal.Write{Kind: journal.WriteFinish, ID: rec.ID, State: journal.StateTimedOut, Code: codeIssuerDown, At: now}
+		if err := s.j.Do(ctx, w); err != nil {
 			return err
 		}
+		// Another node's record: finishing it is the claim (only one node
+		// sees it still forwarded); the reversal follows.
+		if !own && w.Prev == journal.StateForwarded && rec.Reversal == journal.ReversalNone {
+			if err := s.queueReversalWait(rec); err != nil {
+				return err
+			}
+		}
 		n++
+	}
+	lost, err := s.j.Unreversed(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range lost {
+		if rec := &lost[i]; atStart || rec.RespondedAt.Before(now.Add(-time.Minute)) {
+			if err := s.queueReversalWait(rec); err != nil {
+				return err
+			}
+			n++
+		}
 	}
 	if n > 0 {
 		s.log.Warn("recovered unfinished transactions: reversals queued", "count", n)
 	}
 	return nil
+}
+
+// queueReversalWait queues rec's reversal advice and waits until it is
+// durable.
+func (s *Server) queueReversalWait(rec *journal.Record) error {
+	done := make(chan error, 1)
+	s.queueReversal(rec, reasonNoIssuerAnswer, func(err error) { done <- err })
+	return <-done
 }
 
 // maxTimeout is the longest issuer timeout of any route.

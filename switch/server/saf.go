@@ -45,15 +45,25 @@ func (q *saf) run(ctx context.Context) {
 	defer q.s.wg.Done()
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
+	recovery := time.NewTicker(recoverEvery)
+	defer recovery.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
 			q.tick(ctx, now)
+		case <-recovery.C:
+			if err := q.s.recoverUnfinished(ctx, false); err != nil && ctx.Err() == nil {
+				q.s.log.Error("recovery of stale transactions failed", "err", err)
+			}
 		}
 	}
 }
+
+// recoverEvery is how often a node looks for transactions that another,
+// dead node left unfinished.
+const recoverEvery = 10 * time.Second
 
 func (q *saf) tick(ctx context.Context, now time.Time) {
 	j := q.s.j

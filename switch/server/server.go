@@ -180,7 +180,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	snap := s.snap.Load()
 	if s.j != nil {
-		if err := s.recoverUnfinished(s.ctx); err != nil {
+		if err := s.recoverUnfinished(s.ctx, true); err != nil {
 			return fmt.Errorf("server: recovering unfinished transactions: %w", err)
 		}
 		s.wg.Add(1)
