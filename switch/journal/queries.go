@@ -33,8 +33,8 @@ const (
 		WHERE id = $1 RETURNING txn_id, mti`
 	ackRevSQL = `UPDATE txn SET reversal = 'acknowledged' WHERE id = $1`
 	retrySQL  = `UPDATE saf SET attempts = attempts + 1, next_us = $2, lease_node = '', lease_us = 0
-		WHERE id = $1 AND state = 'pending'`
-	safExistsSQL = `SELECT id FROM saf WHERE id = $1`
+		WHERE id = $1 AND state = 'pending' AND lease_node = $3`
+	safExistsSQL = `SELECT state FROM saf WHERE id = $1`
 	expireSQL    = `UPDATE saf SET state = 'expired', lease_node = '', lease_us = 0
 		WHERE state = 'pending' AND expires_us <= $1 RETURNING txn_id, mti`
 	expireRevSQL = `UPDATE txn SET reversal = 'expired' WHERE id = $1 AND reversal = 'queued'`

@@ -67,23 +67,27 @@ func (j *Journal) Ack(ctx context.Context, safID int64) error {
 	return wrapOp("ack", err)
 }
 
-// Retry records one more send of entry safID, makes it due again at next
-// and releases the lease. It is a no-op for an entry no longer pending and
-// returns ErrNotFound for an unknown one.
+// Retry records one more send of entry safID by this node, makes it due
+// again at next and releases the lease. The caller sends only after Retry
+// succeeded: an entry pending but leased by another node (this node's lease
+// ran out and the other claimed it) gives ErrLeaseLost, so that two nodes
+// never send the same repeat. It is a no-op for an entry no longer pending
+// and returns ErrNotFound for an unknown one.
 func (j *Journal) Retry(ctx context.Context, safID int64, next time.Time) error {
 	err := j.b.inTx(ctx, func(r runner) error {
-		n, err := r.exec(ctx, retrySQL, safID, micros(next))
+		n, err := r.exec(ctx, retrySQL, safID, micros(next), j.opt.Node)
 		if err != nil || n > 0 {
 			return err
 		}
-		found := false
+		state := ""
 		err = r.each(ctx, safExistsSQL, []any{safID}, func(scan scanFunc) error {
-			found = true
-			var id int64
-			return scan(&id)
+			return scan(&state)
 		})
-		if err != nil || !found {
+		switch {
+		case err != nil || state == "":
 			return orNotFound(err)
+		case SAFState(state) == SAFPending:
+			return ErrLeaseLost
 		}
 		return nil
 	})

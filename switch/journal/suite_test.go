@@ -26,6 +26,7 @@ func runSuite(t *testing.T, newEnv newEnvFunc) {
 		{"SAFExpire", testSAFExpire},
 		{"Unfinished", testUnfinished},
 		{"Unreversed", testUnreversed},
+		{"RetryAfterLeaseLost", testRetryAfterLeaseLost},
 		{"SettledAndDay", testSettled},
 		{"Migrations", testMigrations},
 		{"NoClearPAN", testNoClearPAN},
@@ -211,4 +212,22 @@ func testUnreversed(t *testing.T, e env) {
 	got, err = j.Unreversed(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, got)
+}
+
+// testRetryAfterLeaseLost: when node A's lease ran out and node B claimed
+// the entry, A may no longer send it.
+func testRetryAfterLeaseLost(t *testing.T, e env) {
+	ctx := context.Background()
+	a := openJournal(t, e, "node-a")
+	b := openJournal(t, e, "node-b")
+	now := day0()
+	id := enqueue(t, a, insert(t, a, newRecord(a, 1)), "0120", now)
+	claimed, err := a.Claim(ctx, now, time.Second, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	claimed, err = b.Claim(ctx, now.Add(2*time.Second), time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1, "A's lease ran out")
+	assert.ErrorIs(t, a.Retry(ctx, id, now.Add(time.Minute)), ErrLeaseLost)
+	require.NoError(t, b.Retry(ctx, id, now.Add(time.Minute)))
 }

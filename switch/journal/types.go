@@ -110,6 +110,7 @@ var (
 	ErrSensitive      = errors.New("journal: sensitive data refused")
 	ErrInvalid        = errors.New("journal: invalid write")
 	ErrSchemaTooNew   = errors.New("journal: database schema is newer than this program")
+	ErrLeaseLost      = errors.New("journal: the store-and-forward entry is leased by another node")
 	ErrUnsupportedURL = errors.New("journal: url must be sqlite:PATH or postgres://...")
 )
 

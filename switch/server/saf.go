@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -24,7 +25,13 @@ type saf struct {
 	store *dialect.Dialect // encoding of payloads at rest
 
 	mu      sync.Mutex
-	waiting map[safKey]int64 // sent entries by the key their answer carries
+	waiting map[safKey]sent // sent entries by the key their answer carries
+}
+
+// sent is an entry waiting for its answer.
+type sent struct {
+	id int64
+	at time.Time
 }
 
 type safKey struct {
@@ -37,7 +44,7 @@ func newSAF(s *Server) (*saf, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &saf{s: s, store: store, waiting: make(map[safKey]int64)}, nil
+	return &saf{s: s, store: store, waiting: make(map[safKey]sent)}, nil
 }
 
 // run claims and sends due entries until ctx ends.
@@ -92,13 +99,28 @@ func (q *saf) tick(ctx context.Context, now time.Time) {
 	if depth, err := j.SAFDepth(ctx); err == nil {
 		q.s.metrics.SAFDepth(depth)
 	}
+	q.forgetOlder(now.Add(-2 * interval))
+}
+
+// forgetOlder drops the entries sent before t that got no answer here (the
+// answer went to another node, or never came: they are sent again anyway).
+func (q *saf) forgetOlder(t time.Time) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for k, v := range q.waiting {
+		if v.at.Before(t) {
+			delete(q.waiting, k)
+		}
+	}
 }
 
 // send delivers one entry, after scheduling its repeat.
 func (q *saf) send(ctx context.Context, e *journal.SAFEntry, next time.Time) {
 	if err := q.s.j.Retry(ctx, e.ID, next); err != nil {
-		q.s.log.Error("store-and-forward reschedule failed", "err", err, "entry", e.ID)
-		return
+		if !errors.Is(err, journal.ErrLeaseLost) {
+			q.s.log.Error("store-and-forward reschedule failed", "err", err, "entry", e.ID)
+		}
+		return // another node sends it now
 	}
 	issuer := q.s.snap.Load().insts[e.Issuer]
 	if issuer == nil {
@@ -125,7 +147,7 @@ func (q *saf) send(ctx context.Context, e *journal.SAFEntry, next time.Time) {
 	}
 	_ = m.SetMTI(mti)
 	q.mu.Lock()
-	q.waiting[safKey{issuer, key}] = e.ID
+	q.waiting[safKey{issuer, key}] = sent{e.ID, time.Now()}
 	q.mu.Unlock()
 	if err := l.Send(&m); err != nil {
 		q.forget(issuer, key)
@@ -143,12 +165,13 @@ func (q *saf) forget(issuer *institution, key match.Key) {
 func (q *saf) acknowledged(issuer *institution, key match.Key) bool {
 	k := safKey{issuer, key}
 	q.mu.Lock()
-	id, ok := q.waiting[k]
+	w, ok := q.waiting[k]
 	delete(q.waiting, k)
 	q.mu.Unlock()
 	if !ok {
 		return false
 	}
+	id := w.id
 	go func() {
 		if err := q.s.j.Ack(context.Background(), id); err != nil {
 			q.s.log.Error("store-and-forward acknowledgement not recorded", "entry", id, "err", err)
