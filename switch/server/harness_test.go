@@ -248,7 +248,7 @@ func testLogger() *slog.Logger {
 // openJournal opens a journal for a test: "sqlite" in a temporary file, or
 // "postgres" in a fresh schema of the test database (skipped without
 // PostgreSQL on a laptop, failed in CI).
-func openJournal(t *testing.T, kind string) *journal.Journal {
+func openJournal(t testing.TB, kind string) *journal.Journal {
 	t.Helper()
 	ctx := context.Background()
 	opts := journal.Options{Node: "node-a", HashKey: []byte("test hash key 0123456789")}

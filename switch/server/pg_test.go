@@ -15,7 +15,7 @@ import (
 // 127.0.0.1:5432 and returns a URL using it; the schema is dropped after
 // the test. Without PostgreSQL the test is skipped on a developer machine
 // and fails in CI (CI=true).
-func postgresURL(t *testing.T) string {
+func postgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("HULIAN_TEST_POSTGRES")
 	if base == "" {
