@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,7 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/hulian/hulian/switch/journal/journaltest"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/simulators/acquirer"
@@ -81,33 +81,7 @@ func crashSQLiteURL(_ *testing.T, dir string) string {
 // schema is dropped after the test. Without PostgreSQL the test is skipped,
 // except in CI (CI=true) where it fails.
 func crashPostgresURL(t *testing.T, _ string) string {
-	t.Helper()
-	base := os.Getenv("HULIAN_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL at %s: %v", base, err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("hulian_crash_test_%d", rand.Uint64())
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			_, _ = c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			_ = c.Close(ctx)
-		}
-	})
-	return base + "&search_path=" + schema
+	return journaltest.PostgresURL(t, "hulian_crash_test")
 }
 
 // crashEnv is one backend's run: the binary, its configuration and the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hulian/hulian/switch/journal/journaltest"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -57,37 +58,7 @@ clearing: {dir: %q, cutoff: "00:00", timezone: UTC}
 // it; the schema is dropped after the test. Without PostgreSQL the test is
 // skipped on a developer machine and fails in CI (CI=true).
 func nodesPostgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("HULIAN_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL at %s: %v", base, err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("hulian_nodes_test_%d", rand.Uint64())
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			_, _ = c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			_ = c.Close(ctx)
-		}
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
+	return journaltest.PostgresURL(t, "hulian_nodes_test")
 }
 
 // nodesBuild compiles cmd/switchd into dir.

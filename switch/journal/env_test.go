@@ -3,8 +3,6 @@ package journal
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,12 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hulian/hulian/switch/journal/journaltest"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
 
-// pgBaseDSN is the test database (trust auth on 127.0.0.1:5432).
-const pgBaseDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 // env is one empty database for a test: its URL for Open and a way to
 // search everything stored in it for a byte string.
@@ -49,34 +47,7 @@ func sqliteEnv(t testing.TB) env {
 // pgEnv makes a fresh schema in the test database and drops it at cleanup.
 // It skips when PostgreSQL is unreachable, unless CI=true.
 func pgEnv(t testing.TB) env {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, pgBaseDSN)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL not reachable on 127.0.0.1:5432 (CI=true): %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable on 127.0.0.1:5432: %v", err)
-	}
-	defer conn.Close(context.Background())
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	schema := "hulian_test_" + hex.EncodeToString(rnd[:])
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), pgBaseDSN)
-		if err != nil {
-			t.Logf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer c.Close(context.Background())
-		_, err = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		if err != nil {
-			t.Logf("drop schema %s: %v", schema, err)
-		}
-	})
-	url := pgBaseDSN + "&search_path=" + schema
+	url := journaltest.PostgresURL(t, "hulian_test")
 	return env{url: url, contains: func(t testing.TB, needle string) bool {
 		c, err := pgx.Connect(context.Background(), url)
 		require.NoError(t, err)
