@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // env is one empty database for a test: its URL for Open and a way to
 // search everything stored in it for a byte string.
 type env struct {
