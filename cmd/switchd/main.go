@@ -28,6 +28,7 @@ import (
 	"github.com/hulian/hulian/switch/admin"
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/metrics"
 	"github.com/hulian/hulian/switch/server"
 )
 
@@ -79,7 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 	if err != nil {
 		return err
 	}
-	j, err := openJournal(ctx, cfg)
+	m, err := metrics.New(reg)
+	if err != nil {
+		return err
+	}
+	j, err := openJournal(ctx, cfg, m)
 	if err != nil {
 		return err
 	}
@@ -88,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 	} else {
 		defer j.Close()
 	}
-	srv, err := server.New(cfg, server.Options{Logger: log, Registerer: reg, Journal: j, BusinessDate: day})
+	srv, err := server.New(cfg, server.Options{Logger: log, Registerer: reg, Metrics: m, Journal: j, BusinessDate: day})
 	if err != nil {
 		return err
 	}

@@ -148,6 +148,8 @@ func TestDaemonServesReloadsAndStops(t *testing.T) {
 	assert.Contains(t, metrics, `hulian_switch_responses_total{code="00",institution="48020000"} 3`)
 	assert.Contains(t, metrics, `hulian_switch_responses_total{code="15",institution="48020000"} 1`)
 	assert.Contains(t, metrics, `hulian_switch_request_duration_seconds_count{route="bank"} 3`)
+	assert.Contains(t, metrics, "hulian_switch_journal_commit_duration_seconds_count")
+	assert.NotContains(t, metrics, "hulian_switch_journal_writes_total 0\n", "the journal committed writes")
 
 	// No clear PAN in any log line.
 	assert.NotContains(t, logs.String(), "6222020000000000000")

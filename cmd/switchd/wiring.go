@@ -10,11 +10,12 @@ import (
 	"github.com/hulian/hulian/switch/clearing"
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/journal"
+	"github.com/hulian/hulian/switch/metrics"
 )
 
 // openJournal opens the configured journal, or returns nil when the
 // configuration has none.
-func openJournal(ctx context.Context, cfg *config.Config) (*journal.Journal, error) {
+func openJournal(ctx context.Context, cfg *config.Config, m *metrics.Metrics) (*journal.Journal, error) {
 	if cfg.Journal.URL == "" {
 		return nil, nil
 	}
@@ -22,7 +23,8 @@ func openJournal(ctx context.Context, cfg *config.Config) (*journal.Journal, err
 	if err != nil {
 		return nil, fmt.Errorf("journal.hash_key_file: %w", err)
 	}
-	j, err := journal.Open(ctx, cfg.Journal.URL, journal.Options{Node: cfg.Switch.Node, HashKey: key})
+	j, err := journal.Open(ctx, cfg.Journal.URL, journal.Options{Node: cfg.Switch.Node, HashKey: key,
+		OnCommit: m.JournalCommit})
 	if err != nil {
 		return nil, fmt.Errorf("journal.url: %w", err)
 	}

@@ -82,8 +82,12 @@ func (j *Journal) commit(batch []pending, ws []*Write) []*Write {
 		return ws
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), j.opt.CommitTimeout)
+	start := time.Now()
 	err := j.apply(ctx, ws)
 	cancel()
+	if j.opt.OnCommit != nil {
+		j.opt.OnCommit(len(ws), time.Since(start), err)
+	}
 	if err == nil {
 		return ws
 	}

@@ -27,6 +27,11 @@ type Options struct {
 	// CommitTimeout bounds one group commit, default 30s; a batch that
 	// cannot commit in time fails with the context error in each Write.Err.
 	CommitTimeout time.Duration
+
+	// OnCommit, when set, is told after every group commit how many writes
+	// it carried, how long it took and whether it failed (metrics). It runs
+	// on the committer goroutine and must be quick.
+	OnCommit func(writes int, took time.Duration, err error)
 }
 
 // withDefaults validates o and fills its defaults; the error names the field.

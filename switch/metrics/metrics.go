@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -25,6 +26,9 @@ type Metrics struct {
 	disconnects  *prometheus.CounterVec
 	undelivered  *prometheus.CounterVec
 	safDepth     prometheus.Gauge
+	commit       prometheus.Histogram
+	commitWrites prometheus.Counter
+	commitFails  prometheus.Counter
 
 	mu     sync.Mutex
 	insts  map[string]*Institution
@@ -64,11 +68,20 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Responses that could not be delivered because the acquirer had no connection, by institution.")), []string{"institution"}),
 		safDepth: prometheus.NewGauge(prometheus.GaugeOpts(opts("saf_depth",
 			"Advices and reversals waiting in the store-and-forward queue (all nodes)."))),
+		commit: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: namespace, Subsystem: subsystem, Name: "journal_commit_duration_seconds",
+			Help:    "Time of one journal group commit (the durable point of many writes).",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 5},
+		}),
+		commitWrites: prometheus.NewCounter(prometheus.CounterOpts(opts("journal_writes_total",
+			"Writes made durable by journal group commits."))),
+		commitFails: prometheus.NewCounter(prometheus.CounterOpts(opts("journal_commit_failures_total",
+			"Journal group commits that failed."))),
 		insts:  make(map[string]*Institution),
 		routes: make(map[string]*Route),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
-		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.safDepth} {
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -123,3 +136,14 @@ func (m *Metrics) FormatErrorUnknown() { m.formatErrors.WithLabelValues("unknown
 
 // SAFDepth sets the number of store-and-forward entries waiting.
 func (m *Metrics) SAFDepth(n int) { m.safDepth.Set(float64(n)) }
+
+// JournalCommit records one journal group commit; it fits
+// journal.Options.OnCommit.
+func (m *Metrics) JournalCommit(writes int, took time.Duration, err error) {
+	m.commit.Observe(took.Seconds())
+	if err != nil {
+		m.commitFails.Inc()
+		return
+	}
+	m.commitWrites.Add(float64(writes))
+}

@@ -36,6 +36,9 @@ type Options struct {
 	// Journal records every transaction and holds the store-and-forward
 	// queue; nil runs without one (nothing is recorded or reversed).
 	Journal *journal.Journal
+	// Metrics receives the switch's metrics; nil creates them on
+	// Registerer.
+	Metrics *metrics.Metrics
 	// BusinessDate gives the business day ("YYYY-MM-DD") of a moment, with
 	// the clearing cut-off applied; nil uses the UTC date.
 	BusinessDate func(time.Time) string
@@ -102,9 +105,12 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	} else if g, ok := reg.(prometheus.Gatherer); ok {
 		gatherer = g
 	}
-	m, err := metrics.New(reg)
-	if err != nil {
-		return nil, fmt.Errorf("server: metrics: %w", err)
+	m := opts.Metrics
+	var err error
+	if m == nil {
+		if m, err = metrics.New(reg); err != nil {
+			return nil, fmt.Errorf("server: metrics: %w", err)
+		}
 	}
 	s := &Server{
 		log:       log,

@@ -1,0 +1,205 @@
+package hsm
+
+import (
+	"time"
+)
+
+// Algorithm is a key's block cipher.
+type Algorithm uint8
+
+// Algorithms.
+const (
+	TDES Algorithm = iota + 1 // triple DES, double (16-byte) or triple (24-byte) length, odd parity
+	SM4                       // SM4 (GB/T 32907), 16-byte keys and blocks
+)
+
+// String returns "TDES", "SM4" or "Algorithm(n)".
+func (a Algorithm) String() string {
+	switch a {
+	case TDES:
+		return "TDES"
+	case SM4:
+		return "SM4"
+	}
+	return "Algorithm(" + itoa(int(a)) + ")"
+}
+
+// ParseAlgorithm reads the names String returns.
+func ParseAlgorithm(s string) (Algorithm, error) {
+	switch s {
+	case "TDES":
+		return TDES, nil
+	case "SM4":
+		return SM4, nil
+	}
+	return 0, NewError("ParseAlgorithm", "", ErrUnsupported, "unknown algorithm name")
+}
+
+// BlockSize returns the cipher block size in bytes (8 or 16), 0 for an unknown algorithm.
+func (a Algorithm) BlockSize() int {
+	switch a {
+	case TDES:
+		return 8
+	case SM4:
+		return 16
+	}
+	return 0
+}
+
+// DefaultLength returns the key length used when GenerateKey is given 0: 16 bytes for both.
+func (a Algorithm) DefaultLength() int {
+	if a.BlockSize() == 0 {
+		return 0
+	}
+	return 16
+}
+
+// ValidLength reports whether n bytes is a key length of the algorithm
+// (TDES 16 or 24, SM4 16).
+func (a Algorithm) ValidLength(n int) bool {
+	switch a {
+	case TDES:
+		return n == 16 || n == 24
+	case SM4:
+		return n == 16
+	}
+	return false
+}
+
+// KeyType is a key's purpose. A module refuses to use a key for another purpose (ErrKeyType).
+type KeyType uint8
+
+// Key types.
+const (
+	ZMK KeyType = iota + 1 // zone master key: key-encrypting key for key exchange
+	ZPK                    // zone PIN key: PIN block encryption
+	ZAK                    // zone MAC key: message authentication
+)
+
+// String returns "ZMK", "ZPK", "ZAK" or "KeyType(n)".
+func (t KeyType) String() string {
+	switch t {
+	case ZMK:
+		return "ZMK"
+	case ZPK:
+		return "ZPK"
+	case ZAK:
+		return "ZAK"
+	}
+	return "KeyType(" + itoa(int(t)) + ")"
+}
+
+// ParseKeyType reads the names String returns.
+func ParseKeyType(s string) (KeyType, error) {
+	switch s {
+	case "ZMK":
+		return ZMK, nil
+	case "ZPK":
+		return ZPK, nil
+	case "ZAK":
+		return ZAK, nil
+	}
+	return 0, NewError("ParseKeyType", "", ErrUnsupported, "unknown key type name")
+}
+
+// Valid reports whether t is one of the defined key types.
+func (t KeyType) Valid() bool { return t >= ZMK && t <= ZAK }
+
+// KeyID names a key inside a module, e.g. "01020000/zpk". It is opaque to the
+// module and not secret: it may appear in errors and logs.
+type KeyID string
+
+// MaxKeyIDLen is the longest key id accepted.
+const MaxKeyIDLen = 128
+
+// Validate checks that id is 1..MaxKeyIDLen characters from A-Z a-z 0-9 and "._-/:".
+func (id KeyID) Validate() error {
+	if len(id) == 0 || len(id) > MaxKeyIDLen {
+		return NewError("KeyID", "", ErrInvalid, "key id length outside 1..128")
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '.' || c == '_' || c == '-' || c == '/' || c == ':'
+		if !ok {
+			return NewError("KeyID", "", ErrInvalid, "key id holds a character outside A-Z a-z 0-9 ._-/:")
+		}
+	}
+	return nil
+}
+
+// KeyInfo describes a key without its value.
+type KeyInfo struct {
+	ID      KeyID
+	Type    KeyType
+	Alg     Algorithm
+	Length  int       // key length in bytes (TDES 16 or 24, SM4 16)
+	KCV     string    // check value, 6 upper-case hex digits (see KCV)
+	Created time.Time // when the key was generated or imported
+}
+
+// PINFormat is an ISO 9564-1 PIN block format. The constants' values are the
+// format numbers, so they map directly onto field 53.
+type PINFormat uint8
+
+// PIN block formats.
+const (
+	ISO0 PINFormat = 0 // format 0: PIN field XOR PAN field, 8 bytes (TDES keys)
+	ISO1 PINFormat = 1 // format 1: PIN with random fill, no PAN, 8 bytes (TDES keys)
+	ISO3 PINFormat = 3 // format 3: as format 0 with random A-F fill, 8 bytes (TDES keys)
+	ISO4 PINFormat = 4 // format 4: 16-byte block, enciphered in two steps (SM4 keys here)
+)
+
+// String returns "ISO0", "ISO1", "ISO3", "ISO4" or "PINFormat(n)".
+func (f PINFormat) String() string {
+	switch f {
+	case ISO0, ISO1, ISO3, ISO4:
+		return "ISO" + itoa(int(f))
+	}
+	return "PINFormat(" + itoa(int(f)) + ")"
+}
+
+// BlockSize returns the PIN block length in bytes (8, or 16 for ISO4), 0 for an unknown format.
+func (f PINFormat) BlockSize() int {
+	switch f {
+	case ISO0, ISO1, ISO3:
+		return 8
+	case ISO4:
+		return 16
+	}
+	return 0
+}
+
+// TranslatePIN is a PIN translation request: the PIN block Block, enciphered
+// under key From in format FromFormat, is re-enciphered under key To in format
+// ToFormat. PAN holds the account number as ASCII digits (formats 0, 3, 4 need it).
+type TranslatePIN struct {
+	From       KeyID
+	FromFormat PINFormat
+	To         KeyID
+	ToFormat   PINFormat
+	PAN        []byte
+	Block      []byte
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
