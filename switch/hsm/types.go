@@ -1,6 +1,7 @@
 package hsm
 
 import (
+	"strconv"
 	"time"
 )
 
@@ -21,7 +22,7 @@ func (a Algorithm) String() string {
 	case SM4:
 		return "SM4"
 	}
-	return "Algorithm(" + itoa(int(a)) + ")"
+	return "Algorithm(" + strconv.Itoa(int(a)) + ")"
 }
 
 // ParseAlgorithm reads the names String returns.
@@ -86,7 +87,7 @@ func (t KeyType) String() string {
 	case ZAK:
 		return "ZAK"
 	}
-	return "KeyType(" + itoa(int(t)) + ")"
+	return "KeyType(" + strconv.Itoa(int(t)) + ")"
 }
 
 // ParseKeyType reads the names String returns.
@@ -154,9 +155,9 @@ const (
 func (f PINFormat) String() string {
 	switch f {
 	case ISO0, ISO1, ISO3, ISO4:
-		return "ISO" + itoa(int(f))
+		return "ISO" + strconv.Itoa(int(f))
 	}
-	return "PINFormat(" + itoa(int(f)) + ")"
+	return "PINFormat(" + strconv.Itoa(int(f)) + ")"
 }
 
 // BlockSize returns the PIN block length in bytes (8, or 16 for ISO4), 0 for an unknown format.
@@ -180,26 +181,4 @@ type TranslatePIN struct {
 	ToFormat   PINFormat
 	PAN        []byte
 	Block      []byte
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }

@@ -228,13 +228,29 @@ func (s *Server) deliver(tx *txn, m *dialect.Message) {
 	}
 	dest := tx.acquirer.deliveryLink(tx.from)
 	switch {
-	case dest == nil:
+	case dest == nil || dest.Send(m) != nil:
 		tx.acquirer.m.Undelivered.Inc()
-		s.log.Warn("response undeliverable: acquirer has no link", "acquirer", tx.acquirer.id, "stan", string(m.Field(11)))
-	case dest.Send(m) != nil:
-		tx.acquirer.m.Undelivered.Inc()
+		s.log.Warn("response undeliverable", "acquirer", tx.acquirer.id, "stan", string(m.Field(11)))
+		s.reverseUndelivered(tx, m)
 	default:
 		tx.acquirer.m.Response(m.Field(39))
 	}
 	s.txns.put(tx)
+}
+
+// reverseUndelivered queues the reversal of an approval the acquirer never
+// received: without it the issuer would hold money nobody asked for.
+func (s *Server) reverseUndelivered(tx *txn, m *dialect.Message) {
+	if s.j == nil || tx.rec == nil || string(m.Field(39)) != codeApproved {
+		return
+	}
+	if tx.orig != nil {
+		return // an approved reversal: nothing left to undo
+	}
+	target := tx.rec
+	s.queueReversal(target, reasonUndelivered, func(err error) {
+		if err != nil {
+			s.log.Error("reversal of an undelivered approval not queued", "err", err, "id", target.ID)
+		}
+	})
 }

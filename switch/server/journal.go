@@ -15,6 +15,7 @@ import (
 const (
 	reasonNoIssuerAnswer = "4021" // no issuer answer in time, link lost mid-request, or found after a crash
 	reasonAcquirer       = "4000" // reversal asked for by the acquirer
+	reasonUndelivered    = "4022" // the issuer approved but the acquirer could not be told
 )
 
 // durable runs then once w is durable: at once without a journal (w is

@@ -239,3 +239,25 @@ func TestRestartRecoversUnfinishedTransactions(t *testing.T) {
 		assert.GreaterOrEqual(t, n.issuers[bankA][0].Stats().ByMTI["0420"], 3)
 	})
 }
+
+func TestUndeliveredApprovalIsReversed(t *testing.T) {
+	backends(t, func(t *testing.T, kind string) {
+		n := startNetwork(t, 1, map[string]string{"journal": kind, "delayA": "300ms", "saf": "200ms"})
+		a := n.acquirer(acqA)
+		req := keyed(panBankA, "700001")
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			var resp dialect.Message
+			_ = a.Do(ctx, req, &resp) // the connection goes away before the answer
+		}()
+		waitFor(t, "request at the issuer", func() bool { return n.issuers[bankA][0].Stats().Requests == 1 })
+		require.NoError(t, a.Close())
+		waitFor(t, "the approval reversed", func() bool {
+			rec, err := n.j.Lookup(context.Background(), journal.Key{MTI: "0200", Acquirer: acqA, STAN: "700001",
+				TxTime: string(req.Field(7))})
+			return err == nil && rec.State == journal.StateApproved && rec.Reversal == journal.ReversalDone
+		})
+		assert.GreaterOrEqual(t, n.issuers[bankA][0].Stats().ByMTI["0420"], 1)
+	})
+}
