@@ -3,6 +3,7 @@ module github.com/hulian/hulian
 go 1.26.0
 
 require (
+	github.com/emmansun/gmsm v0.30.1
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/moov-io/iso8583 v0.26.1
 	github.com/prometheus/client_golang v1.23.2
@@ -16,7 +17,6 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
-	github.com/emmansun/gmsm v0.30.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
