@@ -69,6 +69,26 @@ type Clearing struct {
 type Admin struct {
 	// Address is host:port; empty means no admin server.
 	Address string `yaml:"address"`
+	// TokenFile holds the bearer token that every state-changing admin
+	// request (reload, key operations, clearing) must carry; relative to
+	// the configuration file. Empty: those endpoints are refused.
+	TokenFile string `yaml:"token_file"`
+}
+
+// TLS configures TLS on a listener (server side) or an outbound link
+// (client side). Paths are relative to the configuration file.
+type TLS struct {
+	// CertFile and KeyFile: this side's certificate chain and key (PEM).
+	// Required on a listener; on an outbound link they make it mutual TLS.
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+	// CAFile: the CA certificates (PEM) that sign the peer's certificate.
+	// On a listener it makes TLS mutual: clients must present a certificate.
+	// On an outbound link it verifies the issuer's server certificate.
+	CAFile string `yaml:"ca_file"`
+	// ServerName checks the issuer's certificate name (outbound only);
+	// default: the host of the address.
+	ServerName string `yaml:"server_name"`
 }
 
 // Listener is a TCP endpoint acquirers connect to.
@@ -83,6 +103,8 @@ type Listener struct {
 	Framing string `yaml:"framing"`
 	// Header adds the 46-byte CUPS-style header to every message.
 	Header bool `yaml:"header"`
+	// TLS, when set, makes the listener speak TLS (mutual with ca_file).
+	TLS *TLS `yaml:"tls"`
 }
 
 // DialectFile names a dialect defined in a spec file.
@@ -133,6 +155,8 @@ type Inbound struct {
 type Outbound struct {
 	// Addresses are host:port; at least one.
 	Addresses []string `yaml:"addresses"`
+	// TLS, when set, makes the links to this institution speak TLS.
+	TLS *TLS `yaml:"tls"`
 	// Connections per address: 1..64, default 2.
 	Connections int `yaml:"connections"`
 	// Strategy is primary-secondary (default) or least-in-flight.

@@ -186,6 +186,22 @@ func (c *Config) resolveSpecFiles(baseDir string) {
 		rel(&c.Dialects[i].SpecFile)
 	}
 	rel(&c.Journal.HashKeyFile)
+	rel(&c.Admin.TokenFile)
+	tls := func(t *TLS) {
+		if t != nil {
+			rel(&t.CertFile)
+			rel(&t.KeyFile)
+			rel(&t.CAFile)
+		}
+	}
+	for i := range c.Listeners {
+		tls(c.Listeners[i].TLS)
+	}
+	for i := range c.Institutions {
+		if o := c.Institutions[i].Outbound; o != nil {
+			tls(o.TLS)
+		}
+	}
 	rel(&c.Clearing.Dir)
 	if path, ok := strings.CutPrefix(c.Journal.URL, "sqlite:"); ok && path != "" {
 		rel(&path)

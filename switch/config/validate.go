@@ -52,6 +52,7 @@ func (c *Config) validate() Errors {
 	v.institutions()
 	v.routes()
 	v.journal()
+	v.tlsFiles()
 	sortByLine(v.errs)
 	return v.errs
 }
@@ -217,4 +218,40 @@ func (v *checker) journal() {
 	if _, err := time.LoadLocation(v.c.Clearing.TimeZone); err != nil {
 		v.addf("clearing.timezone", "%q is not a time zone such as \"Asia/Shanghai\"", v.c.Clearing.TimeZone)
 	}
+}
+
+// tlsFiles checks that every TLS and token file named exists, and that a
+// listener's TLS has its certificate and key.
+func (v *checker) tlsFiles() {
+	file := func(key, path string) {
+		if path == "" {
+			return
+		}
+		if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+			v.addf(key, "%q is not a readable file", path)
+		}
+	}
+	check := func(key string, t *TLS, server bool) {
+		if t == nil {
+			return
+		}
+		if server && (t.CertFile == "" || t.KeyFile == "") {
+			v.add(key, "a TLS listener needs cert_file and key_file")
+		}
+		if (t.CertFile == "") != (t.KeyFile == "") {
+			v.add(key, "cert_file and key_file go together")
+		}
+		file(key+".cert_file", t.CertFile)
+		file(key+".key_file", t.KeyFile)
+		file(key+".ca_file", t.CAFile)
+	}
+	for i, l := range v.c.Listeners {
+		check(fmt.Sprintf("listeners[%d].tls", i), l.TLS, true)
+	}
+	for i, in := range v.c.Institutions {
+		if in.Outbound != nil {
+			check(fmt.Sprintf("institutions[%d].outbound.tls", i), in.Outbound.TLS, false)
+		}
+	}
+	file("admin.token_file", v.c.Admin.TokenFile)
 }

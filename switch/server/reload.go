@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -110,7 +111,7 @@ func (s *Server) Reload(cfg *config.Config) error {
 	if string(s.switchID) != cfg.Switch.ID {
 		return fmt.Errorf("server: reload: switch.id cannot change without a restart")
 	}
-	if !slices.Equal(old.cfg.Listeners, cfg.Listeners) {
+	if !reflect.DeepEqual(old.cfg.Listeners, cfg.Listeners) {
 		s.log.Warn("reload: listener changes take effect after a restart")
 	}
 	snap, err := s.buildSnapshot(cfg, old)
