@@ -108,7 +108,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 		}
 		return srv.Reload(next)
 	}
-	adminSrv, err := startAdmin(cfg.Admin.Address, srv, reg, reload, *profiling, log)
+	token, err := adminToken(cfg)
+	if err != nil {
+		_ = srv.Shutdown(context.Background())
+		return err
+	}
+	adminSrv, err := startAdmin(cfg.Admin.Address, srv, reg, reload, *profiling, token, log)
 	if err != nil {
 		_ = srv.Shutdown(context.Background())
 		return err
@@ -149,7 +154,7 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 // startAdmin serves the admin port when one is configured.
-func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reload func() error, profiling bool, log *slog.Logger) (*http.Server, error) {
+func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reload func() error, profiling bool, token []byte, log *slog.Logger) (*http.Server, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -174,6 +179,7 @@ func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reloa
 		},
 		Reload:    reload,
 		Profiling: profiling,
+		Token:     token,
 	})
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {

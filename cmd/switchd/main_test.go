@@ -50,7 +50,7 @@ func (s *syncBuffer) String() string {
 
 const daemonConfig = `
 switch: {id: "99990000", shutdown_grace: 2s}
-admin: {address: "%s"}
+admin: {address: "%s", token_file: admin.token}
 listeners:
   - {name: in, address: "%s", dialect: hl87a}
 institutions:
@@ -76,6 +76,7 @@ func TestDaemonServesReloadsAndStops(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "switchd.yaml")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "hash.key"), []byte("a test key of enough length"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "admin.token"), []byte("admin-token-for-the-test\n"), 0o600))
 	write := func(bins string) {
 		require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf(daemonConfig, adminAddr, inAddr, is.Addr(), bins)), 0o600))
 	}
@@ -135,7 +136,14 @@ func TestDaemonServesReloadsAndStops(t *testing.T) {
 
 	// A broken file is refused over the admin port and the switch goes on.
 	require.NoError(t, os.WriteFile(path, []byte("switch: {id: x}\n"), 0o600))
-	resp, err := http.Post("http://"+adminAddr+"/reload", "text/plain", nil)
+	unauth, err := http.Post("http://"+adminAddr+"/reload", "text/plain", nil)
+	require.NoError(t, err)
+	unauth.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, unauth.StatusCode, "reload needs the admin token")
+	req, err := http.NewRequest(http.MethodPost, "http://"+adminAddr+"/reload", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer admin-token-for-the-test")
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()

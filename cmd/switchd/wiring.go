@@ -82,3 +82,20 @@ func clearingArgs(args []string) ([]string, error) {
 	}
 	return append(out, rest...), nil
 }
+
+// adminToken reads the admin bearer token; without admin.token_file the
+// state-changing admin endpoints are refused.
+func adminToken(cfg *config.Config) ([]byte, error) {
+	if cfg.Admin.TokenFile == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(cfg.Admin.TokenFile)
+	if err != nil {
+		return nil, fmt.Errorf("admin.token_file: %w", err)
+	}
+	token := []byte(strings.TrimSpace(string(b)))
+	if len(token) < 16 {
+		return nil, fmt.Errorf("admin.token_file: the token must be at least 16 characters")
+	}
+	return token, nil
+}

@@ -1,9 +1,11 @@
 package admin
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -18,8 +20,30 @@ type Handlers struct {
 	Healthy func() (bool, string)
 	// Reload re-reads the configuration and applies it.
 	Reload func() error
-	// Profiling mounts Go's profiler under /debug/pprof/.
+	// Profiling mounts Go's profiler under /debug/pprof/ (token required).
 	Profiling bool
+	// Token must be presented as "Authorization: Bearer TOKEN" on every
+	// endpoint that changes state or exposes internals (reload, profiler).
+	// Empty: those endpoints are refused. /metrics, /healthz and /status
+	// stay open.
+	Token []byte
+}
+
+// guarded wraps an endpoint that needs the admin token.
+func guarded(token []byte, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if len(token) == 0 {
+			http.Error(w, "no admin token configured (admin.token_file)", http.StatusForbidden)
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), token) != 1 {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			http.Error(w, "admin token required", http.StatusUnauthorized)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // New returns the admin HTTP handler.
@@ -47,18 +71,18 @@ func New(h Handlers) http.Handler {
 		})
 	}
 	if h.Reload != nil {
-		mux.HandleFunc("POST /reload", func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc("POST /reload", guarded(h.Token, func(w http.ResponseWriter, r *http.Request) {
 			if err := h.Reload(); err != nil {
 				http.Error(w, "reload failed: "+err.Error(), http.StatusUnprocessableEntity)
 				return
 			}
 			_, _ = w.Write([]byte("reloaded\n"))
-		})
+		}))
 	}
 	if h.Profiling {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("/debug/pprof/", guarded(h.Token, pprof.Index))
+		mux.HandleFunc("/debug/pprof/profile", guarded(h.Token, pprof.Profile))
+		mux.HandleFunc("/debug/pprof/trace", guarded(h.Token, pprof.Trace))
 	}
 	return mux
 }

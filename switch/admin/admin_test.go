@@ -14,9 +14,16 @@ import (
 )
 
 func get(t *testing.T, srv *httptest.Server, method, path string) (int, string) {
+	return getWith(t, srv, method, path, "s3cret-token")
+}
+
+func getWith(t *testing.T, srv *httptest.Server, method, path, token string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, nil)
 	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := srv.Client().Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -36,6 +43,7 @@ func TestEndpoints(t *testing.T) {
 		Gatherer: reg,
 		Status:   func() any { return map[string]int{"routes": 4} },
 		Healthy:  func() (bool, string) { return !fail, map[bool]string{false: "ok", true: "no issuer link"}[fail] },
+		Token:    []byte("s3cret-token"),
 		Reload: func() error {
 			reloads++
 			if fail {
@@ -71,4 +79,23 @@ func TestEndpoints(t *testing.T) {
 
 	code, _ = get(t, srv, "GET", "/reload")
 	assert.Equal(t, http.StatusMethodNotAllowed, code)
+
+	// State changes need the token; monitoring does not.
+	code, _ = getWith(t, srv, "POST", "/reload", "")
+	assert.Equal(t, http.StatusUnauthorized, code)
+	code, _ = getWith(t, srv, "POST", "/reload", "wrong")
+	assert.Equal(t, http.StatusUnauthorized, code)
+	code, _ = getWith(t, srv, "GET", "/metrics", "")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, 2, reloads, "refused reloads did not run")
+}
+
+func TestNoTokenConfiguredRefusesStateChanges(t *testing.T) {
+	srv := httptest.NewServer(New(Handlers{Reload: func() error { return nil }, Profiling: true}))
+	defer srv.Close()
+	code, body := getWith(t, srv, "POST", "/reload", "anything")
+	assert.Equal(t, http.StatusForbidden, code)
+	assert.Contains(t, body, "admin.token_file")
+	code, _ = getWith(t, srv, "GET", "/debug/pprof/", "anything")
+	assert.Equal(t, http.StatusForbidden, code)
 }

@@ -1,5 +1,6 @@
 // Package admin serves the switch's administration port over HTTP:
 // /metrics (Prometheus exposition), /healthz (liveness and link summary),
-// /status (institutions and links as JSON) and POST /reload (re-read the
-// configuration file and swap the routing table).
+// /status (institutions and links as JSON) open to monitoring, and, only with
+// the admin bearer token, POST /reload (re-read the configuration file and
+// swap the routing table) and the Go profiler.
 package admin

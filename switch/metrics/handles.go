@@ -19,6 +19,7 @@ type Institution struct {
 	FormatErrors prometheus.Counter
 	Backpressure prometheus.Counter
 	Undelivered  prometheus.Counter
+	Spoofed      prometheus.Counter
 
 	requests  [10]atomic.Pointer[prometheus.Counter]
 	responses [100]atomic.Pointer[prometheus.Counter]

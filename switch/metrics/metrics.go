@@ -25,6 +25,7 @@ type Metrics struct {
 	backpressure *prometheus.CounterVec
 	disconnects  *prometheus.CounterVec
 	undelivered  *prometheus.CounterVec
+	spoofed      *prometheus.CounterVec
 	safDepth     prometheus.Gauge
 	commit       prometheus.Histogram
 	commitWrites prometheus.Counter
@@ -66,6 +67,8 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Connections closed, by institution and reason.")), []string{"institution", "reason"}),
 		undelivered: prometheus.NewCounterVec(prometheus.CounterOpts(opts("undelivered_responses_total",
 			"Responses that could not be delivered because the acquirer had no connection, by institution.")), []string{"institution"}),
+		spoofed: prometheus.NewCounterVec(prometheus.CounterOpts(opts("spoofed_ids_total",
+			"Requests refused with 63 because field 32 or 33 named another institution, by institution.")), []string{"institution"}),
 		safDepth: prometheus.NewGauge(prometheus.GaugeOpts(opts("saf_depth",
 			"Advices and reversals waiting in the store-and-forward queue (all nodes)."))),
 		commit: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -81,7 +84,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		routes: make(map[string]*Route),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
-		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -104,6 +107,7 @@ func (m *Metrics) Institution(id string) *Institution {
 		FormatErrors: m.formatErrors.WithLabelValues(id),
 		Backpressure: m.backpressure.WithLabelValues(id),
 		Undelivered:  m.undelivered.WithLabelValues(id),
+		Spoofed:      m.spoofed.WithLabelValues(id),
 	}
 	m.insts[id] = h
 	return h

@@ -77,8 +77,11 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 	if f32 := m.Field(32); f32 == nil {
 		m.Set(32, acq.idBytes)
 	} else if !set.acquirerIDs[string(f32)] {
-		s.log.Warn("field 32 not allowed for institution", "institution", acq.id, "stan", string(m.Field(11)))
-		s.respond(l, m, codeFormatError)
+		s.spoofed(l, acq, m, 32)
+		return
+	}
+	if f33 := m.Field(33); f33 != nil && string(f33) != acq.id && !set.acquirerIDs[string(f33)] {
+		s.spoofed(l, acq, m, 33)
 		return
 	}
 	if s.j != nil && isReversal(m.MTI()) {
@@ -123,6 +126,16 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 	tx.route, tx.rm, tx.start, tx.key = r, snap.routeM[r.Index], time.Now(), key
 	tx.req.CopyFrom(m)
 	s.begin(tx)
+}
+
+// spoofed refuses (63) a request whose acquiring or forwarding institution
+// id (field 32 or 33) does not belong to the institution signed on on the
+// connection: an institution may only speak as itself.
+func (s *Server) spoofed(l *link.Link, acq *institution, m *dialect.Message, field int) {
+	acq.m.Spoofed.Inc()
+	s.log.Warn("institution id not allowed on this connection", "institution", acq.id, "field", field,
+		"stan", string(m.Field(11)))
+	s.respond(l, m, codeSecurity)
 }
 
 // forward sends a request to its issuer: without a journal at once, on the

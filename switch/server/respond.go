@@ -13,6 +13,7 @@ const (
 	codeInvalidCard       = "14"
 	codeNoIssuer          = "15"
 	codeFormatError       = "30"
+	codeSecurity          = "63"
 	codeIssuerDown        = "91"
 	codeDuplicate         = "94"
 	codeSystemMalfunction = "96"

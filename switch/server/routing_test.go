@@ -87,7 +87,8 @@ func TestSwitchResponseCodes(t *testing.T) {
 		{"no route for BIN", func(m *dialect.Message) { m.SetString(2, "4111111111111111") }, "15"},
 		{"unknown receiving institution", func(m *dialect.Message) { m.Unset(2); m.SetString(100, "12345") }, "15"},
 		{"PAN fails Luhn", func(m *dialect.Message) { m.SetString(2, "6222020000000000001") }, "14"},
-		{"field 32 of another acquirer", func(m *dialect.Message) { m.SetString(32, acqB) }, "30"},
+		{"field 32 of another acquirer", func(m *dialect.Message) { m.SetString(32, acqB) }, "63"},
+		{"field 33 of another institution", func(m *dialect.Message) { m.SetString(33, bankA) }, "63"},
 		{"no PAN and no receiving institution", func(m *dialect.Message) { m.Unset(2) }, "30"},
 	}
 	for _, c := range cases {
