@@ -13,6 +13,7 @@ type Config struct {
 	Journal      Journal       `yaml:"journal"`
 	SAF          SAF           `yaml:"store_and_forward"`
 	Clearing     Clearing      `yaml:"clearing"`
+	Security     Security      `yaml:"security"`
 
 	// source is the file name used in error messages; doc is the parsed
 	// YAML tree used to find line numbers. Both are set by Parse.
@@ -75,6 +76,17 @@ type Admin struct {
 	TokenFile string `yaml:"token_file"`
 }
 
+// Security says where the switch's keys are kept (the built-in software
+// security module). Keys are named "<institution id>/zmk", "/zpk", "/zak".
+type Security struct {
+	// KeyStore is the key store file (keys sealed under the local master
+	// key); relative to the configuration file.
+	KeyStore string `yaml:"key_store"`
+	// LMKFile holds the local master key (64 hex digits); relative to the
+	// configuration file. Empty: the HULIAN_LMK environment variable.
+	LMKFile string `yaml:"lmk_file"`
+}
+
 // TLS configures TLS on a listener (server side) or an outbound link
 // (client side). Paths are relative to the configuration file.
 type TLS struct {
@@ -135,6 +147,13 @@ type Institution struct {
 	AcquirerIDs []string `yaml:"acquirer_ids"`
 	// MaxInFlight limits outstanding requests per link; default 1024.
 	MaxInFlight int `yaml:"max_in_flight"`
+	// MAC is the message authentication of this institution's messages:
+	// "" or none, x919 (ANSI X9.19 retail MAC, 3DES) or sm4 (SM4 CBC-MAC),
+	// under its key "<id>/zak". Requests from it must carry a valid MAC;
+	// messages to it get one.
+	MAC string `yaml:"mac"`
+	// MACField is where the MAC travels: 128 (default) or 64.
+	MACField int `yaml:"mac_field"`
 	// Timeout is the default issuer timeout of routes to it; default 10s.
 	Timeout Duration `yaml:"timeout"`
 	// Inbound is required for the roles acquirer and both.

@@ -187,6 +187,8 @@ func (c *Config) resolveSpecFiles(baseDir string) {
 	}
 	rel(&c.Journal.HashKeyFile)
 	rel(&c.Admin.TokenFile)
+	rel(&c.Security.KeyStore)
+	rel(&c.Security.LMKFile)
 	tls := func(t *TLS) {
 		if t != nil {
 			rel(&t.CertFile)

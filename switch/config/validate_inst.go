@@ -12,6 +12,15 @@ func (v *checker) institutions() {
 		v.add(key+".role", oneOf(in.Role, RoleAcquirer, RoleIssuer, RoleBoth))
 		v.dialect(key+".dialect", in.Dialect)
 		v.add(key+".framing", checkFraming(in.Framing, in.Dialect))
+		if in.MAC != "" {
+			v.add(key+".mac", oneOf(in.MAC, "none", "x919", "sm4"))
+			if in.MAC != "none" && v.c.Security.KeyStore == "" {
+				v.add(key+".mac", "needs security.key_store for its key")
+			}
+		}
+		if in.MACField != 0 && in.MACField != 64 && in.MACField != 128 {
+			v.addf(key+".mac_field", "%d is not 64 or 128", in.MACField)
+		}
 		for j, a := range in.AcquirerIDs {
 			k := fmt.Sprintf("%s.acquirer_ids[%d]", key, j)
 			if p := checkID(a); p != "" {
