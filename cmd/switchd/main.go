@@ -52,6 +52,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 		}
 		return runClearing(ctx, cargs, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "keys" {
+		return runKeys(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("switchd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "testdata/switchd.yaml", "configuration file")

@@ -2,6 +2,7 @@ package acquirer
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log/slog"
@@ -32,6 +33,10 @@ type Config struct {
 	Header        bool             // 46-byte header on every message
 	MaxFrame      int              // largest frame body accepted; <= 0 means frame.DefaultMax
 	Logger        *slog.Logger     // nil = discard
+	// TLS, when set, makes the client speak TLS with this configuration
+	// (Certificates for a client certificate, RootCAs to verify the
+	// switch; ServerName defaults to the host of Addr). nil is plain TCP.
+	TLS *tls.Config
 }
 
 // Client is one connection of an acquirer. Its methods are safe for
@@ -61,8 +66,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var d net.Dialer
-	nc, err := d.DialContext(ctx, "tcp", cfg.Addr)
+	nc, err := dial(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +90,17 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	go c.writeLoop(wctx)
 	go c.readLoop(frame.NewReader(nc, cfg.Framing, cfg.MaxFrame))
 	return c, nil
+}
+
+// dial connects to cfg.Addr, over TLS when cfg.TLS is set (the handshake
+// completes before dial returns).
+func dial(ctx context.Context, cfg Config) (net.Conn, error) {
+	if cfg.TLS == nil {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", cfg.Addr)
+	}
+	d := tls.Dialer{Config: cfg.TLS}
+	return d.DialContext(ctx, "tcp", cfg.Addr)
 }
 
 // NextSTAN returns the next system trace audit number: 6 digits, 000001 to

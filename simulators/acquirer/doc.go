@@ -14,4 +14,7 @@
 // response whose Do gave up) are offered on Unsolicited; 0800 network
 // management requests from the peer are also answered automatically with an
 // 0810, 39 = "00", echoing 7, 11, 33 and 70 (contract "Network management").
+//
+// Config.TLS makes the client dial over TLS (with a client certificate when
+// the tls.Config carries one); Dial returns once the handshake is done.
 package acquirer

@@ -32,4 +32,7 @@
 // connection; the reason is logged, never the message bytes.
 // Config.Delay postpones financial answers (timeout tests); SetSilent and
 // SetSilentAll suppress answers.
+//
+// Config.TLS makes the issuer serve TLS (mutual when its tls.Config asks for
+// client certificates); the handshake runs on each connection's goroutine.
 package issuer

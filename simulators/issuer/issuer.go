@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -31,6 +32,10 @@ type Config struct {
 	MaxFrame      int              // largest frame body accepted; <= 0 means frame.DefaultMax
 	Delay         time.Duration    // added before answering financial requests (0 = none)
 	Logger        *slog.Logger     // nil = discard
+	// TLS, when set, makes the issuer serve TLS with this configuration
+	// (set ClientAuth and ClientCAs to require the switch's certificate).
+	// nil serves plain TCP.
+	TLS *tls.Config
 }
 
 // Issuer is an issuer host. Its methods are safe for concurrent use.
@@ -89,6 +94,11 @@ func (s *Issuer) Start(ctx context.Context) error {
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if s.cfg.TLS != nil {
+		// The handshake runs on each connection's goroutine at its first
+		// read, so a slow client never blocks the accept loop.
+		ln = tls.NewListener(ln, s.cfg.TLS)
 	}
 	s.ln = ln
 	s.wg.Add(2)

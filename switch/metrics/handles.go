@@ -20,6 +20,7 @@ type Institution struct {
 	Backpressure prometheus.Counter
 	Undelivered  prometheus.Counter
 	Spoofed      prometheus.Counter
+	MACFailures  prometheus.Counter
 
 	requests  [10]atomic.Pointer[prometheus.Counter]
 	responses [100]atomic.Pointer[prometheus.Counter]

@@ -26,6 +26,7 @@ type Metrics struct {
 	disconnects  *prometheus.CounterVec
 	undelivered  *prometheus.CounterVec
 	spoofed      *prometheus.CounterVec
+	macFailures  *prometheus.CounterVec
 	safDepth     prometheus.Gauge
 	commit       prometheus.Histogram
 	commitWrites prometheus.Counter
@@ -69,6 +70,8 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Responses that could not be delivered because the acquirer had no connection, by institution.")), []string{"institution"}),
 		spoofed: prometheus.NewCounterVec(prometheus.CounterOpts(opts("spoofed_ids_total",
 			"Requests refused with 63 because field 32 or 33 named another institution, by institution.")), []string{"institution"}),
+		macFailures: prometheus.NewCounterVec(prometheus.CounterOpts(opts("mac_failures_total",
+			"Messages whose MAC was missing or wrong, by institution.")), []string{"institution"}),
 		safDepth: prometheus.NewGauge(prometheus.GaugeOpts(opts("saf_depth",
 			"Advices and reversals waiting in the store-and-forward queue (all nodes)."))),
 		commit: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -84,7 +87,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		routes: make(map[string]*Route),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
-		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed, m.macFailures, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -108,6 +111,7 @@ func (m *Metrics) Institution(id string) *Institution {
 		Backpressure: m.backpressure.WithLabelValues(id),
 		Undelivered:  m.undelivered.WithLabelValues(id),
 		Spoofed:      m.spoofed.WithLabelValues(id),
+		MACFailures:  m.macFailures.WithLabelValues(id),
 	}
 	m.insts[id] = h
 	return h

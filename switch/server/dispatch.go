@@ -18,6 +18,15 @@ func (s *Server) handle(l *link.Link, m *dialect.Message, err error) {
 		return
 	}
 	mti := m.MTI()
+	if inst := ownerOf(l); inst != nil && !s.verifyMAC(l, inst, m) {
+		s.log.Warn("bad or missing MAC", "institution", inst.id, "mti", string(mti), "stan", string(m.Field(11)))
+		if m.IsRequest() {
+			s.respond(l, m, codeSecurity)
+		}
+		// A response with a bad MAC counts as not received: its request
+		// times out and is reversed.
+		return
+	}
 	switch {
 	case mti[1] == '8':
 		s.networkManagement(l, m)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -22,9 +23,19 @@ func (s *Server) listen(lc config.Listener) error {
 	if err != nil {
 		return fmt.Errorf("server: listeners %s: framing: %w", lc.Name, err)
 	}
+	var tlsCfg *tls.Config
+	if lc.TLS != nil {
+		if tlsCfg, err = serverTLS(lc.TLS); err != nil {
+			return fmt.Errorf("server: listeners %s: %w", lc.Name, err)
+		}
+	}
 	ln, err := net.Listen("tcp", lc.Address)
 	if err != nil {
 		return fmt.Errorf("server: listeners %s: %w", lc.Name, err)
+	}
+	if tlsCfg != nil {
+		// The handshake happens later, on the connection's goroutine.
+		ln = tls.NewListener(ln, tlsCfg)
 	}
 	s.lnMu.Lock()
 	s.listeners[lc.Name] = ln
@@ -36,7 +47,8 @@ func (s *Server) listen(lc config.Listener) error {
 	}
 	s.wg.Add(1)
 	go s.accept(ln, lc.Name, codec)
-	s.log.Info("listening", "listener", lc.Name, "address", ln.Addr().String(), "dialect", lc.Dialect)
+	s.log.Info("listening", "listener", lc.Name, "address", ln.Addr().String(), "dialect", lc.Dialect,
+		"tls", tlsCfg != nil, "mutual_tls", tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert)
 	return nil
 }
 
@@ -62,11 +74,27 @@ func (s *Server) accept(ln net.Listener, name string, codec *wire.Codec) {
 			_ = conn.Close()
 			continue
 		}
-		l := link.New(s.linkID.Add(1), conn, codec, link.Options{Direction: link.Inbound, Name: name,
-			MaxFrame: s.snap.Load().cfg.Switch.MaxFrame})
 		s.wg.Add(1)
-		go s.serveInbound(l)
+		go s.serveConn(conn, name, codec)
 	}
+}
+
+// serveConn completes the TLS handshake of an accepted connection, if any,
+// and serves it as an inbound link. A failed handshake closes the
+// connection and is counted as a disconnect with reason "tls_handshake".
+func (s *Server) serveConn(conn net.Conn, name string, codec *wire.Codec) {
+	defer s.wg.Done()
+	remote := conn.RemoteAddr().String()
+	nc, err := s.handshake(conn)
+	if err != nil {
+		s.log.Warn("TLS handshake failed", "listener", name, "remote", remote, "err", err)
+		s.metrics.Disconnect("unknown", "tls_handshake")
+		_ = conn.Close()
+		return
+	}
+	l := link.New(s.linkID.Add(1), nc, codec, link.Options{Direction: link.Inbound, Name: name,
+		MaxFrame: s.snap.Load().cfg.Switch.MaxFrame})
+	s.serveInbound(l)
 }
 
 // anyAllows reports whether some institution on the listener may connect
@@ -82,8 +110,8 @@ func (s *Server) anyAllows(listener string, a net.Addr) bool {
 	return false
 }
 
+// serveInbound runs an inbound link until it ends.
 func (s *Server) serveInbound(l *link.Link) {
-	defer s.wg.Done()
 	s.log.Info("connection accepted", "link", l.String())
 	unsigned := time.AfterFunc(s.signOnWait, func() {
 		if ownerOf(l) == nil {

@@ -85,6 +85,17 @@ func (s *settings) allows(a netip.Addr) bool {
 
 func (s *settings) maxInFlight() int64 { return int64(s.cfg.MaxInFlight) }
 
+// mac reports whether the institution authenticates its messages.
+func (s *settings) mac() bool { return s.cfg.MAC != "" && s.cfg.MAC != "none" }
+
+// macField is the field its MAC travels in.
+func (s *settings) macField() int {
+	if s.cfg.MACField == 0 {
+		return 128
+	}
+	return s.cfg.MACField
+}
+
 func (s *settings) isAcquirer() bool { return s.cfg.Role == "acquirer" || s.cfg.Role == "both" }
 
 func (s *settings) isIssuer() bool { return s.cfg.Role == "issuer" || s.cfg.Role == "both" }

@@ -46,7 +46,8 @@ func (s *Server) networkManagement(l *link.Link, m *dialect.Message) {
 
 // signOn identifies the institution behind an inbound link by the id it
 // signs on with (field 33, or field 32 when 33 is absent), checks it
-// against the configuration and the addresses it may connect from, and
+// against the configuration, the addresses it may connect from and, on a
+// mutual TLS listener, the client certificate, and
 // allows financial traffic. On an outbound link it marks the issuer as
 // signed on again after a sign-off.
 func (s *Server) signOn(l *link.Link, m *dialect.Message) {
@@ -69,6 +70,7 @@ func (s *Server) signOn(l *link.Link, m *dialect.Message) {
 	if prev := ownerOf(l); prev == nil {
 		l.SetOwner(inst)
 		l.SetRemoteID(inst.id)
+		l.SetSigner(s.signer(inst))
 		inst.addLink(l)
 	}
 	l.SetState(link.SignedOn)
@@ -100,10 +102,19 @@ func (s *Server) checkSignOn(l *link.Link, id []byte) (*institution, string) {
 	if !set.allows(remoteAddr(l.RemoteAddr())) {
 		return nil, "address not allowed"
 	}
+	// On a mutual TLS listener the client certificate must name the
+	// institution (CN, DNS SAN or URI SAN equal to its id): see
+	// certificateAllows.
+	if !certificateAllows(l.RemoteAddr(), inst.id) {
+		return nil, "certificate does not name the institution"
+	}
 	return inst, ""
 }
 
 func remoteAddr(a net.Addr) netip.Addr {
+	if pa, ok := a.(peerAddr); ok {
+		a = pa.Addr
+	}
 	if ta, ok := a.(*net.TCPAddr); ok {
 		return ta.AddrPort().Addr()
 	}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -23,6 +25,17 @@ func (s *Server) startOutbound(inst *institution) {
 	inst.stop = cancel
 	out := set.cfg.Outbound
 	for ai, addr := range out.Addresses {
+		// TLS settings are read once per start of the institution.
+		var tlsCfg *tls.Config
+		if out.TLS != nil {
+			var err error
+			if tlsCfg, err = clientTLS(out.TLS, addr); err != nil {
+				s.log.Error("issuer address not dialed: bad TLS settings", "institution", inst.id, "address", addr,
+					"key", "outbound.tls", "err", err)
+				s.metrics.Disconnect(inst.id, "tls_config")
+				continue
+			}
+		}
 		for i := 0; i < out.Connections; i++ {
 			rank := ai*out.Connections + i
 			s.wg.Add(1)
@@ -30,7 +43,7 @@ func (s *Server) startOutbound(inst *institution) {
 			go func() {
 				defer s.wg.Done()
 				defer inst.wg.Done()
-				s.dialLoop(ctx, inst, addr, i, rank)
+				s.dialLoop(ctx, inst, addr, tlsCfg, i, rank)
 			}()
 		}
 	}
@@ -38,10 +51,10 @@ func (s *Server) startOutbound(inst *institution) {
 
 // dialLoop keeps one connection to an issuer up: dial, sign on, echo when
 // idle, and redial with exponential backoff when anything fails.
-func (s *Server) dialLoop(ctx context.Context, inst *institution, addr string, n, rank int) {
+func (s *Server) dialLoop(ctx context.Context, inst *institution, addr string, tlsCfg *tls.Config, n, rank int) {
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
-		up := s.dialOnce(ctx, inst, addr, n, rank)
+		up := s.dialOnce(ctx, inst, addr, tlsCfg, n, rank)
 		out := inst.settings().cfg.Outbound
 		if up {
 			backoff = 0
@@ -59,18 +72,22 @@ func (s *Server) dialLoop(ctx context.Context, inst *institution, addr string, n
 
 // dialOnce runs one connection to its end. It reports whether the link got
 // signed on.
-func (s *Server) dialOnce(ctx context.Context, inst *institution, addr string, n, rank int) bool {
+func (s *Server) dialOnce(ctx context.Context, inst *institution, addr string, tlsCfg *tls.Config, n, rank int) bool {
 	out := inst.settings().cfg.Outbound
-	d := net.Dialer{Timeout: out.SignOnTimeout.D()}
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	conn, err := s.dial(ctx, addr, tlsCfg, out.SignOnTimeout.D())
 	if err != nil {
 		s.log.Warn("dial failed", "institution", inst.id, "address", addr, "err", err)
+		var he *handshakeError
+		if errors.As(err, &he) {
+			s.metrics.Disconnect(inst.id, "tls_handshake")
+		}
 		return false
 	}
 	name := fmt.Sprintf("%s#%d", addr, n)
 	l := link.New(s.linkID.Add(1), conn, inst.codec, link.Options{Direction: link.Outbound, Name: name, Rank: rank,
 		MaxFrame: s.snap.Load().cfg.Switch.MaxFrame, RemoteID: inst.id})
 	l.SetOwner(inst)
+	l.SetSigner(s.signer(inst))
 	inst.addLink(l)
 	defer func() {
 		inst.removeLink(l)
@@ -98,6 +115,31 @@ func (s *Server) dialOnce(ctx context.Context, inst *institution, addr string, n
 	s.metrics.Disconnect(inst.id, reason)
 	s.log.Warn("issuer link down", "institution", inst.id, "link", name, "reason", reason)
 	return true
+}
+
+// handshakeError is a failed TLS handshake with an issuer.
+type handshakeError struct{ err error }
+
+func (e *handshakeError) Error() string { return "TLS handshake: " + e.err.Error() }
+func (e *handshakeError) Unwrap() error { return e.err }
+
+// dial connects to an issuer address within timeout and, with tlsCfg,
+// completes the TLS handshake (which verifies the issuer's certificate)
+// within the same timeout.
+func (s *Server) dial(ctx context.Context, addr string, tlsCfg *tls.Config, timeout time.Duration) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil || tlsCfg == nil {
+		return conn, err
+	}
+	tc := tls.Client(conn, tlsCfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		_ = conn.Close()
+		return nil, &handshakeError{err: err}
+	}
+	return tc, nil
 }
 
 // keepAlive sends an echo test whenever the link has been idle for the echo

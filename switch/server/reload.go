@@ -86,7 +86,8 @@ func (s *Server) newInstitution(cfg *config.Config, ic config.Institution) (*ins
 // sameWire reports whether two configurations of an institution talk the
 // same way on the same connections, so that its links can be kept.
 func sameWire(a, b config.Institution) bool {
-	if a.Dialect != b.Dialect || a.Framing != b.Framing || a.Header != b.Header || a.Role != b.Role {
+	if a.Dialect != b.Dialect || a.Framing != b.Framing || a.Header != b.Header || a.Role != b.Role ||
+		a.MAC != b.MAC || a.MACField != b.MACField {
 		return false
 	}
 	if (a.Outbound == nil) != (b.Outbound == nil) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/metrics"
 	"github.com/hulian/hulian/switch/route"
@@ -36,6 +37,9 @@ type Options struct {
 	// Journal records every transaction and holds the store-and-forward
 	// queue; nil runs without one (nothing is recorded or reversed).
 	Journal *journal.Journal
+	// HSM is the security module holding the institutions' keys; it is
+	// required when an institution authenticates its messages (mac).
+	HSM hsm.Module
 	// Metrics receives the switch's metrics; nil creates them on
 	// Registerer.
 	Metrics *metrics.Metrics
@@ -72,6 +76,7 @@ type Server struct {
 	j            *journal.Journal
 	saf          *saf
 	businessDate func(time.Time) string
+	hsm          hsm.Module
 
 	snap    atomic.Pointer[snapshot]
 	reloadM sync.Mutex
@@ -119,7 +124,12 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		switchID:  []byte(cfg.Switch.ID),
 		listeners: make(map[string]net.Listener),
 	}
-	s.node, s.j, s.businessDate = cfg.Switch.Node, opts.Journal, opts.BusinessDate
+	s.node, s.j, s.businessDate, s.hsm = cfg.Switch.Node, opts.Journal, opts.BusinessDate, opts.HSM
+	for _, in := range cfg.Institutions {
+		if in.MAC != "" && in.MAC != "none" && s.hsm == nil {
+			return nil, fmt.Errorf("server: institutions %s: mac %s needs a security module", in.ID, in.MAC)
+		}
+	}
 	if s.businessDate == nil {
 		s.businessDate = func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 	}

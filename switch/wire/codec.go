@@ -42,6 +42,15 @@ func NewCodec(d *dialect.Dialect, k frame.Kind, withHeader bool, localID string)
 // Kind returns the framing.
 func (c *Codec) Kind() frame.Kind { return c.kind }
 
+// MessageOffset is where the message (MTI onward) starts in a frame made by
+// AppendFrame: after the length prefix and the header.
+func (c *Codec) MessageOffset() int {
+	if c.header {
+		return c.kind.PrefixLen() + header.Len
+	}
+	return c.kind.PrefixLen()
+}
+
 // Header reports whether messages carry the 46-byte header.
 func (c *Codec) Header() bool { return c.header }
 

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/switch/link"
+)
+
+// macTimeout bounds one security module call on the message path.
+const macTimeout = 2 * time.Second
+
+// macKey is the MAC key of an institution in the security module.
+func macKey(id string) hsm.KeyID { return hsm.KeyID(id + "/zak") }
+
+// signer returns the link signer of an institution that authenticates its
+// messages, or nil.
+func (s *Server) signer(inst *institution) *link.Signer {
+	set := inst.settings()
+	if !set.mac() || s.hsm == nil {
+		return nil
+	}
+	key := macKey(inst.id)
+	return &link.Signer{Field: set.macField(), Sign: func(msg []byte) error {
+		if len(msg) < 8 {
+			return errors.New("server: message too short for a MAC")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
+		defer cancel()
+		mac, err := s.hsm.GenerateMAC(ctx, key, msg[:len(msg)-8])
+		if err != nil {
+			return fmt.Errorf("server: MAC for %s: %w", inst.id, err)
+		}
+		copy(msg[len(msg)-8:], mac)
+		return nil
+	}}
+}
+
+// verifyMAC checks the MAC of a message from an institution that
+// authenticates its messages: the MAC field must be the message's last
+// and hold the MAC of the bytes before it. Network management carries none.
+func (s *Server) verifyMAC(l *link.Link, inst *institution, m *dialect.Message) bool {
+	set := inst.settings()
+	if !set.mac() || m.MTI()[1] == '8' {
+		return true
+	}
+	field := set.macField()
+	raw := l.Message()
+	if s.hsm == nil || !m.Has(field) || lastField(m) != field || len(raw) < 8 {
+		inst.m.MACFailures.Inc()
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
+	defer cancel()
+	if err := s.hsm.VerifyMAC(ctx, macKey(inst.id), raw[:len(raw)-8], raw[len(raw)-8:]); err != nil {
+		inst.m.MACFailures.Inc()
+		if !errors.Is(err, hsm.ErrMACMismatch) {
+			s.log.Error("MAC verification failed", "institution", inst.id, "err", err)
+		}
+		return false
+	}
+	return true
+}
+
+// lastField is the highest field present in m.
+func lastField(m *dialect.Message) int {
+	last := 0
+	m.Each(func(n int, _ []byte) bool { last = n; return true })
+	return last
+}

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"net"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/switch/config"
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/wire"
+)
+
+// macPeer is an acquirer written against the wire codec, so that the test
+// computes and checks MACs itself with the acquirer's key.
+type macPeer struct {
+	t     *testing.T
+	conn  net.Conn
+	codec *wire.Codec
+	r     *frame.Reader
+	hsm   hsm.Module
+}
+
+func (p *macPeer) send(m *dialect.Message, mac func(msg []byte)) {
+	out, err := p.codec.AppendFrame(nil, m, switchID)
+	require.NoError(p.t, err)
+	if mac != nil {
+		mac(out[p.codec.MessageOffset():])
+	}
+	_, err = p.conn.Write(out)
+	require.NoError(p.t, err)
+}
+
+// sign fills the last 8 bytes of msg with the acquirer's MAC.
+func (p *macPeer) sign(msg []byte) {
+	mac, err := p.hsm.GenerateMAC(context.Background(), macKey(acqA), msg[:len(msg)-8])
+	require.NoError(p.t, err)
+	copy(msg[len(msg)-8:], mac)
+}
+
+// read returns the next message and its raw bytes.
+func (p *macPeer) read() (*dialect.Message, []byte) {
+	require.NoError(p.t, p.conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	body, err := p.r.Next()
+	require.NoError(p.t, err)
+	var m dialect.Message
+	_, err = p.codec.Decode(body, &m)
+	require.NoError(p.t, err)
+	raw := append([]byte(nil), body[p.codec.MessageOffset()-frame.ASCII4.PrefixLen():]...)
+	var own dialect.Message
+	own.CopyFrom(&m)
+	return &own, raw
+}
+
+func TestAcquirerMAC(t *testing.T) {
+	dir := t.TempDir()
+	lmk := make([]byte, soft.LMKSize)
+	_, _ = rand.Read(lmk)
+	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
+	require.NoError(t, err)
+	defer mod.Close()
+	_, err = mod.GenerateKey(context.Background(), macKey(acqA), hsm.ZAK, hsm.TDES, 16)
+	require.NoError(t, err)
+
+	is := startIssuer(t, bankA, "hl87a", true, frame.ASCII4, 0)
+	text := configText([]string{is.Addr()}, "127.0.0.1:1", "127.0.0.1:1", nil)
+	cfg, err := config.Parse([]byte(text), dir, "mac.yaml")
+	require.NoError(t, err)
+	cfg.Institutions[0].MAC = "x919" // the hl87a acquirer authenticates its messages
+	srv, err := New(cfg, Options{HSM: mod, Logger: testLogger()})
+	require.NoError(t, err)
+	require.NoError(t, srv.Start(context.Background()))
+	defer srv.Shutdown(context.Background())
+	waitFor(t, "bank A up", func() bool { return srv.SignedOnLinks(bankA, link.Outbound) == 1 })
+
+	conn, err := net.Dial("tcp", srv.ListenerAddr("a-in").String())
+	require.NoError(t, err)
+	defer conn.Close()
+	codec, err := wire.NewCodec(mustDialect(t, "hl87a"), frame.ASCII4, true, acqA)
+	require.NoError(t, err)
+	p := &macPeer{t: t, conn: conn, codec: codec, r: frame.NewReader(conn, frame.ASCII4, 0), hsm: mod}
+
+	// Sign-on carries no MAC.
+	var on dialect.Message
+	_ = on.SetMTI([]byte("0800"))
+	on.SetString(7, "1126120000")
+	on.SetString(11, "000001")
+	on.SetString(33, acqA)
+	on.SetString(70, "001")
+	p.send(&on, nil)
+	resp, _ := p.read()
+	require.Equal(t, "00", string(resp.Field(39)))
+
+	purchase := func(stan string) *dialect.Message {
+		m := keyed(panBankA, stan)
+		m.SetString(32, acqA)
+		m.SetCopy(128, make([]byte, 8))
+		return m
+	}
+
+	// A good MAC: approved, and the response carries the switch's MAC
+	// under the acquirer's key.
+	p.send(purchase("000002"), p.sign)
+	resp, raw := p.read()
+	assert.Equal(t, "00", string(resp.Field(39)))
+	require.True(t, resp.Has(128))
+	require.NoError(t, mod.VerifyMAC(context.Background(), macKey(acqA), raw[:len(raw)-8], raw[len(raw)-8:]))
+	assert.Equal(t, 1, is.Stats().Requests)
+
+	// A wrong MAC: 63, nothing forwarded, counted.
+	p.send(purchase("000003"), func(msg []byte) { p.sign(msg); msg[len(msg)-1] ^= 0xff })
+	resp, _ = p.read()
+	assert.Equal(t, "63", string(resp.Field(39)))
+	// No MAC at all: 63 too.
+	noMAC := purchase("000004")
+	noMAC.Unset(128)
+	p.send(noMAC, nil)
+	resp, _ = p.read()
+	assert.Equal(t, "63", string(resp.Field(39)))
+	assert.Equal(t, 1, is.Stats().Requests, "refused requests never reach the issuer")
+	acq := srv.snap.Load().insts[acqA]
+	assert.Equal(t, 2.0, testutil.ToFloat64(acq.m.MACFailures))
+}
