@@ -93,7 +93,8 @@ func sameWire(a, b config.Institution) bool {
 	if (a.Outbound == nil) != (b.Outbound == nil) {
 		return false
 	}
-	if a.Outbound != nil && (!slices.Equal(a.Outbound.Addresses, b.Outbound.Addresses) || a.Outbound.Connections != b.Outbound.Connections) {
+	if a.Outbound != nil && (!slices.Equal(a.Outbound.Addresses, b.Outbound.Addresses) ||
+		a.Outbound.Connections != b.Outbound.Connections || !reflect.DeepEqual(a.Outbound.TLS, b.Outbound.TLS)) {
 		return false
 	}
 	return true
