@@ -140,7 +140,8 @@ func (k keysCmd) parse(verb string, args []string) (*keysFlags, error) {
 	return f, nil
 }
 
-// openKeyStore opens the software module on the configuration's key store.
+// openKeyStore opens the software module on the key store of the
+// configuration file at path.
 func openKeyStore(path string) (*soft.Module, error) {
 	if path == "" {
 		return nil, errors.New("--config: required (the file naming security.key_store and security.lmk_file)")
@@ -151,6 +152,15 @@ func openKeyStore(path string) (*soft.Module, error) {
 	}
 	if cfg.Security.KeyStore == "" {
 		return nil, fmt.Errorf("security.key_store: not set in %s", path)
+	}
+	return openHSM(cfg)
+}
+
+// openHSM opens the software security module on the configuration's key
+// store, or returns nil, nil when the configuration has none.
+func openHSM(cfg *config.Config) (*soft.Module, error) {
+	if cfg.Security.KeyStore == "" {
+		return nil, nil
 	}
 	lmk, source, err := loadLMK(cfg.Security.LMKFile)
 	if err != nil {
@@ -367,8 +377,8 @@ func (k keysCmd) rotate(ctx context.Context, m hsm.Module, f *keysFlags) error {
 	fmt.Fprintln(k.out, "kept", describeKey(old))
 	fmt.Fprintln(k.out, "generated", describeKey(ki))
 	if !hasZMK {
-		fmt.Fprintf(k.out, "no ZMK %s in the key store: import one (switchd keys import --id %s --type zmk ...) "+
-			"to send the new key wrapped under it; until then it can only be distributed by components\n", zmk, zmk)
+		fmt.Fprintf(k.out, "no ZMK %s in the key store: the new key cannot be sent wrapped until one is imported "+
+			"(switchd keys import --id %s --type zmk ...)\n", zmk, zmk)
 		return nil
 	}
 	wrapped, kcv, err := m.ExportWrapped(ctx, ki.ID, zmk)

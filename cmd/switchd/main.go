@@ -3,6 +3,7 @@
 //	switchd --config FILE [--log-format text|json] [--log-level info]
 //	switchd --check --config FILE
 //	switchd clearing --config FILE --date YYYY-MM-DD [--out DIR]
+//	switchd keys list|generate|import|rotate|delete --config FILE ...
 //
 // SIGTERM or SIGINT shut it down gracefully; SIGHUP reloads the
 // configuration (as does POST /reload on the admin port).
@@ -96,7 +97,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 	} else {
 		defer j.Close()
 	}
-	srv, err := server.New(cfg, server.Options{Logger: log, Registerer: reg, Metrics: m, Journal: j, BusinessDate: day})
+	sec, err := openHSM(cfg)
+	if err != nil {
+		return err
+	}
+	opts := server.Options{Logger: log, Registerer: reg, Metrics: m, Journal: j, BusinessDate: day}
+	if sec != nil {
+		defer sec.Close()
+		opts.HSM = sec
+	}
+	srv, err := server.New(cfg, opts)
 	if err != nil {
 		return err
 	}
