@@ -154,6 +154,11 @@ type Institution struct {
 	MAC string `yaml:"mac"`
 	// MACField is where the MAC travels: 128 (default) or 64.
 	MACField int `yaml:"mac_field"`
+	// PINFormat is the ISO 9564 format of the PIN blocks (field 52) it
+	// sends and receives under its key "<id>/zpk": iso0, iso1 or iso3.
+	// Empty: the switch does not handle its PIN blocks (they pass
+	// untouched, and a PIN block for an issuer with a PIN format is refused).
+	PINFormat string `yaml:"pin_format"`
 	// Timeout is the default issuer timeout of routes to it; default 10s.
 	Timeout Duration `yaml:"timeout"`
 	// Inbound is required for the roles acquirer and both.

@@ -18,6 +18,12 @@ func (v *checker) institutions() {
 				v.add(key+".mac", "needs security.key_store for its key")
 			}
 		}
+		if in.PINFormat != "" {
+			v.add(key+".pin_format", oneOf(in.PINFormat, "iso0", "iso1", "iso3"))
+			if v.c.Security.KeyStore == "" {
+				v.add(key+".pin_format", "needs security.key_store for its PIN key")
+			}
+		}
 		if in.MACField != 0 && in.MACField != 64 && in.MACField != 128 {
 			v.addf(key+".mac_field", "%d is not 64 or 128", in.MACField)
 		}

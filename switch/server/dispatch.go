@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"time"
 
 	"github.com/hulian/hulian/emv/pan"
@@ -128,6 +129,11 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 	key, ok := match.MakeKey(m.MTI(), m.Field(32), m.Field(11), m.Field(7))
 	if !ok {
 		s.respond(l, m, codeFormatError)
+		return
+	}
+	var perr errPIN
+	if err := s.translatePIN(acq, issuer, m); errors.As(err, &perr) {
+		s.reject(l, acq, m, perr.code)
 		return
 	}
 	tx := s.txns.get()

@@ -126,8 +126,8 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	}
 	s.node, s.j, s.businessDate, s.hsm = cfg.Switch.Node, opts.Journal, opts.BusinessDate, opts.HSM
 	for _, in := range cfg.Institutions {
-		if in.MAC != "" && in.MAC != "none" && s.hsm == nil {
-			return nil, fmt.Errorf("server: institutions %s: mac %s needs a security module", in.ID, in.MAC)
+		if (in.MAC != "" && in.MAC != "none" || in.PINFormat != "") && s.hsm == nil {
+			return nil, fmt.Errorf("server: institutions %s: mac and pin_format need a security module", in.ID)
 		}
 	}
 	if s.businessDate == nil {

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/hsm"
+)
+
+// pinFormat maps a configuration PIN block format to the module's.
+func pinFormat(name string) hsm.PINFormat {
+	switch name {
+	case "iso1":
+		return hsm.ISO1
+	case "iso3":
+		return hsm.ISO3
+	}
+	return hsm.ISO0
+}
+
+// securityControl is field 53 for a PIN block: position 1 the ISO 9564
+// format (0, 1, 3), position 2 the algorithm (1 = 3DES), the rest zeros.
+func securityControl(f hsm.PINFormat) string {
+	return fmt.Sprintf("%d1%014d", f, 0)
+}
+
+// errPIN is a PIN block the switch cannot take: the code says why.
+type errPIN struct{ code string }
+
+func (e errPIN) Error() string { return "server: PIN block refused with " + e.code }
+
+// translatePIN moves the PIN block of m (field 52) from the acquirer's PIN
+// key and format to the issuer's, inside the security module: the clear PIN
+// never reaches this package. It sets field 53 to the issuer's format. A
+// request without a PIN block, or from an acquirer without a PIN format,
+// passes unchanged.
+func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) error {
+	block := m.Field(52)
+	from := acq.settings().cfg.PINFormat
+	if block == nil || from == "" {
+		return nil
+	}
+	to := issuer.settings().cfg.PINFormat
+	if to == "" || s.hsm == nil {
+		s.log.Warn("PIN block for an issuer without a PIN key", "acquirer", acq.id, "issuer", issuer.id)
+		return errPIN{codeSystemMalfunction}
+	}
+	p := m.Field(2)
+	if p == nil {
+		p, _ = pan.FromTrack2(m.Field(35))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
+	defer cancel()
+	out, err := s.hsm.TranslatePIN(ctx, hsm.TranslatePIN{
+		From: hsm.KeyID(acq.id + "/zpk"), FromFormat: pinFormat(from),
+		To: hsm.KeyID(issuer.id + "/zpk"), ToFormat: pinFormat(to),
+		PAN: p, Block: block,
+	})
+	switch {
+	case errors.Is(err, hsm.ErrPINFormat):
+		return errPIN{codeFormatError}
+	case err != nil:
+		s.log.Error("PIN translation failed", "acquirer", acq.id, "issuer", issuer.id, "err", err)
+		return errPIN{codeSystemMalfunction}
+	}
+	m.SetCopy(52, out)
+	m.SetString(53, securityControl(pinFormat(to)))
+	return nil
+}

@@ -1,0 +1,176 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/des"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/switch/config"
+	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/switch/journal"
+	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/wire"
+)
+
+// capturingIssuer approves everything and keeps the last PIN block and
+// field 53 it received.
+type capturingIssuer struct {
+	mu       sync.Mutex
+	f52, f53 []byte
+}
+
+func (c *capturingIssuer) start(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	codec, err := wire.NewCodec(mustDialect(t, "hl87a"), frame.ASCII4, true, bankA)
+	require.NoError(t, err)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		r := frame.NewReader(conn, frame.ASCII4, 0)
+		for {
+			body, err := r.Next()
+			if err != nil {
+				return
+			}
+			var req, resp dialect.Message
+			if _, err := codec.Decode(body, &req); err != nil {
+				return
+			}
+			if req.MTI()[1] != '8' {
+				c.mu.Lock()
+				c.f52, c.f53 = append([]byte(nil), req.Field(52)...), append([]byte(nil), req.Field(53)...)
+				c.mu.Unlock()
+				wire.EchoFields(&resp, &req)
+			} else {
+				wire.EchoNetFields(&resp, &req)
+			}
+			mti := req.ResponseMTI()
+			_ = resp.SetMTI(mti[:])
+			resp.SetString(39, "00")
+			out, err := codec.AppendFrame(nil, &resp, switchID)
+			if err != nil {
+				return
+			}
+			if _, err := conn.Write(out); err != nil {
+				return
+			}
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// tdes encrypts or decrypts one 8-byte block under a double-length key.
+func tdes(t *testing.T, key, block []byte, decrypt bool) []byte {
+	c, err := des.NewTripleDESCipher(append(append([]byte(nil), key...), key[:8]...))
+	require.NoError(t, err)
+	out := make([]byte, 8)
+	if decrypt {
+		c.Decrypt(out, block)
+	} else {
+		c.Encrypt(out, block)
+	}
+	return out
+}
+
+func TestPINTranslatedFromAcquirerToIssuer(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	lmk := make([]byte, soft.LMKSize)
+	_, _ = rand.Read(lmk)
+	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
+	require.NoError(t, err)
+	defer mod.Close()
+	acqKey := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
+	bankKey := []byte{0x13, 0x34, 0x57, 0x79, 0x9b, 0xbc, 0xdf, 0xf1, 0x1f, 0x2f, 0x3e, 0x4c, 0x5d, 0x6b, 0x7a, 0x89}
+	for id, k := range map[string][]byte{acqA + "/zpk": acqKey, bankA + "/zpk": bankKey} {
+		kcv := hsm.KCV(hsm.TDES, k)
+		_, err := mod.ImportComponents(ctx, hsm.KeyID(id), hsm.ZPK, hsm.TDES, [][]byte{k}, []string{kcv, kcv})
+		require.NoError(t, err)
+	}
+
+	var bank capturingIssuer
+	text := configText([]string{bank.start(t)}, "127.0.0.1:1", "127.0.0.1:1", nil)
+	cfg, err := config.Parse([]byte(text), dir, "pin.yaml")
+	require.NoError(t, err)
+	cfg.Institutions[0].PINFormat = "iso0" // the acquirer
+	cfg.Institutions[2].PINFormat = "iso3" // bank A
+	var logs syncBuffer
+	jdir := t.TempDir()
+	j, err := journal.Open(ctx, "sqlite:"+filepath.Join(jdir, "journal.db"),
+		journal.Options{Node: "node-a", HashKey: []byte("test hash key 0123456789")})
+	require.NoError(t, err)
+	srv, err := New(cfg, Options{HSM: mod, Journal: j,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	require.NoError(t, err)
+	require.NoError(t, srv.Start(ctx))
+	defer srv.Shutdown(ctx)
+	waitFor(t, "bank A up", func() bool { return srv.SignedOnLinks(bankA, link.Outbound) == 1 })
+	n := &network{t: t, srv: srv}
+	a := n.acquirer(acqA)
+
+	// The cardholder enters 1234 at the acquirer's terminal.
+	clearBlock, err := hsm.EncodePINBlock(hsm.ISO0, []byte("1234"), []byte(panBankA), rand.Reader)
+	require.NoError(t, err)
+	req := purchase(panBankA)
+	req.SetCopy(52, tdes(t, acqKey, clearBlock, false))
+	req.SetString(53, "0100000000000000")
+	code, _ := do(t, a, req)
+	require.Equal(t, "00", code)
+
+	// The issuer decrypts under its own key, in its own format: 1234.
+	bank.mu.Lock()
+	f52, f53 := bank.f52, bank.f53
+	bank.mu.Unlock()
+	require.Len(t, f52, 8)
+	assert.Equal(t, "3100000000000000", string(f53), "field 53: ISO format 3, 3DES")
+	pin, err := hsm.DecodePINBlock(hsm.ISO3, tdes(t, bankKey, f52, true), []byte(panBankA))
+	require.NoError(t, err)
+	assert.Equal(t, "1234", string(pin))
+	assert.NotEqual(t, req.Field(52), f52, "the block was re-enciphered")
+
+	// A PIN block that does not decipher to a valid format 0 block: 30.
+	bad := purchase(panBankA)
+	bad.SetCopy(52, tdes(t, acqKey, []byte{0x74, 0x12, 0x34, 0xff, 0xff, 0xff, 0xff, 0xff}, false))
+	code, _ = do(t, a, bad)
+	assert.Equal(t, "30", code)
+
+	// No PAN, PIN block or PIN in any log line or in the journal's files.
+	require.NoError(t, srv.Shutdown(ctx))
+	require.NoError(t, j.Close())
+	secrets := [][]byte{[]byte(panBankA), req.Field(52), f52, clearBlock,
+		[]byte(hex.EncodeToString(req.Field(52))), []byte(hex.EncodeToString(f52)), []byte(strings.ToUpper(hex.EncodeToString(f52)))}
+	files, _ := filepath.Glob(filepath.Join(jdir, "*"))
+	require.NotEmpty(t, files)
+	haystacks := map[string][]byte{"logs": []byte(logs.String())}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		haystacks[f] = b
+	}
+	require.NotEmpty(t, logs.String())
+	for name, h := range haystacks {
+		for _, secret := range secrets {
+			assert.False(t, bytes.Contains(h, secret), "%s holds a PAN or PIN block", name)
+		}
+	}
+}
