@@ -6,7 +6,7 @@ GO       ?= go
 BIN      := bin
 PKGS     := ./...
 FUZZTIME ?= 4s
-SYSPKGS  := pcscd libpcsclite-dev vsmartcard-vpcd pkg-config
+SYSPKGS  := pcscd libpcsclite-dev vsmartcard-vpcd pkg-config softhsm2
 
 .PHONY: all deps build demo test vet fmt-check race fuzz-short fuzz bench clean
 
