@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,9 +30,6 @@ A component given as "-" is read as one line of hex digits from stdin.`
 const (
 	// lmkEnv holds the LMK (64 hex digits) when security.lmk_file is empty.
 	lmkEnv = "HULIAN_LMK"
-	// rotateSep separates a key id from its generation number: "01020000/zak:2".
-	// hsm.KeyID allows only A-Z a-z 0-9 and "._-/:", so '@' cannot be used.
-	rotateSep = ":"
 	// maxComponentLine bounds a component line read from stdin.
 	maxComponentLine = 256
 	// maxComponents bounds a key ceremony (the soft module takes up to 9).
@@ -369,7 +365,7 @@ func (k keysCmd) rotate(ctx context.Context, m hsm.Module, f *keysFlags) error {
 	if err != nil {
 		return err
 	}
-	next := nextGeneration(all, id)
+	next := hsm.NextGeneration(all, id)
 	ki, err := m.GenerateKey(ctx, next, old.Type, old.Alg, old.Length)
 	if err != nil {
 		return err
@@ -414,34 +410,6 @@ func institutionZMK(ctx context.Context, m hsm.Module, id hsm.KeyID, key hsm.Key
 		return "", false, fmt.Errorf("a %d-byte key cannot be wrapped under %s (%s): nothing stored", key.Length, zmk, zi.Alg)
 	}
 	return zmk, true, nil
-}
-
-// nextGeneration returns "<base>:<n>" where base is id without a
-// generation suffix and n is one more than the highest generation held
-// (the base key itself is generation 1).
-func nextGeneration(keys []hsm.KeyInfo, id hsm.KeyID) hsm.KeyID {
-	base, _ := splitGeneration(id)
-	top := 1
-	for _, ki := range keys {
-		if b, n := splitGeneration(ki.ID); b == base && n > top {
-			top = n
-		}
-	}
-	return hsm.KeyID(string(base) + rotateSep + strconv.Itoa(top+1))
-}
-
-// splitGeneration splits "X:n" into X and n; an id without a suffix is generation 1.
-func splitGeneration(id hsm.KeyID) (hsm.KeyID, int) {
-	s := string(id)
-	i := strings.LastIndex(s, rotateSep)
-	if i <= 0 || i == len(s)-1 || len(s)-i > 7 {
-		return id, 1
-	}
-	n, err := strconv.Atoi(s[i+1:])
-	if err != nil || n < 2 || s[i+1] == '+' || s[i+1] == '-' {
-		return id, 1
-	}
-	return hsm.KeyID(s[:i]), n
 }
 
 func (k keysCmd) deleteKey(ctx context.Context, m hsm.Module, f *keysFlags) error {
@@ -502,7 +470,7 @@ func keyID(s string) (hsm.KeyID, error) {
 
 // suffixType is the key type an id's last element names ("…/zpk", "…/zpk:2"), or 0.
 func suffixType(id hsm.KeyID) hsm.KeyType {
-	base, _ := splitGeneration(id)
+	base, _ := hsm.SplitGeneration(id)
 	s := string(base)
 	t, err := hsm.ParseKeyType(strings.ToUpper(s[strings.LastIndex(s, "/")+1:]))
 	if err != nil || !strings.Contains(s, "/") {

@@ -433,7 +433,7 @@ func TestKeysNextGeneration(t *testing.T) {
 		{"c/zpk:+3", "c/zpk:+3:2"}, // nor a signed number
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, nextGeneration(keys, tt.id), tt.id)
+		assert.Equal(t, tt.want, hsm.NextGeneration(keys, tt.id), tt.id)
 	}
 	assert.Equal(t, hsm.ZPK, suffixType("01020000/zpk:3"))
 	assert.Equal(t, hsm.KeyType(0), suffixType("zpk"))
