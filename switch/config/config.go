@@ -85,6 +85,9 @@ type Security struct {
 	// LMKFile holds the local master key (64 hex digits); relative to the
 	// configuration file. Empty: the HULIAN_LMK environment variable.
 	LMKFile string `yaml:"lmk_file"`
+	// KeyOverlap is how long the previous key stays valid after an online
+	// key exchange (0800 with field 70 = 101); default 10m.
+	KeyOverlap Duration `yaml:"key_overlap"`
 }
 
 // TLS configures TLS on a listener (server side) or an outbound link

@@ -39,6 +39,7 @@ const (
 	DefaultCutoff        = "00:00"
 	DefaultTimeZone      = "Asia/Shanghai"
 	DefaultClearingDir   = "clearing"
+	DefaultKeyOverlap    = 10 * time.Minute
 )
 
 // DefaultMTIs returns the request MTIs a route allows when mtis is empty:
@@ -75,6 +76,7 @@ func (c *Config) SetDefaults() {
 	setStr(&c.Clearing.Cutoff, DefaultCutoff)
 	setStr(&c.Clearing.TimeZone, DefaultTimeZone)
 	setStr(&c.Clearing.Dir, DefaultClearingDir)
+	setDur(&c.Security.KeyOverlap, DefaultKeyOverlap)
 	for i := range c.Listeners {
 		l := &c.Listeners[i]
 		setStr(&l.Framing, DefaultFraming(l.Dialect))

@@ -14,13 +14,14 @@ type Institution struct {
 	id string
 	m  *Metrics
 
-	InFlight     prometheus.Gauge
-	Unmatched    prometheus.Counter
-	FormatErrors prometheus.Counter
-	Backpressure prometheus.Counter
-	Undelivered  prometheus.Counter
-	Spoofed      prometheus.Counter
-	MACFailures  prometheus.Counter
+	InFlight            prometheus.Gauge
+	Unmatched           prometheus.Counter
+	FormatErrors        prometheus.Counter
+	Backpressure        prometheus.Counter
+	Undelivered         prometheus.Counter
+	Spoofed             prometheus.Counter
+	MACFailures         prometheus.Counter
+	KeyExchangeFailures prometheus.Counter
 
 	requests  [10]atomic.Pointer[prometheus.Counter]
 	responses [100]atomic.Pointer[prometheus.Counter]

@@ -27,6 +27,7 @@ type Metrics struct {
 	undelivered  *prometheus.CounterVec
 	spoofed      *prometheus.CounterVec
 	macFailures  *prometheus.CounterVec
+	keyExchanges *prometheus.CounterVec
 	safDepth     prometheus.Gauge
 	commit       prometheus.Histogram
 	commitWrites prometheus.Counter
@@ -72,6 +73,8 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Requests refused with 63 because field 32 or 33 named another institution, by institution.")), []string{"institution"}),
 		macFailures: prometheus.NewCounterVec(prometheus.CounterOpts(opts("mac_failures_total",
 			"Messages whose MAC was missing or wrong, by institution.")), []string{"institution"}),
+		keyExchanges: prometheus.NewCounterVec(prometheus.CounterOpts(opts("key_exchange_failures_total",
+			"Online key exchanges (0800, field 70 = 101) refused, by institution.")), []string{"institution"}),
 		safDepth: prometheus.NewGauge(prometheus.GaugeOpts(opts("saf_depth",
 			"Advices and reversals waiting in the store-and-forward queue (all nodes)."))),
 		commit: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -87,7 +90,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		routes: make(map[string]*Route),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
-		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed, m.macFailures, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed, m.macFailures, m.keyExchanges, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -103,15 +106,16 @@ func (m *Metrics) Institution(id string) *Institution {
 		return h
 	}
 	h := &Institution{
-		id:           id,
-		m:            m,
-		InFlight:     m.inFlight.WithLabelValues(id),
-		Unmatched:    m.unmatched.WithLabelValues(id),
-		FormatErrors: m.formatErrors.WithLabelValues(id),
-		Backpressure: m.backpressure.WithLabelValues(id),
-		Undelivered:  m.undelivered.WithLabelValues(id),
-		Spoofed:      m.spoofed.WithLabelValues(id),
-		MACFailures:  m.macFailures.WithLabelValues(id),
+		id:                  id,
+		m:                   m,
+		InFlight:            m.inFlight.WithLabelValues(id),
+		Unmatched:           m.unmatched.WithLabelValues(id),
+		FormatErrors:        m.formatErrors.WithLabelValues(id),
+		Backpressure:        m.backpressure.WithLabelValues(id),
+		Undelivered:         m.undelivered.WithLabelValues(id),
+		Spoofed:             m.spoofed.WithLabelValues(id),
+		MACFailures:         m.macFailures.WithLabelValues(id),
+		KeyExchangeFailures: m.keyExchanges.WithLabelValues(id),
 	}
 	m.insts[id] = h
 	return h

@@ -31,6 +31,7 @@ type institution struct {
 	codec   *wire.Codec // framing, header and dialect; fixed for the institution's life
 	pending *match.Table[*txn]
 	m       *metrics.Institution
+	keys    atomic.Pointer[keyRing] // MAC and PIN key generations
 
 	mu       sync.Mutex
 	inbound  atomic.Pointer[[]*link.Link] // copy on write

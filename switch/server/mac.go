@@ -14,9 +14,6 @@ import (
 // macTimeout bounds one security module call on the message path.
 const macTimeout = 2 * time.Second
 
-// macKey is the MAC key of an institution in the security module.
-func macKey(id string) hsm.KeyID { return hsm.KeyID(id + "/zak") }
-
 // signer returns the link signer of an institution that authenticates its
 // messages, or nil.
 func (s *Server) signer(inst *institution) *link.Signer {
@@ -24,14 +21,13 @@ func (s *Server) signer(inst *institution) *link.Signer {
 	if !set.mac() || s.hsm == nil {
 		return nil
 	}
-	key := macKey(inst.id)
 	return &link.Signer{Field: set.macField(), Sign: func(msg []byte) error {
 		if len(msg) < 8 {
 			return errors.New("server: message too short for a MAC")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
 		defer cancel()
-		mac, err := s.hsm.GenerateMAC(ctx, key, msg[:len(msg)-8])
+		mac, err := s.hsm.GenerateMAC(ctx, inst.ring().zak.cur, msg[:len(msg)-8])
 		if err != nil {
 			return fmt.Errorf("server: MAC for %s: %w", inst.id, err)
 		}
@@ -56,14 +52,17 @@ func (s *Server) verifyMAC(l *link.Link, inst *institution, m *dialect.Message) 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
 	defer cancel()
-	if err := s.hsm.VerifyMAC(ctx, macKey(inst.id), raw[:len(raw)-8], raw[len(raw)-8:]); err != nil {
-		inst.m.MACFailures.Inc()
-		if !errors.Is(err, hsm.ErrMACMismatch) {
-			s.log.Error("MAC verification failed", "institution", inst.id, "err", err)
+	var err error
+	for _, key := range inst.ring().zak.candidates(time.Now()) {
+		if err = s.hsm.VerifyMAC(ctx, key, raw[:len(raw)-8], raw[len(raw)-8:]); err == nil {
+			return true
 		}
-		return false
 	}
-	return true
+	inst.m.MACFailures.Inc()
+	if !errors.Is(err, hsm.ErrMACMismatch) {
+		s.log.Error("MAC verification failed", "institution", inst.id, "err", err)
+	}
+	return false
 }
 
 // lastField is the highest field present in m.

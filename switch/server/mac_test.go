@@ -43,7 +43,7 @@ func (p *macPeer) send(m *dialect.Message, mac func(msg []byte)) {
 
 // sign fills the last 8 bytes of msg with the acquirer's MAC.
 func (p *macPeer) sign(msg []byte) {
-	mac, err := p.hsm.GenerateMAC(context.Background(), macKey(acqA), msg[:len(msg)-8])
+	mac, err := p.hsm.GenerateMAC(context.Background(), hsm.KeyID(acqA+"/zak"), msg[:len(msg)-8])
 	require.NoError(p.t, err)
 	copy(msg[len(msg)-8:], mac)
 }
@@ -69,7 +69,7 @@ func TestAcquirerMAC(t *testing.T) {
 	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
 	require.NoError(t, err)
 	defer mod.Close()
-	_, err = mod.GenerateKey(context.Background(), macKey(acqA), hsm.ZAK, hsm.TDES, 16)
+	_, err = mod.GenerateKey(context.Background(), hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
 	require.NoError(t, err)
 
 	is := startIssuer(t, bankA, "hl87a", true, frame.ASCII4, 0)
@@ -114,7 +114,7 @@ func TestAcquirerMAC(t *testing.T) {
 	resp, raw := p.read()
 	assert.Equal(t, "00", string(resp.Field(39)))
 	require.True(t, resp.Has(128))
-	require.NoError(t, mod.VerifyMAC(context.Background(), macKey(acqA), raw[:len(raw)-8], raw[len(raw)-8:]))
+	require.NoError(t, mod.VerifyMAC(context.Background(), hsm.KeyID(acqA+"/zak"), raw[:len(raw)-8], raw[len(raw)-8:]))
 	assert.Equal(t, 1, is.Stats().Requests)
 
 	// A wrong MAC: 63, nothing forwarded, counted.

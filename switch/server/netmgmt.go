@@ -14,6 +14,7 @@ var (
 	nmSignOn  = []byte("001")
 	nmSignOff = []byte("002")
 	nmEcho    = []byte("301")
+	nmKeys    = []byte("101")
 )
 
 // networkManagement answers 0800 requests (sign-on, sign-off, echo) from
@@ -39,6 +40,8 @@ func (s *Server) networkManagement(l *link.Link, m *dialect.Message) {
 		s.updateLinkMetrics(ownerOf(l))
 		s.log.Info("institution signed off", "institution", ownerOf(l).id, "link", l.String())
 		s.respond(l, m, codeApproved)
+	case bytes.Equal(code, nmKeys):
+		s.keyExchange(l, m)
 	default:
 		s.respond(l, m, codeInvalidTxn)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/switch/dialect"
@@ -54,11 +55,18 @@ func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) erro
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
 	defer cancel()
-	out, err := s.hsm.TranslatePIN(ctx, hsm.TranslatePIN{
-		From: hsm.KeyID(acq.id + "/zpk"), FromFormat: pinFormat(from),
-		To: hsm.KeyID(issuer.id + "/zpk"), ToFormat: pinFormat(to),
-		PAN: p, Block: block,
-	})
+	var out []byte
+	var err error
+	for _, key := range acq.ring().zpk.candidates(time.Now()) {
+		out, err = s.hsm.TranslatePIN(ctx, hsm.TranslatePIN{
+			From: key, FromFormat: pinFormat(from),
+			To: issuer.ring().zpk.cur, ToFormat: pinFormat(to),
+			PAN: p, Block: block,
+		})
+		if !errors.Is(err, hsm.ErrPINFormat) {
+			break // a wrong key shows as a format error: only then try the previous one
+		}
+	}
 	switch {
 	case errors.Is(err, hsm.ErrPINFormat):
 		return errPIN{codeFormatError}

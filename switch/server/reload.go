@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -119,6 +120,9 @@ func (s *Server) Reload(cfg *config.Config) error {
 	snap, err := s.buildSnapshot(cfg, old)
 	if err != nil {
 		return err
+	}
+	if err := s.loadKeys(context.Background(), snap.insts); err != nil {
+		return fmt.Errorf("server: reload: security module keys: %w", err)
 	}
 	for id, inst := range snap.insts {
 		if prev := old.insts[id]; prev == inst {

@@ -150,6 +150,9 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.loadKeys(context.Background(), snap.insts); err != nil {
+		return nil, fmt.Errorf("server: security module keys: %w", err)
+	}
 	s.snap.Store(snap)
 	return s, nil
 }

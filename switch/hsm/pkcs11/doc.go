@@ -7,7 +7,8 @@
 // Open loads the PKCS#11 library named by Options.Module, finds the token by
 // label, opens a small pool of read-write sessions, logs in as the user and
 // indexes the keys already on the token. Module is safe for concurrent use;
-// each operation borrows one session from the pool.
+// each operation borrows one session from the pool. Open one Module per
+// library per process: Close finalises the library it initialised.
 //
 // Objects. Every key is a CKK_DES2 or CKK_DES3 secret key object with
 // CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE true and CKA_EXTRACTABLE false,
