@@ -8,7 +8,6 @@ import (
 	"io"
 	"math/bits"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,9 +15,6 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 )
-
-// maxComponents bounds ImportComponents.
-const maxComponents = 9
 
 // GenerateKey creates a random TDES key. A ZPK or ZMK is generated inside the
 // token; a ZAK is drawn on the host (see the package doc) so that its K1||K1
@@ -56,29 +52,16 @@ func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a
 // value and creates the key object. The caller owns and should clear the components.
 func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, components [][]byte, kcvs []string) (hsm.KeyInfo, error) {
 	const op = "ImportComponents"
-	if len(components) == 0 || len(components) > maxComponents {
-		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrInvalid, "number of components outside 1..9")
+	if len(components) > 0 {
+		if err := checkNewKey(op, id, t, a, len(components[0])); err != nil {
+			return hsm.KeyInfo{}, err
+		}
 	}
-	if len(kcvs) != len(components)+1 {
-		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrInvalid, "need one check value per component plus one for the key")
-	}
-	length := len(components[0])
-	if err := checkNewKey(op, id, t, a, length); err != nil {
+	key, err := hsm.CombineComponents(op, id, a, components, kcvs)
+	if err != nil {
 		return hsm.KeyInfo{}, err
 	}
-	key := make([]byte, length)
 	defer clear(key)
-	for i, c := range components {
-		if len(c) != length {
-			return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrInvalid, "components differ in length")
-		}
-		if !hsm.SameKCV(hsm.KCV(a, c), kcvs[i]) {
-			return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrKCVMismatch, "component "+strconv.Itoa(i+1)+" check value")
-		}
-		for j := range key {
-			key[j] ^= c[j]
-		}
-	}
 	setOddParity(key)
 	return m.importClear(ctx, op, id, t, key, kcvs[len(components)])
 }

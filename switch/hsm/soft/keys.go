@@ -6,13 +6,9 @@ import (
 	"crypto/cipher"
 	"io"
 	"slices"
-	"strconv"
 
 	"github.com/hulian/hulian/switch/hsm"
 )
-
-// maxComponents bounds ImportComponents.
-const maxComponents = 9
 
 // GenerateKey creates a random key (crypto/rand unless Options.Rand says
 // otherwise); TDES keys get odd parity. length 0 means 16 bytes.
@@ -47,29 +43,16 @@ func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyTy
 	if err := m.begin(ctx, op); err != nil {
 		return hsm.KeyInfo{}, err
 	}
-	if len(components) == 0 || len(components) > maxComponents {
-		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrInvalid, "number of components outside 1..9")
+	if len(components) > 0 {
+		if err := checkNewKey(op, id, t, a, len(components[0])); err != nil {
+			return hsm.KeyInfo{}, err
+		}
 	}
-	if len(kcvs) != len(components)+1 {
-		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrInvalid, "need one check value per component plus one for the key")
-	}
-	length := len(components[0])
-	if err := checkNewKey(op, id, t, a, length); err != nil {
+	key, err := hsm.CombineComponents(op, id, a, components, kcvs)
+	if err != nil {
 		return hsm.KeyInfo{}, err
 	}
-	key := make([]byte, length)
 	defer clear(key)
-	for i, c := range components {
-		if len(c) != length {
-			return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrInvalid, "components differ in length")
-		}
-		if !hsm.SameKCV(hsm.KCV(a, c), kcvs[i]) {
-			return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrKCVMismatch, "component "+strconv.Itoa(i+1)+" check value")
-		}
-		for j := range key {
-			key[j] ^= c[j]
-		}
-	}
 	if a == hsm.TDES {
 		setOddParity(key)
 	}
