@@ -1,6 +1,9 @@
 package hsm
 
-import "strconv"
+import (
+	"math/bits"
+	"strconv"
+)
 
 // MaxComponents bounds a key ceremony.
 const MaxComponents = 9
@@ -31,4 +34,14 @@ func CombineComponents(op string, id KeyID, a Algorithm, components [][]byte, kc
 		}
 	}
 	return key, nil
+}
+
+// SetOddParity forces odd parity on every byte of a DES key (the low bit of
+// each byte is its parity bit).
+func SetOddParity(k []byte) {
+	for i, b := range k {
+		if bits.OnesCount8(b)%2 == 0 {
+			k[i] = b ^ 1
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"io"
-	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -33,7 +32,7 @@ func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a
 		if _, err := io.ReadFull(rand.Reader, key); err != nil {
 			return hsm.KeyInfo{}, hsm.NewError(op, id, err, "random source")
 		}
-		setOddParity(key)
+		hsm.SetOddParity(key)
 		return m.importClear(ctx, op, id, t, key, "")
 	}
 	return m.add(ctx, op, id, t, length, func(s p11.SessionHandle, o *object) error {
@@ -62,7 +61,7 @@ func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyTy
 		return hsm.KeyInfo{}, err
 	}
 	defer clear(key)
-	setOddParity(key)
+	hsm.SetOddParity(key)
 	return m.importClear(ctx, op, id, t, key, kcvs[len(components)])
 }
 
@@ -88,7 +87,7 @@ func (m *Module) ImportWrapped(ctx context.Context, id hsm.KeyID, t hsm.KeyType,
 	if err != nil {
 		return hsm.KeyInfo{}, p11Error(op, kek, err, "deciphering under the ZMK")
 	}
-	setOddParity(key)
+	hsm.SetOddParity(key)
 	if kcv == "" {
 		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrKCVMismatch, "key check value missing")
 	}
@@ -323,13 +322,4 @@ func checkNewKey(op string, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, length
 		return hsm.NewError(op, id, hsm.ErrInvalid, "key length not valid for TDES (16 or 24)")
 	}
 	return nil
-}
-
-// setOddParity forces odd parity on every byte of a DES key.
-func setOddParity(k []byte) {
-	for i, b := range k {
-		if bits.OnesCount8(b)%2 == 0 {
-			k[i] = b ^ 1
-		}
-	}
 }

@@ -2,19 +2,9 @@ package soft
 
 import (
 	"crypto/cipher"
-	"math/bits"
 
 	"github.com/hulian/hulian/switch/hsm"
 )
-
-// setOddParity forces odd parity on every byte of a DES key (the low bit is the parity bit).
-func setOddParity(k []byte) {
-	for i, b := range k {
-		if bits.OnesCount8(b)%2 == 0 {
-			k[i] = b ^ 1
-		}
-	}
-}
 
 // ecb enciphers (or deciphers) src into dst block by block; len(src) is a multiple of the block size.
 func ecb(b cipher.Block, dst, src []byte, decrypt bool) {

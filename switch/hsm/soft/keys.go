@@ -29,7 +29,7 @@ func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a
 		return hsm.KeyInfo{}, hsm.NewError(op, id, err, "random source")
 	}
 	if a == hsm.TDES {
-		setOddParity(key)
+		hsm.SetOddParity(key)
 	}
 	return m.store(op, id, t, a, key)
 }
@@ -54,7 +54,7 @@ func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyTy
 	}
 	defer clear(key)
 	if a == hsm.TDES {
-		setOddParity(key)
+		hsm.SetOddParity(key)
 	}
 	if !hsm.SameKCV(hsm.KCV(a, key), kcvs[len(components)]) {
 		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrKCVMismatch, "key check value")
@@ -90,7 +90,7 @@ func (m *Module) ImportWrapped(ctx context.Context, id hsm.KeyID, t hsm.KeyType,
 		return hsm.KeyInfo{}, err
 	}
 	if a == hsm.TDES {
-		setOddParity(key)
+		hsm.SetOddParity(key)
 	}
 	if !hsm.SameKCV(hsm.KCV(a, key), kcv) {
 		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrKCVMismatch, "key check value")
