@@ -14,6 +14,7 @@ import (
 
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/switch/hsm/pkcs11"
 	"github.com/hulian/hulian/switch/hsm/soft"
 )
 
@@ -138,7 +139,7 @@ func (k keysCmd) parse(verb string, args []string) (*keysFlags, error) {
 
 // openKeyStore opens the software module on the key store of the
 // configuration file at path.
-func openKeyStore(path string) (*soft.Module, error) {
+func openKeyStore(path string) (hsm.Module, error) {
 	if path == "" {
 		return nil, errors.New("--config: required (the file naming security.key_store and security.lmk_file)")
 	}
@@ -146,15 +147,30 @@ func openKeyStore(path string) (*soft.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Security.KeyStore == "" {
+	m, err := openHSM(cfg)
+	if err == nil && m == nil {
 		return nil, fmt.Errorf("security.key_store: not set in %s", path)
 	}
-	return openHSM(cfg)
+	return m, err
 }
 
-// openHSM opens the software security module on the configuration's key
-// store, or returns nil, nil when the configuration has none.
-func openHSM(cfg *config.Config) (*soft.Module, error) {
+// openHSM opens the configuration's security module: the PKCS#11 token of
+// security.pkcs11, or the software module on security.key_store; nil, nil
+// when there is none.
+func openHSM(cfg *config.Config) (hsm.Module, error) {
+	if p := cfg.Security.PKCS11; p != nil {
+		pin, err := os.ReadFile(p.PINFile)
+		if err != nil {
+			return nil, fmt.Errorf("security.pkcs11.pin_file: %w", err)
+		}
+		defer clear(pin)
+		m, err := pkcs11.Open(pkcs11.Options{Module: p.Module, TokenLabel: p.TokenLabel,
+			PIN: strings.TrimSpace(string(pin))})
+		if err != nil {
+			return nil, fmt.Errorf("security.pkcs11: %w", err)
+		}
+		return m, nil
+	}
 	if cfg.Security.KeyStore == "" {
 		return nil, nil
 	}

@@ -88,6 +88,19 @@ type Security struct {
 	// KeyOverlap is how long the previous key stays valid after an online
 	// key exchange (0800 with field 70 = 101); default 10m.
 	KeyOverlap Duration `yaml:"key_overlap"`
+	// PKCS11, when set, keeps the keys in a PKCS#11 token (3DES only)
+	// instead of the software module's key store.
+	PKCS11 *PKCS11 `yaml:"pkcs11"`
+}
+
+// PKCS11 names a PKCS#11 token.
+type PKCS11 struct {
+	// Module is the PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so.
+	Module string `yaml:"module"`
+	// TokenLabel is the token's label.
+	TokenLabel string `yaml:"token_label"`
+	// PINFile holds the user PIN; relative to the configuration file.
+	PINFile string `yaml:"pin_file"`
 }
 
 // TLS configures TLS on a listener (server side) or an outbound link

@@ -189,6 +189,9 @@ func (c *Config) resolveSpecFiles(baseDir string) {
 	rel(&c.Admin.TokenFile)
 	rel(&c.Security.KeyStore)
 	rel(&c.Security.LMKFile)
+	if p := c.Security.PKCS11; p != nil {
+		rel(&p.PINFile)
+	}
 	tls := func(t *TLS) {
 		if t != nil {
 			rel(&t.CertFile)

@@ -53,6 +53,7 @@ func (c *Config) validate() Errors {
 	v.routes()
 	v.journal()
 	v.tlsFiles()
+	v.security()
 	sortByLine(v.errs)
 	return v.errs
 }
@@ -254,4 +255,27 @@ func (v *checker) tlsFiles() {
 		}
 	}
 	file("admin.token_file", v.c.Admin.TokenFile)
+}
+
+// hasModule reports whether a security module is configured.
+func (s Security) hasModule() bool { return s.KeyStore != "" || s.PKCS11 != nil }
+
+// security checks the PKCS#11 token settings.
+func (v *checker) security() {
+	p := v.c.Security.PKCS11
+	if p == nil {
+		return
+	}
+	if v.c.Security.KeyStore != "" {
+		v.add("security.pkcs11", "choose either security.key_store or security.pkcs11")
+	}
+	if st, err := os.Stat(p.Module); p.Module == "" || err != nil || !st.Mode().IsRegular() {
+		v.addf("security.pkcs11.module", "%q is not a readable PKCS#11 library", p.Module)
+	}
+	if p.TokenLabel == "" {
+		v.add("security.pkcs11.token_label", "required")
+	}
+	if st, err := os.Stat(p.PINFile); p.PINFile == "" || err != nil || !st.Mode().IsRegular() {
+		v.addf("security.pkcs11.pin_file", "%q is not a readable file", p.PINFile)
+	}
 }

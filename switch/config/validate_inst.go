@@ -14,14 +14,14 @@ func (v *checker) institutions() {
 		v.add(key+".framing", checkFraming(in.Framing, in.Dialect))
 		if in.MAC != "" {
 			v.add(key+".mac", oneOf(in.MAC, "none", "x919", "sm4"))
-			if in.MAC != "none" && v.c.Security.KeyStore == "" {
-				v.add(key+".mac", "needs security.key_store for its key")
+			if in.MAC != "none" && !v.c.Security.hasModule() {
+				v.add(key+".mac", "needs security.key_store or security.pkcs11 for its key")
 			}
 		}
 		if in.PINFormat != "" {
 			v.add(key+".pin_format", oneOf(in.PINFormat, "iso0", "iso1", "iso3"))
-			if v.c.Security.KeyStore == "" {
-				v.add(key+".pin_format", "needs security.key_store for its PIN key")
+			if !v.c.Security.hasModule() {
+				v.add(key+".pin_format", "needs security.key_store or security.pkcs11 for its PIN key")
 			}
 		}
 		if in.MACField != 0 && in.MACField != 64 && in.MACField != 128 {

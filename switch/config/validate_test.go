@@ -269,3 +269,27 @@ func TestJournalAndClearingKeys(t *testing.T) {
 	assert.Equal(t, 30*time.Second, ok.SAF.Interval.D())
 	assert.NotEmpty(t, ok.Switch.Node)
 }
+
+func TestSecurityModuleKeys(t *testing.T) {
+	dir := t.TempDir()
+	pin := filepath.Join(dir, "pin")
+	require.NoError(t, os.WriteFile(pin, []byte("1234\n"), 0o600))
+	lib := filepath.Join(dir, "lib.so")
+	require.NoError(t, os.WriteFile(lib, []byte("x"), 0o600))
+	cases := []struct{ extra, key, problem string }{
+		{"security: {key_store: k.json, pkcs11: {module: " + lib + ", token_label: t, pin_file: " + pin + "}}\n", "security.pkcs11", "either"},
+		{"security: {pkcs11: {module: /nonexistent.so, token_label: t, pin_file: " + pin + "}}\n", "security.pkcs11.module", "not a readable"},
+		{"security: {pkcs11: {module: " + lib + ", pin_file: " + pin + "}}\n", "security.pkcs11.token_label", "required"},
+		{"security: {pkcs11: {module: " + lib + ", token_label: t}}\n", "security.pkcs11.pin_file", "not a readable"},
+	}
+	for _, c := range cases {
+		e := findKey(parseErrs(t, baseYAML+c.extra), c.key)
+		if assert.NotNil(t, e, c.extra) {
+			assert.Contains(t, e.Problem, c.problem)
+		}
+	}
+	ok := baseYAML + "security: {pkcs11: {module: " + lib + ", token_label: t, pin_file: " + pin + "}}\n"
+	c, err := Parse([]byte(ok), specDir(t), "switchd.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "t", c.Security.PKCS11.TokenLabel)
+}
