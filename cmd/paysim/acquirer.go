@@ -18,6 +18,21 @@ type clientFlags struct {
 	addr     string
 	switchID string
 	timeout  time.Duration
+	macCfg   *acquirer.MAC // set by openMAC
+}
+
+// openMAC opens the security module the MAC flags name (if any) for the
+// clients dialed afterwards; the caller closes what it returns.
+func (c *clientFlags) openMAC() (io.Closer, error) {
+	mac, closer, err := c.mac.open()
+	if err != nil {
+		return nil, err
+	}
+	c.macCfg = mac
+	if closer == nil {
+		closer = io.NopCloser(nil)
+	}
+	return closer, nil
 }
 
 func (c *clientFlags) register(fs *flag.FlagSet) {
@@ -37,7 +52,7 @@ func (c *clientFlags) dial(ctx context.Context, stderr io.Writer) (*acquirer.Cli
 	defer cancel()
 	cl, err := acquirer.Dial(dctx, acquirer.Config{
 		Addr: c.addr, InstitutionID: c.id, SwitchID: c.switchID,
-		Dialect: d, Framing: k, Header: c.header, Logger: c.logger(stderr),
+		Dialect: d, Framing: k, Header: c.header, Logger: c.logger(stderr), MAC: c.macCfg,
 	})
 	if err != nil {
 		return nil, err
@@ -57,6 +72,11 @@ func runAcquirer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	closer, err := c.openMAC()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
 	cl, err := c.dial(ctx, stderr)
 	if err != nil {
 		return err

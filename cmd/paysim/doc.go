@@ -16,4 +16,10 @@
 // transactions covering every route and outcome through it, reports what
 // happened and stops switchd (it is what `make demo` runs; --serve keeps
 // everything up). Each runs until done or until SIGINT/SIGTERM.
+//
+// issuer, acquirer and load take --key-store FILE --lmk-file FILE --mac-key
+// ID (all three or none): a switch/hsm/soft key store and its local master
+// key, and the zone MAC key shared with the switch. With them every non-08xx
+// message carries a MAC in field 128 and every one received must verify
+// (the issuer answers 63 otherwise).
 package main

@@ -26,9 +26,16 @@ func serveIssuer(ctx context.Context, w *wireFlags, listen string, delay time.Du
 	if err != nil {
 		return err
 	}
+	mac, closer, err := w.mac.open()
+	if err != nil {
+		return err
+	}
+	if closer != nil {
+		defer closer.Close()
+	}
 	is, err := issuer.New(issuer.Config{
 		Addr: listen, InstitutionID: w.id, Dialect: d, Framing: k,
-		Header: w.header, Delay: delay, Logger: w.logger(stderr),
+		Header: w.header, Delay: delay, Logger: w.logger(stderr), MAC: mac,
 	})
 	if err != nil {
 		return err
@@ -40,7 +47,7 @@ func serveIssuer(ctx context.Context, w *wireFlags, listen string, delay time.Du
 	<-ctx.Done()
 	err = is.Close()
 	st := is.Stats()
-	fmt.Fprintf(stdout, "issuer %s stopped: connections=%d sign-ons=%d echoes=%d requests=%d responses=%d\n",
-		w.id, st.Connections, st.SignOns, st.Echoes, st.Requests, st.Responses)
+	fmt.Fprintf(stdout, "issuer %s stopped: connections=%d sign-ons=%d echoes=%d requests=%d responses=%d mac-failures=%d\n",
+		w.id, st.Connections, st.SignOns, st.Echoes, st.Requests, st.Responses, st.MACFailures)
 	return err
 }

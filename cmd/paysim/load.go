@@ -27,6 +27,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *conns < 1 {
 		return errors.New("--conns must be at least 1")
 	}
+	closer, err := c.openMAC()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
 	clients := make([]*acquirer.Client, 0, *conns)
 	defer func() {
 		for _, cl := range clients {

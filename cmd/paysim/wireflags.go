@@ -21,6 +21,7 @@ type wireFlags struct {
 	framing string
 	header  bool
 	verbose bool
+	mac     macFlags
 }
 
 func (w *wireFlags) register(fs *flag.FlagSet, defaultID string) {
@@ -29,6 +30,7 @@ func (w *wireFlags) register(fs *flag.FlagSet, defaultID string) {
 	fs.StringVar(&w.framing, "framing", "", "length prefix: ascii4 | binary2 (default: the dialect's)")
 	fs.BoolVar(&w.header, "header", false, "46-byte header on every message")
 	fs.BoolVar(&w.verbose, "v", false, "log connection events to stderr")
+	w.mac.register(fs)
 }
 
 // resolve returns the dialect and framing the flags name.

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hulian/hulian/simulators/internal/simmac"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/wire"
@@ -37,7 +38,15 @@ type Config struct {
 	// (Certificates for a client certificate, RootCAs to verify the
 	// switch; ServerName defaults to the host of Addr). nil is plain TCP.
 	TLS *tls.Config
+	// MAC, when set, puts a MAC in field 128 of every non-08xx message
+	// sent and requires a valid one on every non-08xx message received
+	// (Do returns a *MACError for a response without). nil: no MAC.
+	MAC *MAC
 }
+
+// MAC names the security module and zone authentication key of the
+// client's MACs (see simulators/internal/simmac).
+type MAC = simmac.MAC
 
 // Client is one connection of an acquirer. Its methods are safe for
 // concurrent use.
@@ -176,7 +185,7 @@ func (c *Client) readLoop(r *frame.Reader) {
 			c.log.Warn("malformed message, closing connection", "err", err)
 			return
 		}
-		c.dispatch(&in)
+		c.dispatch(&in, body)
 	}
 }
 

@@ -76,23 +76,34 @@ func (c *Client) fill(req *dialect.Message) {
 // send packs m as one frame straight into the writer's pending buffer.
 func (c *Client) send(m *dialect.Message) error {
 	return c.w.EnqueueFunc(func(dst []byte) ([]byte, error) {
-		return c.codec.AppendFrame(dst, m, c.cfg.SwitchID)
+		return c.cfg.MAC.AppendFrame(dst, c.codec, m, c.cfg.SwitchID)
 	})
 }
 
-// dispatch hands a received message to its waiter, answers network
-// management requests, and offers the rest on Unsolicited.
-func (c *Client) dispatch(m *dialect.Message) {
+// dispatch hands a received message (read from the frame body body) to its
+// waiter, answers network management requests, and offers the rest on
+// Unsolicited. With Config.MAC, a response with a bad MAC still goes to its
+// waiter, with a *MACError; any other message with a bad MAC is dropped.
+func (c *Client) dispatch(m *dialect.Message, body []byte) {
+	macErr := c.cfg.MAC.Verify(c.codec, body, m)
 	if m.IsResponse() {
 		var mti [4]byte
 		copy(mti[:], m.MTI())
 		k := makeKey(mti, m.Field(fieldSTAN), m.Field(fieldTime), m.Field(fieldAcquirer))
 		if w := c.wait.take(k); w != nil {
 			w.resp.CopyFrom(m)
+			if macErr != nil {
+				w.err = newMACError(m, macErr)
+			}
 			w.ch <- struct{}{}
 			return
 		}
-	} else if m.MTI()[1] == classNetwork {
+	}
+	if macErr != nil {
+		c.log.Warn("message with a bad MAC dropped", "mti", string(m.MTI()), "err", macErr)
+		return
+	}
+	if !m.IsResponse() && m.MTI()[1] == classNetwork {
 		c.answerNetwork(m)
 	}
 	c.offer(m)

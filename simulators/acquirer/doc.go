@@ -17,4 +17,10 @@
 //
 // Config.TLS makes the client dial over TLS (with a client certificate when
 // the tls.Config carries one); Dial returns once the handshake is done.
+//
+// Config.MAC authenticates messages as the switch does for an institution
+// with a MAC profile (issue 4): every non-08xx message sent carries field
+// 128 = the MAC of the packed message before it, and every non-08xx message
+// received must carry a valid one: Do returns a *MACError for a response
+// without, and other such messages are dropped.
 package acquirer

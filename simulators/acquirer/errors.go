@@ -2,6 +2,8 @@ package acquirer
 
 import (
 	"errors"
+
+	"github.com/hulian/hulian/switch/dialect"
 )
 
 // Errors returned by the Client.
@@ -28,3 +30,24 @@ func (e *ResponseError) Error() string {
 	}
 	return "acquirer: " + e.Op + " answered with response code " + code
 }
+
+// MACError reports a response whose MAC (field 128) is missing or does not
+// verify under Config.MAC. Do still copies the response into resp, but it
+// must not be trusted. Err wraps hsm.ErrMACMismatch for a wrong MAC.
+type MACError struct {
+	MTI  string // of the response
+	STAN string // field 11 of the response
+	Err  error
+}
+
+func newMACError(m *dialect.Message, err error) *MACError {
+	return &MACError{MTI: string(m.MTI()), STAN: string(m.Field(fieldSTAN)), Err: err}
+}
+
+// Error implements error.
+func (e *MACError) Error() string {
+	return "acquirer: response " + e.MTI + " STAN " + e.STAN + ": bad MAC: " + e.Err.Error()
+}
+
+// Unwrap returns the verification error.
+func (e *MACError) Unwrap() error { return e.Err }

@@ -70,7 +70,7 @@ func (c *conn) readLoop() {
 			return
 		}
 		c.notePeer(src)
-		c.handle()
+		c.handle(body)
 	}
 }
 
@@ -99,8 +99,9 @@ func (c *conn) peerID() string {
 	return c.peer
 }
 
-// handle answers c.req according to the package rules.
-func (c *conn) handle() {
+// handle answers c.req, read from the frame body body, according to the
+// package rules.
+func (c *conn) handle(body []byte) {
 	mti := c.req.MTI()
 	c.s.stats.received(mti)
 	rmti, ok := dialect.ResponseMTI(mti)
@@ -118,6 +119,13 @@ func (c *conn) handle() {
 		return
 	}
 	wire.EchoFields(&c.resp, &c.req)
+	if err := c.s.cfg.MAC.Verify(c.s.codec, body, &c.req); err != nil {
+		c.s.stats.macFailed()
+		c.s.log.Debug("request with a bad MAC answered 63", "mti", string(mti), "err", err)
+		c.resp.SetString(39, codeBadMAC)
+		c.sendResp(true)
+		return
+	}
 	c.resp.SetString(39, decide(&c.req))
 	if code := c.resp.Field(39); string(code) == codeApproved && isAuthorization(mti) {
 		c.addApproval()
@@ -174,7 +182,7 @@ func (c *conn) sendLater() {
 }
 
 func (c *conn) packResp(dst []byte) ([]byte, error) {
-	return c.s.codec.AppendFrame(dst, &c.resp, c.peerID())
+	return c.s.cfg.MAC.AppendFrame(dst, c.s.codec, &c.resp, c.peerID())
 }
 
 // sendSignOff queues an 0800 sign-off (field 70 = 002). It runs outside the
@@ -191,6 +199,6 @@ func (c *conn) sendSignOff(stan uint32, now time.Time) error {
 	m.SetString(70, "002")
 	peer := c.peerID()
 	return c.w.EnqueueFunc(func(dst []byte) ([]byte, error) {
-		return c.s.codec.AppendFrame(dst, &m, peer)
+		return c.s.cfg.MAC.AppendFrame(dst, c.s.codec, &m, peer)
 	})
 }

@@ -12,6 +12,7 @@ const (
 	codeNoFunds     = "51"
 	codeOverLimit   = "61"
 	codeInvalidTxn  = "12"
+	codeBadMAC      = "63"
 	maxAmount       = 99999999 // minor units: 999,999.99
 	balanceAmounts  = "1002156C000000123456"
 	authIDLen       = 6

@@ -35,4 +35,9 @@
 //
 // Config.TLS makes the issuer serve TLS (mutual when its tls.Config asks for
 // client certificates); the handshake runs on each connection's goroutine.
+//
+// Config.MAC authenticates messages as the switch does for an institution
+// with a MAC profile (issue 4): every non-08xx message sent carries field
+// 128 = the MAC of the packed message before it, and a non-08xx request
+// whose 128 is missing, not last or wrong is answered with 39 = "63".
 package issuer

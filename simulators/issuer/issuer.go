@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hulian/hulian/simulators/internal/simmac"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/wire"
@@ -36,7 +37,15 @@ type Config struct {
 	// (set ClientAuth and ClientCAs to require the switch's certificate).
 	// nil serves plain TCP.
 	TLS *tls.Config
+	// MAC, when set, puts a MAC in field 128 of every non-08xx message
+	// sent, and answers a non-08xx request whose MAC is missing or wrong
+	// with 63 (counted in Stats.MACFailures). nil: no MAC.
+	MAC *MAC
 }
+
+// MAC names the security module and zone authentication key of the
+// issuer's MACs (see simulators/internal/simmac).
+type MAC = simmac.MAC
 
 // Issuer is an issuer host. Its methods are safe for concurrent use.
 type Issuer struct {

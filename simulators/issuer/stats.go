@@ -17,6 +17,7 @@ type Stats struct {
 	Echoes      int            // 0800 with 70 = 301 received
 	Requests    int            // financial requests, advices and reversals received
 	Responses   int            // answers sent to those (network answers not counted)
+	MACFailures int            // requests answered 63 for a missing or wrong MAC (Config.MAC)
 	ByMTI       map[string]int // every message received, by MTI
 	Recent      []Request      // the last RecentSize requests counted in Requests, oldest first
 }
@@ -60,6 +61,7 @@ type stats struct {
 	echoes      int
 	requests    int
 	responses   int
+	macFailures int
 	byMTI       map[[4]byte]int
 	ring        [RecentSize]recent
 	next        int // ring index of the next write
@@ -108,6 +110,12 @@ func (s *stats) request(m *dialect.Message) {
 	s.mu.Unlock()
 }
 
+func (s *stats) macFailed() {
+	s.mu.Lock()
+	s.macFailures++
+	s.mu.Unlock()
+}
+
 func (s *stats) responded(financial bool, n int) {
 	if !financial {
 		return
@@ -130,6 +138,7 @@ func (s *stats) snapshot() Stats {
 		Echoes:      s.echoes,
 		Requests:    s.requests,
 		Responses:   s.responses,
+		MACFailures: s.macFailures,
 		ByMTI:       make(map[string]int, len(s.byMTI)),
 	}
 	for k, v := range s.byMTI {
