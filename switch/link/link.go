@@ -174,31 +174,11 @@ func (l *Link) Send(m *dialect.Message) error {
 // AppendFrame packs m as one frame of this link (framing, header with the
 // link's remote id, dialect) and appends it to dst, without sending it.
 func (l *Link) AppendFrame(dst []byte, m *dialect.Message) ([]byte, error) {
-	s := l.signer.Load()
-	mti := m.MTI()
-	if s == nil || len(mti) == 4 && mti[1] == '8' {
-		if s == nil {
-			m.Unset(macField) // a MAC under another institution's key means nothing here
-		} else {
-			m.Unset(s.Field)
-		}
-		return l.codec.AppendFrame(dst, m, *l.remote.Load())
+	if s := l.signer.Load(); s != nil {
+		return l.codec.AppendSigned(dst, m, *l.remote.Load(), s.Field, s.Sign)
 	}
-	var placeholder [8]byte
-	m.SetCopy(s.Field, placeholder[:])
-	start := len(dst)
-	out, err := l.codec.AppendFrame(dst, m, *l.remote.Load())
-	if err != nil {
-		return out, err
-	}
-	if err := s.Sign(out[start+l.codec.MessageOffset():]); err != nil {
-		return out[:start], err
-	}
-	return out, nil
+	return l.codec.AppendSigned(dst, m, *l.remote.Load(), wire.MACField, nil)
 }
-
-// macField is the contract's message authentication code field.
-const macField = 128
 
 // SendFrame queues a frame made by AppendFrame for writing.
 func (l *Link) SendFrame(b []byte) error {
@@ -255,10 +235,7 @@ func (l *Link) readLoop(h Handler) error {
 			return err
 		}
 		l.lastRead.Store(time.Now().UnixNano())
-		l.msg = nil
-		if at := l.codec.MessageOffset() - l.codec.Kind().PrefixLen(); at <= len(body) {
-			l.msg = body[at:]
-		}
+		l.msg = l.codec.Message(body)
 		_, derr := l.codec.Decode(body, &m)
 		if derr == nil && l.deliverReply(&m) {
 			continue

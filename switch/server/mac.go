@@ -9,6 +9,7 @@ import (
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/wire"
 )
 
 // macTimeout bounds one security module call on the message path.
@@ -44,9 +45,8 @@ func (s *Server) verifyMAC(l *link.Link, inst *institution, m *dialect.Message) 
 	if !set.mac() || m.MTI()[1] == '8' {
 		return true
 	}
-	field := set.macField()
-	raw := l.Message()
-	if s.hsm == nil || !m.Has(field) || lastField(m) != field || len(raw) < 8 {
+	data, mac, ok := wire.SplitMAC(m, l.Message(), set.macField())
+	if s.hsm == nil || !ok {
 		inst.m.MACFailures.Inc()
 		return false
 	}
@@ -54,7 +54,7 @@ func (s *Server) verifyMAC(l *link.Link, inst *institution, m *dialect.Message) 
 	defer cancel()
 	var err error
 	for _, key := range inst.ring().zak.candidates(time.Now()) {
-		if err = s.hsm.VerifyMAC(ctx, key, raw[:len(raw)-8], raw[len(raw)-8:]); err == nil {
+		if err = s.hsm.VerifyMAC(ctx, key, data, mac); err == nil {
 			return true
 		}
 	}
@@ -63,11 +63,4 @@ func (s *Server) verifyMAC(l *link.Link, inst *institution, m *dialect.Message) 
 		s.log.Error("MAC verification failed", "institution", inst.id, "err", err)
 	}
 	return false
-}
-
-// lastField is the highest field present in m.
-func lastField(m *dialect.Message) int {
-	last := 0
-	m.Each(func(n int, _ []byte) bool { last = n; return true })
-	return last
 }

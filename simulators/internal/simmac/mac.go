@@ -51,24 +51,10 @@ func (mc *MAC) AppendFrame(dst []byte, codec *wire.Codec, m *dialect.Message, de
 	if mc == nil {
 		return codec.AppendFrame(dst, m, dest)
 	}
-	if !Applies(m.MTI()) {
-		m.Unset(Field)
-		return codec.AppendFrame(dst, m, dest)
-	}
-	if mc.Module == nil {
+	if mc.Module == nil && Applies(m.MTI()) {
 		return dst, ErrNoModule
 	}
-	var placeholder [Size]byte
-	m.SetCopy(Field, placeholder[:])
-	start := len(dst)
-	out, err := codec.AppendFrame(dst, m, dest)
-	if err != nil {
-		return out, err
-	}
-	if err := mc.sign(out[start+codec.MessageOffset():]); err != nil {
-		return out[:start], err
-	}
-	return out, nil
+	return codec.AppendSigned(dst, m, dest, Field, mc.sign)
 }
 
 // sign writes over the last Size bytes of msg the MAC of the bytes before them.
@@ -88,13 +74,7 @@ func (mc *MAC) sign(msg []byte) error {
 
 // Message returns the message bytes (MTI onward) of a frame body read with
 // codec, or nil when the body is shorter than the codec's header.
-func Message(codec *wire.Codec, body []byte) []byte {
-	at := codec.MessageOffset() - codec.Kind().PrefixLen()
-	if at < 0 || at > len(body) {
-		return nil
-	}
-	return body[at:]
-}
+func Message(codec *wire.Codec, body []byte) []byte { return codec.Message(body) }
 
 // Verify checks the MAC of m, decoded from the frame body body by codec. A nil
 // MAC, or an 08xx message, always verifies. Otherwise field 128 must be
@@ -107,21 +87,15 @@ func (mc *MAC) Verify(codec *wire.Codec, body []byte, m *dialect.Message) error 
 	if mc.Module == nil {
 		return ErrNoModule
 	}
-	if !m.Has(Field) || lastField(m) != Field {
-		return ErrMissing
-	}
 	raw := Message(codec, body)
-	if len(raw) < Size {
-		return ErrShort
+	data, mac, ok := wire.SplitMAC(m, raw, Field)
+	if !ok {
+		if len(raw) < Size && m.Has(Field) {
+			return ErrShort
+		}
+		return ErrMissing
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	return mc.Module.VerifyMAC(ctx, mc.Key, raw[:len(raw)-Size], raw[len(raw)-Size:])
-}
-
-// lastField is the highest field present in m.
-func lastField(m *dialect.Message) int {
-	last := 0
-	m.Each(func(n int, _ []byte) bool { last = n; return true })
-	return last
+	return mc.Module.VerifyMAC(ctx, mc.Key, data, mac)
 }
