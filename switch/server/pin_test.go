@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/des"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net"
 	"os"
@@ -17,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
@@ -34,9 +37,15 @@ type capturingIssuer struct {
 	f52, f53 []byte
 }
 
-func (c *capturingIssuer) start(t *testing.T) string {
+func (c *capturingIssuer) start(t *testing.T) string { return c.startTLS(t, nil) }
+
+// startTLS serves TLS with tc when it is not nil.
+func (c *capturingIssuer) startTLS(t *testing.T, tc *tls.Config) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
+	if tc != nil {
+		ln = tls.NewListener(ln, tc)
+	}
 	t.Cleanup(func() { ln.Close() })
 	codec, err := wire.NewCodec(mustDialect(t, "hl87a"), frame.ASCII4, true, bankA)
 	require.NoError(t, err)
@@ -173,4 +182,72 @@ func TestPINTranslatedFromAcquirerToIssuer(t *testing.T) {
 			assert.False(t, bytes.Contains(h, secret), "%s holds a PAN or PIN block", name)
 		}
 	}
+}
+
+// The whole path over mutual TLS: a cardholder's PIN entered at the
+// acquirer's terminal reaches the issuer, through the switch's PIN
+// translation, as the same PIN under the issuer's key.
+func TestPINOverMutualTLS(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	lmk := make([]byte, soft.LMKSize)
+	_, _ = rand.Read(lmk)
+	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
+	require.NoError(t, err)
+	defer mod.Close()
+	acqKey := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
+	bankKey := []byte{0x13, 0x34, 0x57, 0x79, 0x9b, 0xbc, 0xdf, 0xf1, 0x1f, 0x2f, 0x3e, 0x4c, 0x5d, 0x6b, 0x7a, 0x89}
+	importClear(t, mod, acqA+"/zpk", hsm.ZPK, acqKey)
+	importClear(t, mod, bankA+"/zpk", hsm.ZPK, bankKey)
+
+	ca := newTestCA(t, "Hulian test CA")
+	var bank capturingIssuer
+	bankAddr := bank.startTLS(t, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{ca.keyPair(t, bankA)},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.pool()})
+	swCert, swKey := ca.leaf(t, switchID)
+	tlsBlock := fmt.Sprintf("{cert_file: %q, key_file: %q, ca_file: %q}", swCert, swKey, ca.caFile)
+	text := fmt.Sprintf(`
+switch: {id: "%s", shutdown_grace: 1s}
+listeners:
+  - {name: tls-in, address: "127.0.0.1:0", dialect: hl87a, header: true, tls: %s}
+security: {key_store: keys.json}
+institutions:
+  - {id: "%s", role: acquirer, dialect: hl87a, header: true, pin_format: iso0, inbound: {listener: tls-in, allow: ["127.0.0.1"]}}
+  - id: "%s"
+    role: issuer
+    dialect: hl87a
+    header: true
+    pin_format: iso1
+    outbound: {addresses: ["%s"], connections: 1, reconnect_min: 20ms, reconnect_max: 100ms, tls: %s}
+routes:
+  - {name: bank-a, issuer: "%s", bins: ["622202"]}
+`, switchID, tlsBlock, acqA, bankA, bankAddr, tlsBlock, bankA)
+	cfg, err := config.Parse([]byte(text), dir, "tls-pin.yaml")
+	require.NoError(t, err)
+	srv, err := New(cfg, Options{HSM: mod, Logger: testLogger()})
+	require.NoError(t, err)
+	require.NoError(t, srv.Start(ctx))
+	defer srv.Shutdown(ctx)
+	waitFor(t, "bank A up over TLS", func() bool { return srv.SignedOnLinks(bankA, link.Outbound) == 1 })
+
+	c, err := acquirer.Dial(ctx, acquirer.Config{Addr: srv.ListenerAddr("tls-in").String(), InstitutionID: acqA,
+		SwitchID: switchID, Dialect: mustDialect(t, "hl87a"), Framing: frame.ASCII4, Header: true,
+		TLS: &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{ca.keyPair(t, acqA)},
+			RootCAs: ca.pool(), ServerName: "127.0.0.1"}})
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SignOn(ctx))
+
+	clearBlock, err := hsm.EncodePINBlock(hsm.ISO0, []byte("482915"), []byte(panBankA), rand.Reader)
+	require.NoError(t, err)
+	req := purchase(panBankA)
+	req.SetCopy(52, tdes(t, acqKey, clearBlock, false))
+	code, _ := do(t, c, req)
+	require.Equal(t, "00", code)
+	bank.mu.Lock()
+	f52 := bank.f52
+	bank.mu.Unlock()
+	pin, err := hsm.DecodePINBlock(hsm.ISO1, tdes(t, bankKey, f52, true), []byte(panBankA))
+	require.NoError(t, err)
+	assert.Equal(t, "482915", string(pin), "the issuer verifies the PIN the cardholder entered")
 }
