@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/assert"
@@ -47,6 +48,7 @@ func TestOnlineKeyExchange(t *testing.T) {
 	cfg, err := config.Parse([]byte(configText([]string{is.Addr()}, "127.0.0.1:1", "127.0.0.1:1", nil)), dir, "k.yaml")
 	require.NoError(t, err)
 	cfg.Institutions[0].MAC = "x919"
+	cfg.Security.KeyOverlap = config.Duration(time.Second)
 	srv, err := New(cfg, Options{HSM: mod, Logger: testLogger()})
 	require.NoError(t, err)
 	require.NoError(t, srv.Start(ctx))
@@ -113,4 +115,9 @@ func TestOnlineKeyExchange(t *testing.T) {
 	assert.Equal(t, "00", purchaseWith(hsm.KeyID(acqA+"/zak:2"), "000005"))
 	assert.Equal(t, "00", purchaseWith(hsm.KeyID(acqA+"/zak"), "000006"))
 	assert.Equal(t, 3, is.Stats().Requests)
+
+	// After the overlap only the new key is accepted.
+	time.Sleep(1100 * time.Millisecond)
+	assert.Equal(t, "63", purchaseWith(hsm.KeyID(acqA+"/zak"), "000007"))
+	assert.Equal(t, "00", purchaseWith(hsm.KeyID(acqA+"/zak:2"), "000008"))
 }
