@@ -24,6 +24,17 @@ import (
 	"github.com/hulian/hulian/switch/wire"
 )
 
+// softModule opens a software security module with a fresh LMK on a key
+// store in dir, closed when the test ends.
+func softModule(t *testing.T, dir string) *soft.Module {
+	lmk := make([]byte, soft.LMKSize)
+	_, _ = rand.Read(lmk)
+	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = mod.Close() })
+	return mod
+}
+
 // importClear puts a known clear key into the module (one component).
 func importClear(t *testing.T, mod hsm.Module, id string, typ hsm.KeyType, key []byte) {
 	kcv := hsm.KCV(hsm.TDES, key)
@@ -34,14 +45,10 @@ func importClear(t *testing.T, mod hsm.Module, id string, typ hsm.KeyType, key [
 func TestOnlineKeyExchange(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	lmk := make([]byte, soft.LMKSize)
-	_, _ = rand.Read(lmk)
-	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
-	require.NoError(t, err)
-	defer mod.Close()
+	mod := softModule(t, dir)
 	zmk := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
 	importClear(t, mod, acqA+"/zmk", hsm.ZMK, zmk)
-	_, err = mod.GenerateKey(ctx, hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
+	_, err := mod.GenerateKey(ctx, hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
 	require.NoError(t, err)
 
 	is := startIssuer(t, bankA, "hl87a", true, frame.ASCII4, 0)

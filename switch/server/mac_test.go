@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,7 +14,6 @@ import (
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/hsm"
-	"github.com/hulian/hulian/switch/hsm/soft"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/wire"
 )
@@ -64,12 +61,8 @@ func (p *macPeer) read() (*dialect.Message, []byte) {
 
 func TestAcquirerMAC(t *testing.T) {
 	dir := t.TempDir()
-	lmk := make([]byte, soft.LMKSize)
-	_, _ = rand.Read(lmk)
-	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
-	require.NoError(t, err)
-	defer mod.Close()
-	_, err = mod.GenerateKey(context.Background(), hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
+	mod := softModule(t, dir)
+	_, err := mod.GenerateKey(context.Background(), hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
 	require.NoError(t, err)
 
 	is := startIssuer(t, bankA, "hl87a", true, frame.ASCII4, 0)

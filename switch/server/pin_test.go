@@ -24,7 +24,6 @@ import (
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/hsm"
-	"github.com/hulian/hulian/switch/hsm/soft"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/wire"
@@ -104,11 +103,7 @@ func tdes(t *testing.T, key, block []byte, decrypt bool) []byte {
 func TestPINTranslatedFromAcquirerToIssuer(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	lmk := make([]byte, soft.LMKSize)
-	_, _ = rand.Read(lmk)
-	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
-	require.NoError(t, err)
-	defer mod.Close()
+	mod := softModule(t, dir)
 	acqKey := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
 	bankKey := []byte{0x13, 0x34, 0x57, 0x79, 0x9b, 0xbc, 0xdf, 0xf1, 0x1f, 0x2f, 0x3e, 0x4c, 0x5d, 0x6b, 0x7a, 0x89}
 	for id, k := range map[string][]byte{acqA + "/zpk": acqKey, bankA + "/zpk": bankKey} {
@@ -190,11 +185,7 @@ func TestPINTranslatedFromAcquirerToIssuer(t *testing.T) {
 func TestPINOverMutualTLS(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	lmk := make([]byte, soft.LMKSize)
-	_, _ = rand.Read(lmk)
-	mod, err := soft.Open(filepath.Join(dir, "keys.json"), lmk)
-	require.NoError(t, err)
-	defer mod.Close()
+	mod := softModule(t, dir)
 	acqKey := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
 	bankKey := []byte{0x13, 0x34, 0x57, 0x79, 0x9b, 0xbc, 0xdf, 0xf1, 0x1f, 0x2f, 0x3e, 0x4c, 0x5d, 0x6b, 0x7a, 0x89}
 	importClear(t, mod, acqA+"/zpk", hsm.ZPK, acqKey)
