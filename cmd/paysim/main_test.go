@@ -6,31 +6,13 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/hulian/hulian/switch/logtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// syncBuffer is a goroutine-safe stdout for background subcommands.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // background runs a serving subcommand until the test ends and returns the
 // address it printed.
@@ -38,7 +20,7 @@ func background(t *testing.T, args ...string) string {
 	t.Helper()
 	listenRE := regexp.MustCompile(`listening on (\S+)`)
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
+	var out, errOut logtest.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, args, &out, &errOut) }()
 	t.Cleanup(func() {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -31,7 +32,7 @@ const (
 )
 
 func TestCrashRecovery(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() && os.Getenv("CI") != "true" { // CI always runs it
 		t.Skip("builds switchd and kills it under load")
 	}
 	bin := crashBuild(t, t.TempDir())

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/switch/journal/journaltest"
+	"github.com/hulian/hulian/switch/logtest"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -74,7 +75,7 @@ func nodesBuild(t *testing.T, dir string) string {
 type nodesProc struct {
 	name, admin, listen string
 	cmd                 *exec.Cmd
-	logs                *syncBuffer
+	logs                *logtest.Buffer
 	exited              chan struct{}
 	err                 error // Wait's result, once exited is closed
 }
@@ -84,7 +85,7 @@ type nodesProc struct {
 // it hangs) when the test ends.
 func nodesLaunch(t *testing.T, bin, dir, name, journalURL, issuerAddr string) *nodesProc {
 	t.Helper()
-	p := &nodesProc{name: name, admin: freePort(t), listen: freePort(t), logs: &syncBuffer{}, exited: make(chan struct{})}
+	p := &nodesProc{name: name, admin: freePort(t), listen: freePort(t), logs: &logtest.Buffer{}, exited: make(chan struct{})}
 	keyPath := filepath.Join(dir, "hash.key")
 	require.NoError(t, os.WriteFile(keyPath, []byte(nodesHashKey), 0o600))
 	cfg := fmt.Sprintf(nodesConfig, name, p.admin, p.listen, nodesTimeout, issuerAddr, journalURL, keyPath,

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ type nodesNet struct {
 // store-and-forward entry is sent by one node at a time, and that a dead
 // node's entries are delivered by the other.
 func TestTwoNodesShareOneJournal(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() && os.Getenv("CI") != "true" { // CI always runs it
 		t.Skip("builds switchd and runs two nodes on PostgreSQL")
 	}
 	url := nodesPostgresURL(t)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/header"
+	"github.com/hulian/hulian/switch/logtest"
 	"github.com/hulian/hulian/switch/wire"
 )
 
@@ -152,26 +152,8 @@ func TestPipelinedRequestsAnsweredInOrder(t *testing.T) {
 	assert.Empty(t, st.Recent[0].Receiving)
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestMalformedMessageClosesAndLogsNoValues(t *testing.T) {
-	var logs syncBuffer
+	var logs logtest.Buffer
 	is, err := issuer.New(issuer.Config{
 		Addr: "127.0.0.1:0", InstitutionID: simtest.IssuerID,
 		Dialect: simtest.Dialect(t, "hl87a"), Framing: frame.ASCII4,

@@ -106,14 +106,16 @@ func (s *Server) timedOut(tx *txn) {
 		if err != nil {
 			s.log.Error("reversal not queued", "err", err, "id", id)
 		}
-		s.respondTx(tx, codeIssuerDown, "")
-		s.txns.put(tx)
 	})
 	// Submitted after the reversal: the committer applies writes in order,
 	// so a record is never timed out without its reversal queued (a crash in
-	// between leaves it forwarded, for recoverUnfinished).
+	// between leaves it forwarded, for recoverUnfinished). The acquirer hears
+	// 91 once both are durable.
 	s.j.Submit(&journal.Write{Kind: journal.WriteFinish, ID: id, State: journal.StateTimedOut,
-		Code: codeIssuerDown, At: time.Now()}, func(*journal.Write) {})
+		Code: codeIssuerDown, At: time.Now()}, func(*journal.Write) {
+		s.respondTx(tx, codeIssuerDown, "")
+		s.txns.put(tx)
+	})
 }
 
 // answer is the switch's own final answer to a request that did not reach

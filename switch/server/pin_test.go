@@ -26,6 +26,7 @@ import (
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/logtest"
 	"github.com/hulian/hulian/switch/wire"
 )
 
@@ -118,7 +119,7 @@ func TestPINTranslatedFromAcquirerToIssuer(t *testing.T) {
 	require.NoError(t, err)
 	cfg.Institutions[0].PINFormat = "iso0" // the acquirer
 	cfg.Institutions[2].PINFormat = "iso3" // bank A
-	var logs syncBuffer
+	var logs logtest.Buffer
 	jdir := t.TempDir()
 	j, err := journal.Open(ctx, "sqlite:"+filepath.Join(jdir, "journal.db"),
 		journal.Options{Node: "node-a", HashKey: []byte("test hash key 0123456789")})

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -18,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +28,7 @@ import (
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/switch/logtest"
 )
 
 // testCA is a certificate authority made at test time.
@@ -112,24 +111,6 @@ func (ca *testCA) keyPair(t *testing.T, cn string) tls.Certificate {
 	return pair
 }
 
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // tlsNetwork is a switch with one mutual TLS listener (acquirers acqA and
 // acqB) and issuer bank A reached over mutual TLS.
 type tlsNetwork struct {
@@ -137,7 +118,7 @@ type tlsNetwork struct {
 	srv  *Server
 	ca   *testCA
 	bank *issuer.Issuer
-	logs *syncBuffer
+	logs *logtest.Buffer
 }
 
 // startTLSNetwork starts bank A serving TLS with a certificate from
@@ -179,7 +160,7 @@ routes:
 `, switchID, tlsBlock, acqA, acqB, bankA, bank.Addr(), tlsBlock, bankA)
 	cfg, err := config.Parse([]byte(text), t.TempDir(), "tls.yaml")
 	require.NoError(t, err)
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	srv, err := New(cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), SignOnWait: 5 * time.Second})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
