@@ -9,11 +9,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,72 +19,12 @@ import (
 
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/logtest"
-	"github.com/hulian/hulian/switch/wire"
 )
-
-// capturingIssuer approves everything and keeps the last PIN block and
-// field 53 it received.
-type capturingIssuer struct {
-	mu       sync.Mutex
-	f52, f53 []byte
-}
-
-func (c *capturingIssuer) start(t *testing.T) string { return c.startTLS(t, nil) }
-
-// startTLS serves TLS with tc when it is not nil.
-func (c *capturingIssuer) startTLS(t *testing.T, tc *tls.Config) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	if tc != nil {
-		ln = tls.NewListener(ln, tc)
-	}
-	t.Cleanup(func() { ln.Close() })
-	codec, err := wire.NewCodec(mustDialect(t, "hl87a"), frame.ASCII4, true, bankA)
-	require.NoError(t, err)
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		r := frame.NewReader(conn, frame.ASCII4, 0)
-		for {
-			body, err := r.Next()
-			if err != nil {
-				return
-			}
-			var req, resp dialect.Message
-			if _, err := codec.Decode(body, &req); err != nil {
-				return
-			}
-			if req.MTI()[1] != '8' {
-				c.mu.Lock()
-				c.f52, c.f53 = append([]byte(nil), req.Field(52)...), append([]byte(nil), req.Field(53)...)
-				c.mu.Unlock()
-				wire.EchoFields(&resp, &req)
-			} else {
-				wire.EchoNetFields(&resp, &req)
-			}
-			mti := req.ResponseMTI()
-			_ = resp.SetMTI(mti[:])
-			resp.SetString(39, "00")
-			out, err := codec.AppendFrame(nil, &resp, switchID)
-			if err != nil {
-				return
-			}
-			if _, err := conn.Write(out); err != nil {
-				return
-			}
-		}
-	}()
-	return ln.Addr().String()
-}
 
 // tdes encrypts or decrypts one 8-byte block under a double-length key.
 func tdes(t *testing.T, key, block []byte, decrypt bool) []byte {
