@@ -203,7 +203,7 @@ func tryCommands(cfg *config.Config, l *config.Listener) []string {
 	var out []string
 	for i := range cfg.Institutions {
 		in := &cfg.Institutions[i]
-		if !isAcquirer(in) || in.Inbound.Listener != l.Name || (in.Dialect != config.DialectHL87A && in.Dialect != config.DialectHL87B) {
+		if !isAcquirer(in) || in.Inbound.Listener != l.Name || !config.BuiltinDialect(in.Dialect) {
 			continue
 		}
 		flags := []string{"--switch", dialAddr(l.Address), "--id", in.ID, "--dialect", in.Dialect, "--framing", in.Framing}

@@ -45,8 +45,8 @@ func (ds *dialects) get(name string) (*dialect.Dialect, error) {
 	}
 	var d *dialect.Dialect
 	var err error
-	switch name {
-	case config.DialectHL87A, config.DialectHL87B:
+	switch {
+	case config.BuiltinDialect(name):
 		d, err = dialect.Builtin(name)
 	default:
 		err = fmt.Errorf("dialect %q: not in the configuration's dialects", name)

@@ -171,7 +171,9 @@ type Institution struct {
 	// MACField is where the MAC travels: 128 (default) or 64.
 	MACField int `yaml:"mac_field"`
 	// PINFormat is the ISO 9564 format of the PIN blocks (field 52) it
-	// sends and receives under its key "<id>/zpk": iso0, iso1 or iso3.
+	// sends and receives under its key "<id>/zpk": iso0, iso1 or iso3
+	// (8-byte blocks, 3DES keys) or iso4 (16-byte blocks, SM4 keys; needs
+	// dialect hl87a-sm or hl87b-sm).
 	// Empty: the switch does not handle its PIN blocks (they pass
 	// untouched, and a PIN block for an issuer with a PIN format is refused).
 	PINFormat string `yaml:"pin_format"`

@@ -9,6 +9,10 @@ import (
 const (
 	DialectHL87A = "hl87a"
 	DialectHL87B = "hl87b"
+	// The "-sm" variants carry a 16-byte field 52 (SM4 PIN blocks, ISO
+	// 9564-1 format 4); everything else is as in hl87a and hl87b.
+	DialectHL87ASM = "hl87a-sm"
+	DialectHL87BSM = "hl87b-sm"
 
 	FramingASCII4  = "ascii4"
 	FramingBinary2 = "binary2"
@@ -53,12 +57,21 @@ func DefaultMTIs() []string {
 // default ("" is returned): its framing must be configured.
 func DefaultFraming(dialect string) string {
 	switch dialect {
-	case DialectHL87A:
+	case DialectHL87A, DialectHL87ASM:
 		return FramingASCII4
-	case DialectHL87B:
+	case DialectHL87B, DialectHL87BSM:
 		return FramingBinary2
 	}
 	return ""
+}
+
+// BuiltinDialect reports whether name is one of the switch's own dialects.
+func BuiltinDialect(name string) bool {
+	switch name {
+	case DialectHL87A, DialectHL87B, DialectHL87ASM, DialectHL87BSM:
+		return true
+	}
+	return false
 }
 
 // SetDefaults fills every zero-valued setting that has a default. Parse

@@ -85,7 +85,7 @@ func (v *checker) switchSection() {
 
 // knownDialect reports whether name is a builtin or a dialects[] entry.
 func (v *checker) knownDialect(name string) bool {
-	if name == DialectHL87A || name == DialectHL87B {
+	if BuiltinDialect(name) {
 		return true
 	}
 	for _, d := range v.c.Dialects {
@@ -100,9 +100,9 @@ func (v *checker) knownDialect(name string) bool {
 func (v *checker) dialect(key, name string) {
 	switch {
 	case name == "":
-		v.add(key, "required (hl87a, hl87b or a name from dialects)")
+		v.add(key, "required (hl87a, hl87b, hl87a-sm, hl87b-sm or a name from dialects)")
 	case !v.knownDialect(name):
-		v.addf(key, "unknown dialect %q (not hl87a, hl87b or a name from dialects)", name)
+		v.addf(key, "unknown dialect %q (not hl87a, hl87b, hl87a-sm, hl87b-sm or a name from dialects)", name)
 	}
 }
 
@@ -113,7 +113,7 @@ func (v *checker) dialects() {
 		switch {
 		case d.Name == "":
 			v.add(key+".name", "required")
-		case d.Name == DialectHL87A || d.Name == DialectHL87B:
+		case BuiltinDialect(d.Name):
 			v.addf(key+".name", "%q is a builtin dialect and cannot be redefined", d.Name)
 		default:
 			if j, dup := seen[d.Name]; dup {

@@ -19,11 +19,12 @@ func (v *checker) institutions() {
 			}
 		}
 		if in.PINFormat != "" {
-			v.add(key+".pin_format", oneOf(in.PINFormat, "iso0", "iso1", "iso3"))
+			v.add(key+".pin_format", oneOf(in.PINFormat, "iso0", "iso1", "iso3", "iso4"))
 			if !v.c.Security.hasModule() {
 				v.add(key+".pin_format", "needs security.key_store or security.pkcs11 for its PIN key")
 			}
 		}
+		v.pinField(key, in)
 		if in.MACField != 0 && in.MACField != 64 && in.MACField != 128 {
 			v.addf(key+".mac_field", "%d is not 64 or 128", in.MACField)
 		}
@@ -141,5 +142,19 @@ func (v *checker) outbound(key string, o *Outbound) {
 	}
 	if o.ReconnectMin > 0 && o.ReconnectMax < o.ReconnectMin {
 		v.addf(key+".reconnect_max", "%s is less than reconnect_min %s", o.ReconnectMax, o.ReconnectMin)
+	}
+}
+
+// pinField checks that a built-in dialect's field 52 fits the PIN format:
+// 16-byte ISO 9564 format 4 blocks need hl87a-sm or hl87b-sm, whose field
+// 52 in turn takes no 8-byte block.
+func (v *checker) pinField(key string, in *Institution) {
+	wide := in.Dialect == DialectHL87ASM || in.Dialect == DialectHL87BSM
+	narrow := in.Dialect == DialectHL87A || in.Dialect == DialectHL87B
+	switch {
+	case in.PINFormat == "iso4" && narrow:
+		v.addf(key+".pin_format", "iso4 blocks are 16 bytes: use dialect %s-sm, whose field 52 holds them", in.Dialect)
+	case wide && in.PINFormat != "" && in.PINFormat != "iso4":
+		v.addf(key+".pin_format", "%s takes 16-byte PIN blocks (iso4), not %s", in.Dialect, in.PINFormat)
 	}
 }

@@ -293,3 +293,25 @@ func TestSecurityModuleKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "t", c.Security.PKCS11.TokenLabel)
 }
+
+// TestPINFormatFitsDialect: 16-byte format 4 blocks need the "-sm" dialects,
+// whose field 52 takes no 8-byte block.
+func TestPINFormatFitsDialect(t *testing.T) {
+	const sec = "security: {key_store: k.json}\n"
+	bankA := "    name: Bank A\n    role: issuer\n    dialect: hl87a\n"
+	cases := []struct{ dialect, format, problem string }{
+		{"hl87a", "iso4", "use dialect hl87a-sm"},
+		{"hl87a-sm", "iso0", "hl87a-sm takes 16-byte PIN blocks (iso4), not iso0"},
+	}
+	for _, c := range cases {
+		text := strings.Replace(baseYAML, bankA, "    name: Bank A\n    role: issuer\n    dialect: "+c.dialect+"\n    pin_format: "+c.format+"\n", 1) + sec
+		e := findKey(parseErrs(t, text), "institutions[1].pin_format")
+		if assert.NotNil(t, e, c.dialect+" "+c.format) {
+			assert.Contains(t, e.Problem, c.problem)
+		}
+	}
+	ok := strings.Replace(baseYAML, bankA, "    name: Bank A\n    role: issuer\n    dialect: hl87b-sm\n    pin_format: iso4\n", 1) + sec
+	cfg, err := Parse([]byte(ok), specDir(t), "switchd.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "binary2", cfg.Institutions[1].Framing, "the -sm variants keep their base dialect's framing")
+}

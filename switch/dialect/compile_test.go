@@ -14,13 +14,18 @@ import (
 )
 
 func TestBuiltin(t *testing.T) {
-	for _, tt := range []struct{ name, framing string }{{"hl87a", "ascii4"}, {"hl87b", "binary2"}} {
+	for _, tt := range []struct {
+		name, framing string
+		pinBlock      int
+	}{{"hl87a", "ascii4", 8}, {"hl87b", "binary2", 8}, {"hl87a-sm", "ascii4", 16}, {"hl87b-sm", "binary2", 16}} {
 		d, err := Builtin(tt.name)
 		require.NoError(t, err)
 		assert.Equal(t, tt.name, d.Name())
 		assert.Equal(t, tt.framing, d.DefaultFraming())
 		assert.Equal(t, tt.name, d.Spec().Name)
-		assert.Len(t, d.Spec().Fields, 39) // MTI, bitmap, 37 data elements
+		assert.Len(t, d.Spec().Fields, 40) // MTI, bitmap, 38 data elements
+		assert.Equal(t, tt.pinBlock, d.Spec().Fields[52].Spec().Length, "field 52")
+		assert.Equal(t, 8, d.Spec().Fields[64].Spec().Length, "field 64")
 	}
 	_, err := Builtin("hl87c")
 	require.Error(t, err)

@@ -25,15 +25,21 @@ func HL87A() (*Dialect, error) { return Compile("hl87a", HL87ASpec()) }
 // HL87B compiles the contract's hl87b dialect.
 func HL87B() (*Dialect, error) { return Compile("hl87b", HL87BSpec()) }
 
-// Builtin returns the built-in dialect called name: "hl87a" or "hl87b".
+// Builtin returns the built-in dialect called name: "hl87a" or "hl87b" (the
+// contract's), or "hl87a-sm" or "hl87b-sm" (the same with a 16-byte field
+// 52, for SM4 PIN blocks).
 func Builtin(name string) (*Dialect, error) {
 	switch name {
 	case "hl87a":
 		return HL87A()
 	case "hl87b":
 		return HL87B()
+	case "hl87a-sm":
+		return Compile(name, HL87ASMSpec())
+	case "hl87b-sm":
+		return Compile(name, HL87BSMSpec())
 	}
-	return nil, fmt.Errorf("dialect %q: not a built-in dialect (hl87a, hl87b)", name)
+	return nil, fmt.Errorf("dialect %q: not a built-in dialect (hl87a, hl87b, hl87a-sm, hl87b-sm)", name)
 }
 
 // LoadSpecFile reads a moov-io JSON spec (the format of specs.ImportJSON)

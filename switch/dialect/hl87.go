@@ -16,8 +16,11 @@ type row struct {
 	desc   string
 }
 
-// hl87Table returns the field set shared by hl87a and hl87b.
-func hl87Table() []row {
+// hl87Table returns the field set shared by hl87a and hl87b, with field 52
+// pinBlock bytes long: 8 in the contract's dialects, 16 in their "-sm"
+// variants for institutions whose PIN keys are SM4 (ISO 9564-1 format 4
+// blocks under SM4).
+func hl87Table(pinBlock int) []row {
 	return []row{
 		{2, ClassN, 19, 2, "primary account number"},
 		{3, ClassN, 6, 0, "processing code"},
@@ -44,13 +47,14 @@ func hl87Table() []row {
 		{43, ClassANS, 40, 0, "card acceptor name/location"},
 		{48, ClassANS, 512, 3, "additional data, private"},
 		{49, ClassN, 3, 0, "currency code"},
-		{52, ClassB, 8, 0, "PIN block"},
+		{52, ClassB, pinBlock, 0, "PIN block"},
 		{53, ClassN, 16, 0, "security related control information"},
 		{54, ClassAN, 120, 3, "additional amounts"},
 		{55, ClassB, 255, 3, "ICC data"},
 		{60, ClassANS, 100, 3, "reserved private"},
 		{70, ClassN, 3, 0, "network management information code"},
 		{90, ClassN, 42, 0, "original data elements"},
+		{64, ClassB, 8, 0, "message authentication code (primary bitmap)"},
 		{96, ClassB, 8, 0, "message security code"},
 		{100, ClassN, 11, 2, "receiving institution id"},
 		{102, ClassANS, 28, 2, "account id 1"},
@@ -66,13 +70,20 @@ type style struct {
 	mtiEnc   encoding.Encoder
 	numEnc   encoding.Encoder
 	trackEnc encoding.Encoder
+	pinBlock int // length of field 52
 }
 
 // HL87ASpec returns a fresh moov-io spec of the contract's hl87a dialect:
 // everything ASCII, binary bitmap, ASCII LL/LLL prefixes.
-func HL87ASpec() *iso8583.MessageSpec {
+func HL87ASpec() *iso8583.MessageSpec { return hl87aSpec("hl87a", 8) }
+
+// HL87ASMSpec returns hl87a with a 16-byte field 52 (the "hl87a-sm" dialect).
+func HL87ASMSpec() *iso8583.MessageSpec { return hl87aSpec("hl87a-sm", 16) }
+
+func hl87aSpec(name string, pinBlock int) *iso8583.MessageSpec {
 	return buildSpec(style{
-		name:     "hl87a",
+		name:     name,
+		pinBlock: pinBlock,
 		prefixes: prefix.ASCII,
 		mtiEnc:   encoding.ASCII,
 		numEnc:   encoding.ASCII,
@@ -84,9 +95,15 @@ func HL87ASpec() *iso8583.MessageSpec {
 // MTI, numeric fields and LL/LLL prefixes BCD (odd lengths left-padded with a
 // 0 nibble), track 2 as BCD with a 0xD separator (Track2BCD), text ASCII,
 // binary raw, binary bitmap.
-func HL87BSpec() *iso8583.MessageSpec {
+func HL87BSpec() *iso8583.MessageSpec { return hl87bSpec("hl87b", 8) }
+
+// HL87BSMSpec returns hl87b with a 16-byte field 52 (the "hl87b-sm" dialect).
+func HL87BSMSpec() *iso8583.MessageSpec { return hl87bSpec("hl87b-sm", 16) }
+
+func hl87bSpec(name string, pinBlock int) *iso8583.MessageSpec {
 	return buildSpec(style{
-		name:     "hl87b",
+		name:     name,
+		pinBlock: pinBlock,
 		prefixes: prefix.BCD,
 		mtiEnc:   encoding.BCD,
 		numEnc:   encoding.BCD,
@@ -105,7 +122,7 @@ func buildSpec(s style) *iso8583.MessageSpec {
 			Enc: encoding.Binary, Pref: prefix.Binary.Fixed,
 		}),
 	}
-	for _, r := range hl87Table() {
+	for _, r := range hl87Table(s.pinBlock) {
 		fields[r.id] = buildField(s, r)
 	}
 	return &iso8583.MessageSpec{Name: s.name, Fields: fields}

@@ -20,6 +20,7 @@ import (
 // financial request.
 type capturingIssuer struct {
 	corrupt func(n int, frame []byte)
+	dialect string // hl87a when empty
 
 	mu       sync.Mutex
 	f52, f53 []byte
@@ -36,7 +37,11 @@ func (c *capturingIssuer) startTLS(t *testing.T, tc *tls.Config) string {
 		ln = tls.NewListener(ln, tc)
 	}
 	t.Cleanup(func() { ln.Close() })
-	codec, err := wire.NewCodec(mustDialect(t, "hl87a"), frame.ASCII4, true, bankA)
+	name := c.dialect
+	if name == "" {
+		name = "hl87a"
+	}
+	codec, err := wire.NewCodec(mustDialect(t, name), frame.ASCII4, true, bankA)
 	require.NoError(t, err)
 	go func() {
 		conn, err := ln.Accept()

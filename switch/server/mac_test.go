@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
@@ -59,7 +60,9 @@ func (p *macPeer) read() (*dialect.Message, []byte) {
 	return &own, raw
 }
 
-func TestAcquirerMAC(t *testing.T) {
+// macSetup starts a switch whose hl87a acquirer authenticates its messages
+// with X9.19 in field macField, signs that acquirer on and returns it.
+func macSetup(t *testing.T, macField int) (*macPeer, *issuer.Issuer, *Server, hsm.Module) {
 	dir := t.TempDir()
 	mod := softModule(t, dir)
 	_, err := mod.GenerateKey(context.Background(), hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
@@ -70,15 +73,16 @@ func TestAcquirerMAC(t *testing.T) {
 	cfg, err := config.Parse([]byte(text), dir, "mac.yaml")
 	require.NoError(t, err)
 	cfg.Institutions[0].MAC = "x919" // the hl87a acquirer authenticates its messages
+	cfg.Institutions[0].MACField = macField
 	srv, err := New(cfg, Options{HSM: mod, Logger: testLogger()})
 	require.NoError(t, err)
 	require.NoError(t, srv.Start(context.Background()))
-	defer srv.Shutdown(context.Background())
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
 	waitFor(t, "bank A up", func() bool { return srv.SignedOnLinks(bankA, link.Outbound) == 1 })
 
 	conn, err := net.Dial("tcp", srv.ListenerAddr("a-in").String())
 	require.NoError(t, err)
-	defer conn.Close()
+	t.Cleanup(func() { _ = conn.Close() })
 	codec, err := wire.NewCodec(mustDialect(t, "hl87a"), frame.ASCII4, true, acqA)
 	require.NoError(t, err)
 	p := &macPeer{t: t, conn: conn, codec: codec, r: frame.NewReader(conn, frame.ASCII4, 0), hsm: mod}
@@ -94,6 +98,11 @@ func TestAcquirerMAC(t *testing.T) {
 	resp, _ := p.read()
 	require.Equal(t, "00", string(resp.Field(39)))
 
+	return p, is, srv, mod
+}
+
+func TestAcquirerMAC(t *testing.T) {
+	p, is, srv, mod := macSetup(t, 128)
 	purchase := func(stan string) *dialect.Message {
 		m := keyed(panBankA, stan)
 		m.SetString(32, acqA)
@@ -123,4 +132,28 @@ func TestAcquirerMAC(t *testing.T) {
 	assert.Equal(t, 1, is.Stats().Requests, "refused requests never reach the issuer")
 	acq := srv.snap.Load().insts[acqA]
 	assert.Equal(t, 2.0, testutil.ToFloat64(acq.m.MACFailures))
+}
+
+// TestAcquirerMACField64: an institution with mac_field 64 authenticates
+// messages without secondary fields in field 64, both ways.
+func TestAcquirerMACField64(t *testing.T) {
+	p, is, _, mod := macSetup(t, 64)
+	m := keyed(panBankA, "000002")
+	m.SetString(32, acqA)
+	m.SetCopy(64, make([]byte, 8))
+	p.send(m, p.sign)
+	resp, raw := p.read()
+	assert.Equal(t, "00", string(resp.Field(39)))
+	require.True(t, resp.Has(64), "the response MAC travels in 64")
+	assert.False(t, resp.Has(128))
+	require.NoError(t, mod.VerifyMAC(context.Background(), hsm.KeyID(acqA+"/zak"), raw[:len(raw)-8], raw[len(raw)-8:]))
+
+	// The MAC in 128 where 64 is due: missing, so 63.
+	wrong := keyed(panBankA, "000003")
+	wrong.SetString(32, acqA)
+	wrong.SetCopy(128, make([]byte, 8))
+	p.send(wrong, p.sign)
+	resp, _ = p.read()
+	assert.Equal(t, "63", string(resp.Field(39)))
+	assert.Equal(t, 1, is.Stats().Requests)
 }

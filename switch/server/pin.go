@@ -18,14 +18,21 @@ func pinFormat(name string) hsm.PINFormat {
 		return hsm.ISO1
 	case "iso3":
 		return hsm.ISO3
+	case "iso4":
+		return hsm.ISO4
 	}
 	return hsm.ISO0
 }
 
 // securityControl is field 53 for a PIN block: position 1 the ISO 9564
-// format (0, 1, 3), position 2 the algorithm (1 = 3DES), the rest zeros.
+// format (0, 1, 3, 4), position 2 the algorithm (1 = 3DES, 4 = SM4, the
+// codes PBOC uses in 9F10), the rest zeros.
 func securityControl(f hsm.PINFormat) string {
-	return fmt.Sprintf("%d1%014d", f, 0)
+	alg := 1
+	if f == hsm.ISO4 {
+		alg = 4
+	}
+	return fmt.Sprintf("%d%d%014d", f, alg, 0)
 }
 
 // errPIN is a PIN block the switch cannot take: the code says why.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emmansun/gmsm/sm4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -180,4 +181,57 @@ routes:
 	pin, err := hsm.DecodePINBlock(hsm.ISO1, tdes(t, bankKey, f52, true), []byte(panBankA))
 	require.NoError(t, err)
 	assert.Equal(t, "482915", string(pin), "the issuer verifies the PIN the cardholder entered")
+}
+
+// TestPINTranslatedToSM4Issuer: a 3DES ISO format 0 block from the acquirer
+// reaches an issuer on SM4 keys as a 16-byte ISO 9564-1 format 4 block under
+// SM4 (dialect hl87a-sm), field 53 saying so, and deciphers to the same PIN.
+func TestPINTranslatedToSM4Issuer(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	mod := softModule(t, dir)
+	acqKey := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
+	bankKey := []byte{0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78, 0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0}
+	importClear(t, mod, acqA+"/zpk", hsm.ZPK, acqKey)
+	kcv := hsm.KCV(hsm.SM4, bankKey)
+	_, err := mod.ImportComponents(ctx, hsm.KeyID(bankA+"/zpk"), hsm.ZPK, hsm.SM4, [][]byte{bankKey}, []string{kcv, kcv})
+	require.NoError(t, err)
+
+	bank := capturingIssuer{dialect: "hl87a-sm"}
+	text := configText([]string{bank.start(t)}, "127.0.0.1:1", "127.0.0.1:1", nil)
+	cfg, err := config.Parse([]byte(text), dir, "pin-sm4.yaml")
+	require.NoError(t, err)
+	cfg.Institutions[0].PINFormat = "iso0"
+	cfg.Institutions[2].PINFormat = "iso4"
+	cfg.Institutions[2].Dialect = "hl87a-sm"
+	cfg.Security.KeyStore = "keys.json" // the module is passed in; validation wants one configured
+	require.NoError(t, cfg.Validate())
+	srv, err := New(cfg, Options{HSM: mod, Logger: testLogger()})
+	require.NoError(t, err)
+	require.NoError(t, srv.Start(ctx))
+	defer srv.Shutdown(ctx)
+	waitFor(t, "bank A up", func() bool { return srv.SignedOnLinks(bankA, link.Outbound) == 1 })
+	a := (&network{t: t, srv: srv}).acquirer(acqA)
+
+	clearBlock, err := hsm.EncodePINBlock(hsm.ISO0, []byte("7391"), []byte(panBankA), rand.Reader)
+	require.NoError(t, err)
+	req := purchase(panBankA)
+	req.SetCopy(52, tdes(t, acqKey, clearBlock, false))
+	code, _ := do(t, a, req)
+	require.Equal(t, "00", code)
+
+	bank.mu.Lock()
+	f52, f53 := bank.f52, bank.f53
+	bank.mu.Unlock()
+	require.Len(t, f52, 16, "an SM4 block is 16 bytes")
+	assert.Equal(t, "4400000000000000", string(f53), "field 53: ISO format 4, SM4")
+	c, err := sm4.NewCipher(bankKey)
+	require.NoError(t, err)
+	pf, err := hsm.PANField4([]byte(panBankA))
+	require.NoError(t, err)
+	field, err := hsm.DecipherFormat4(c, f52, pf)
+	require.NoError(t, err)
+	pin, err := hsm.DecodePINBlock(hsm.ISO4, field, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "7391", string(pin))
 }

@@ -16,10 +16,12 @@ const macSize = 8
 // another institution's key means nothing to the receiver.
 func (c *Codec) AppendSigned(dst []byte, m *dialect.Message, dest string, field int, sign func(msg []byte) error) ([]byte, error) {
 	mti := m.MTI()
+	m.Unset(64) // a MAC from another institution means nothing here
+	m.Unset(MACField)
 	if sign == nil || len(mti) == 4 && mti[1] == '8' {
-		m.Unset(field)
 		return c.AppendFrame(dst, m, dest)
 	}
+	field = FieldFor(m, field)
 	var placeholder [macSize]byte
 	m.SetCopy(field, placeholder[:])
 	start := len(dst)
@@ -44,10 +46,30 @@ func (c *Codec) Message(body []byte) []byte {
 	return body[at:]
 }
 
+// FieldFor returns the field m's MAC travels in for an institution whose
+// MAC field is field: 128 stays 128; 64 holds only while m has no field
+// between 65 and 127, since the MAC is the message's last field (ISO 8583:
+// once a secondary bitmap is present, the MAC moves to 128).
+func FieldFor(m *dialect.Message, field int) int {
+	if field != 64 {
+		return field
+	}
+	secondary := false
+	m.Each(func(n int, _ []byte) bool {
+		secondary = n > 64 && n < MACField
+		return !secondary
+	})
+	if secondary {
+		return MACField
+	}
+	return 64
+}
+
 // SplitMAC returns the bytes a MAC in field covers and the MAC itself, for
 // a decoded message m whose packed form is msg. ok is false when field is
 // absent or not m's last field (then it cannot be the MAC).
 func SplitMAC(m *dialect.Message, msg []byte, field int) (data, mac []byte, ok bool) {
+	field = FieldFor(m, field)
 	last := 0
 	m.Each(func(n int, _ []byte) bool { last = n; return true })
 	if last != field || len(msg) < macSize {

@@ -30,10 +30,20 @@ var (
 )
 
 // MAC says how a simulator authenticates its messages: Module computes and
-// checks MACs under the zone authentication key Key.
+// checks MACs under the zone authentication key Key, in field Field (128 when
+// zero; 64 moves to 128 in messages with secondary fields, wire.FieldFor).
 type MAC struct {
 	Module hsm.Module
 	Key    hsm.KeyID
+	Field  int
+}
+
+// field returns the configured MAC field.
+func (mc *MAC) field() int {
+	if mc.Field == 0 {
+		return Field
+	}
+	return mc.Field
 }
 
 // Applies reports whether a message of this MTI carries a MAC: every one but
@@ -54,7 +64,7 @@ func (mc *MAC) AppendFrame(dst []byte, codec *wire.Codec, m *dialect.Message, de
 	if mc.Module == nil && Applies(m.MTI()) {
 		return dst, ErrNoModule
 	}
-	return codec.AppendSigned(dst, m, dest, Field, mc.sign)
+	return codec.AppendSigned(dst, m, dest, mc.field(), mc.sign)
 }
 
 // sign writes over the last Size bytes of msg the MAC of the bytes before them.
@@ -88,9 +98,9 @@ func (mc *MAC) Verify(codec *wire.Codec, body []byte, m *dialect.Message) error 
 		return ErrNoModule
 	}
 	raw := Message(codec, body)
-	data, mac, ok := wire.SplitMAC(m, raw, Field)
+	data, mac, ok := wire.SplitMAC(m, raw, mc.field())
 	if !ok {
-		if len(raw) < Size && m.Has(Field) {
+		if len(raw) < Size && m.Has(wire.FieldFor(m, mc.field())) {
 			return ErrShort
 		}
 		return ErrMissing
