@@ -1,0 +1,53 @@
+package tags
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/hulian/hulian/emv/tlv"
+)
+
+// MaskedHex renders BER-TLV data (a card's answer without its status word)
+// as upper-case hex for traces and reports, with the value of every
+// Sensitive data object replaced by its masked text in braces, e.g.
+// "5A08{622202******1234}". Data that does not parse as BER-TLV, or does
+// not re-encode to the same length (padding), is withheld entirely, since
+// its bytes could hold a PAN: "{N bytes withheld}". With showPAN the hex is
+// exact, but PIN data ('99') stays masked.
+func MaskedHex(data []byte, showPAN bool) string {
+	if len(data) == 0 {
+		return ""
+	}
+	list, err := tlv.ParseWith(data, tlv.Options{Lenient: true})
+	if err != nil || len(tlv.Encode(list...)) != len(data) {
+		if showPAN {
+			return strings.ToUpper(hex.EncodeToString(data))
+		}
+		return fmt.Sprintf("{%d bytes withheld: not BER-TLV}", len(data))
+	}
+	var b strings.Builder
+	for _, t := range list {
+		writeMasked(&b, t, showPAN)
+	}
+	return b.String()
+}
+
+// writeMasked writes one data object.
+func writeMasked(b *strings.Builder, t tlv.TLV, showPAN bool) {
+	var head []byte
+	head = tlv.AppendTag(head, t.Tag)
+	head = tlv.AppendLength(head, len(t.Value))
+	b.WriteString(strings.ToUpper(hex.EncodeToString(head)))
+	if m, ok := maskedValue(t, showPAN); ok {
+		b.WriteString("{" + m + "}")
+		return
+	}
+	if t.Tag.Constructed() && t.Children != nil {
+		for _, c := range t.Children {
+			writeMasked(b, c, showPAN)
+		}
+		return
+	}
+	b.WriteString(strings.ToUpper(hex.EncodeToString(t.Value)))
+}

@@ -1,0 +1,41 @@
+package tags
+
+import (
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestMaskedHex(t *testing.T) {
+	// A READ RECORD answer: 70 { 57 track 2, 5A PAN, 5F24 expiry, 99 PIN data }.
+	rec, _ := hex.DecodeString("7023" + "5711" + "6222021234567890D2512201000012340F" + "5A08" + "6222021234567890" + "5F2403251231" + "9902" + "1234")
+	rec[1] = byte(len(rec) - 2)
+	out := MaskedHex(rec, false)
+	assert.Contains(t, out, "5A08{622202******7890}")
+	assert.Contains(t, out, "5F2403251231", "non-sensitive values stay exact")
+	assert.Contains(t, out, "9902{")
+	assert.NotContains(t, out, "1234567890")
+	assert.NotContains(t, out, "6222021234")
+
+	exact := MaskedHex(rec, true)
+	assert.Contains(t, exact, "5A086222021234567890")
+	assert.Contains(t, exact, "9902{", "PIN data stays masked")
+
+	assert.Equal(t, "{3 bytes withheld: not BER-TLV}", MaskedHex([]byte{0x5A, 0x08, 0x62}, false))
+	assert.Equal(t, "5A0862", MaskedHex([]byte{0x5A, 0x08, 0x62}, true))
+	assert.Equal(t, "", MaskedHex(nil, false))
+	padded := append(append([]byte{}, rec...), 0x00, 0x00)
+	assert.True(t, strings.HasPrefix(MaskedHex(padded, false), "{"), "padding: withheld")
+}
+
+func FuzzMaskedHex(f *testing.F) {
+	f.Add([]byte{0x70, 0x0A, 0x5A, 0x08, 0x62, 0x22, 0x02, 0x12, 0x34, 0x56, 0x78, 0x90})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out := MaskedHex(data, false)
+		if len(data) > 0 && out == "" {
+			t.Fatal("empty rendering")
+		}
+	})
+}
