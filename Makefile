@@ -8,7 +8,7 @@ PKGS     := ./...
 FUZZTIME ?= 4s
 SYSPKGS  := pcscd libpcsclite-dev vsmartcard-vpcd pkg-config softhsm2
 
-.PHONY: all deps build demo test vet fmt-check race fuzz-short fuzz bench clean
+.PHONY: all deps build demo test vet fmt-check pcscd race fuzz-short fuzz bench clean
 
 all: build
 
@@ -41,7 +41,11 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-race:
+# pcscd with 8 vpcd virtual readers for the card tests (see .ci/pcscd).
+pcscd:
+	.ci/pcscd
+
+race: pcscd
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 fuzz-short:
