@@ -2,11 +2,10 @@ package hsm
 
 import (
 	"crypto/cipher"
-	"crypto/des"
 	"encoding/hex"
 	"strings"
 
-	"github.com/emmansun/gmsm/sm4"
+	emvcrypto "github.com/hulian/hulian/emv/crypto"
 )
 
 // NewCipher returns the block cipher of algorithm a under key: for TDES a
@@ -21,17 +20,9 @@ func NewCipher(a Algorithm, key []byte) (cipher.Block, error) {
 		return nil, NewError("NewCipher", "", ErrInvalid, "key length not valid for the algorithm")
 	}
 	if a == SM4 {
-		return sm4.NewCipher(key)
+		return emvcrypto.NewCipher(emvcrypto.SM4, key)
 	}
-	if len(key) == 24 {
-		return des.NewTripleDESCipher(key)
-	}
-	var k3 [24]byte
-	copy(k3[:16], key)
-	copy(k3[16:], key[:8])
-	b, err := des.NewTripleDESCipher(k3[:])
-	clear(k3[:])
-	return b, err
+	return emvcrypto.NewTDES(key)
 }
 
 // KCV returns the key check value of a clear key as 6 upper-case hex digits:

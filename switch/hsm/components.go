@@ -1,8 +1,9 @@
 package hsm
 
 import (
-	"math/bits"
 	"strconv"
+
+	"github.com/hulian/hulian/emv/crypto"
 )
 
 // MaxComponents bounds a key ceremony.
@@ -37,11 +38,5 @@ func CombineComponents(op string, id KeyID, a Algorithm, components [][]byte, kc
 }
 
 // SetOddParity forces odd parity on every byte of a DES key (the low bit of
-// each byte is its parity bit).
-func SetOddParity(k []byte) {
-	for i, b := range k {
-		if bits.OnesCount8(b)%2 == 0 {
-			k[i] = b ^ 1
-		}
-	}
-}
+// each byte is its parity bit). It is emv/crypto.SetOddParity.
+func SetOddParity(k []byte) { crypto.SetOddParity(k) }

@@ -3,19 +3,18 @@ package soft
 import (
 	"crypto/cipher"
 
+	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/switch/hsm"
 )
 
-// ecb enciphers (or deciphers) src into dst block by block; len(src) is a multiple of the block size.
+// ecb enciphers (or deciphers) src into dst block by block with the shared
+// primitive of emv/crypto; len(src) is a multiple of the block size.
 func ecb(b cipher.Block, dst, src []byte, decrypt bool) {
-	n := b.BlockSize()
-	for i := 0; i+n <= len(src); i += n {
-		if decrypt {
-			b.Decrypt(dst[i:i+n], src[i:i+n])
-		} else {
-			b.Encrypt(dst[i:i+n], src[i:i+n])
-		}
+	if decrypt {
+		crypto.ECBDecrypt(b, dst, src)
+		return
 	}
+	crypto.ECBEncrypt(b, dst, src)
 }
 
 // keyCipher keys the cipher of a and clears nothing: the caller clears key.

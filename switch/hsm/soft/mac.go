@@ -3,9 +3,9 @@ package soft
 import (
 	"context"
 	"crypto/cipher"
-	"crypto/des"
 	"crypto/subtle"
 
+	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/switch/hsm"
 )
 
@@ -16,7 +16,8 @@ const MACSize = 8
 const MaxMACData = 64 << 10
 
 // GenerateMAC returns the 8-byte MAC of data under the ZAK key: ANSI X9.19
-// retail MAC for TDES keys, SM4 CBC-MAC (leftmost 8 bytes) for SM4 keys.
+// retail MAC for TDES keys, SM4 CBC-MAC (leftmost 8 bytes) for SM4 keys, both
+// with zero padding (ISO 9797-1 method 1). The primitives live in emv/crypto.
 func (m *Module) GenerateMAC(ctx context.Context, key hsm.KeyID, data []byte) ([]byte, error) {
 	var mac [MACSize]byte
 	if err := m.mac(ctx, "GenerateMAC", key, data, &mac); err != nil {
@@ -55,46 +56,13 @@ func (m *Module) mac(ctx context.Context, op string, id hsm.KeyID, data []byte, 
 	}
 	if e.info.Alg == hsm.SM4 {
 		return withCipher(op, aead, e, func(b cipher.Block) error {
-			var h [16]byte
-			cbcMAC(b, data, h[:])
-			copy(out[:], h[:MACSize])
+			copy(out[:], crypto.CBCMAC(b, data, crypto.PadZero)[:MACSize])
 			return nil
 		})
 	}
+	// ANSI X9.19 retail MAC, ISO 9797-1 padding method 1 (emv/crypto.RetailMAC):
+	// only K1 and K2 are used, also for a triple-length key.
 	return withKey(op, aead, e, func(key []byte) error {
-		return retailMAC(key, data, out)
+		return crypto.RetailMACTo(out, key, data, crypto.PadZero)
 	})
-}
-
-// retailMAC computes the ANSI X9.19 / ISO 9797-1 MAC algorithm 3 MAC with
-// padding method 1: single-DES CBC-MAC under K1 over all blocks, then the last
-// result deciphered under K2 and enciphered under K1. Only K1 and K2 of the
-// key are used, also for a triple-length key.
-func retailMAC(key, data []byte, out *[MACSize]byte) error {
-	k1, err := des.NewCipher(key[:8])
-	if err != nil {
-		return err
-	}
-	k2, err := des.NewCipher(key[8:16])
-	if err != nil {
-		return err
-	}
-	cbcMAC(k1, data, out[:])
-	k2.Decrypt(out[:], out[:])
-	k1.Encrypt(out[:], out[:])
-	return nil
-}
-
-// cbcMAC writes into h (one block long) the CBC-MAC of data under b with a
-// zero IV and zero padding (ISO 9797-1 padding method 1: empty data is one
-// zero block).
-func cbcMAC(b cipher.Block, data []byte, h []byte) {
-	n := b.BlockSize()
-	clear(h)
-	for first := true; first || len(data) > 0; first = false {
-		k := min(n, len(data)) // a short last block is zero padded: XOR only its bytes
-		subtle.XORBytes(h[:k], h[:k], data[:k])
-		b.Encrypt(h, h)
-		data = data[k:]
-	}
 }
