@@ -8,7 +8,6 @@
 // (gmsm's GenerateKey may read an extra random byte). Keys are crypto/ecdsa values whose
 // Curve is Curve(). The user id in Z defaults to UserID ("1234567812345678",
 // the GM/T 0009 default): no public PBOC source fixes another one.
-//
 package sm2
 
 import (
