@@ -27,6 +27,7 @@ commands:
   load      generate load and print throughput and latency
   proxy     forward raw TCP (benchmark ceiling)
   demo      run switchd with simulated institutions and report a transaction mix
+  card      serve a simulated PBOC card to vpcd, or "card personalize" a profile
 
 run "paysim <command> -h" for the flags of a command.
 `
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = runProxy
 	case "demo":
 		cmd = runDemo
+	case "card":
+		cmd = runCard
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

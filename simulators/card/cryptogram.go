@@ -1,0 +1,112 @@
+package card
+
+import (
+	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/emv/tlv"
+)
+
+// Cryptogram types as CID 9F27 codes them (EMV Book 3 Table 14).
+const (
+	cidAAC  byte = 0x00
+	cidTC   byte = 0x40
+	cidARQC byte = 0x80
+)
+
+// acInputTags are the terminal data objects the cryptogram covers, with
+// their lengths (EMV Book 2 8.1.1, Table 26 minimum set).
+func acInputTags() []struct {
+	Tag tlv.Tag
+	Len int
+} {
+	return []struct {
+		Tag tlv.Tag
+		Len int
+	}{{0x9F02, 6}, {0x9F03, 6}, {0x9F1A, 2}, {0x95, 5}, {0x5F2A, 2}, {0x9A, 3}, {0x9C, 1}, {0x9F37, 4}}
+}
+
+// CryptogramInput returns the data an application cryptogram covers:
+// amount 9F02, other amount 9F03, terminal country 9F1A, TVR 95, currency
+// 5F2A, date 9A, type 9C and unpredictable number 9F37 (each at its EMV
+// length, zeros when the terminal did not send it), then AIP, ATC and the
+// 4-byte CVR of 9F10 (bytes 4..7). Issuer hosts and tests use it to
+// recompute 9F26.
+func CryptogramInput(terminal map[tlv.Tag][]byte, aip []byte, atc uint16, iad []byte) []byte {
+	out := make([]byte, 0, 40)
+	for _, e := range acInputTags() {
+		v := make([]byte, e.Len)
+		copy(v, terminal[e.Tag])
+		out = append(out, v...)
+	}
+	out = append(out, aip...)
+	out = append(out, byte(atc>>8), byte(atc))
+	if len(iad) >= 7 {
+		out = append(out, iad[3:7]...)
+	}
+	return out
+}
+
+// iad builds 9F10 in the PBOC layout: 07 DKI CVN 03 CVR(3) algorithm-id,
+// then for an EC application IDD length 0A, IDD type 01 and the EC balance
+// (n12) padded with 3 zero bytes.
+func (c *Card) iad(a *app) []byte {
+	alg := c.suite.algID
+	if c.defects.on(Defect9F10WrongAlgorithm) {
+		alg ^= 0x05 // 01 <-> 04
+	}
+	out := []byte{0x07, a.dki, a.cvn, 0x03, c.sess.cvr[0], c.sess.cvr[1], c.sess.cvr[2], alg}
+	if a.ec == nil {
+		return out
+	}
+	out = append(out, 0x0A, 0x01)
+	out = append(out, bcdAmount(c.appState(a).ECBalance)...)
+	return append(out, 0, 0, 0)
+}
+
+// cryptogram computes the AC over terminal data for the session's ATC.
+func (c *Card) cryptogram(a *app, terminal map[tlv.Tag][]byte, iad []byte) ([]byte, error) {
+	mk := a.keys.ac
+	if c.defects.on(DefectWrongARQCKey) {
+		mk = a.keys.mac
+	}
+	sk, err := c.suite.sessionKey(mk, c.sess.atc)
+	if err != nil {
+		return nil, err
+	}
+	return crypto.ARQC(c.suite.sym, sk, CryptogramInput(terminal, a.aip, c.sess.atc, iad))
+}
+
+// nextATC increments the ATC for a new transaction (JR/T 0025.5: once per
+// transaction) and records it in the session.
+func (c *Card) nextATC(a *app) bool {
+	st := c.appState(a)
+	if st.ATC == 0xFFFF {
+		return false
+	}
+	if !c.defects.on(DefectATCNotIncremented) {
+		st.ATC++
+	}
+	c.sess.atc = st.ATC
+	return true
+}
+
+// cvrFirst sets CVR byte 1 for the first cryptogram (bits 6-5, the second
+// GENERATE AC "not requested" 10 in bits 8-7).
+func (c *Card) cvrFirst(cid byte) {
+	t := byte(0)
+	switch cid {
+	case cidTC:
+		t = 0x10
+	case cidARQC:
+		t = 0x20
+	}
+	c.sess.cvr[0] = 0x80 | t
+}
+
+// cvrSecond sets CVR byte 1 bits 8-7 for the second cryptogram.
+func (c *Card) cvrSecond(cid byte) {
+	t := byte(0)
+	if cid == cidTC {
+		t = 0x40
+	}
+	c.sess.cvr[0] = c.sess.cvr[0]&0x3F | t
+}
