@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hulian/hulian/simulators/internal/simmac"
 	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/wire"
@@ -26,6 +27,10 @@ type conn struct {
 
 	peerMu sync.Mutex
 	peer   string // header source id last received: destination of what we send
+
+	ctx      context.Context // ends when the connection does
+	answered int             // financial answers sent (Faults.DisconnectAfter)
+	hangUp   bool            // close after this request (Faults.DisconnectAfter)
 }
 
 func newConn(s *Issuer, nc net.Conn) *conn {
@@ -45,6 +50,7 @@ func (c *conn) serve() {
 	defer c.nc.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	c.ctx = ctx
 	wdone := make(chan struct{})
 	go func() {
 		defer close(wdone)
@@ -71,6 +77,11 @@ func (c *conn) readLoop() {
 		}
 		c.notePeer(src)
 		c.handle(body)
+		if c.hangUp {
+			c.s.stats.fault(faultDisconnect)
+			c.s.log.Info("fault: disconnecting", "remote", c.nc.RemoteAddr().String())
+			return
+		}
 	}
 }
 
@@ -126,11 +137,34 @@ func (c *conn) handle(body []byte) {
 		c.sendResp(true)
 		return
 	}
+	if c.s.auth != nil {
+		c.answerAccounts()
+		c.sendResp(true)
+		return
+	}
 	c.resp.SetString(39, decide(&c.req))
 	if code := c.resp.Field(39); string(code) == codeApproved && isAuthorization(mti) {
 		c.addApproval()
 	}
 	c.sendResp(true)
+}
+
+// answerAccounts decides c.req against the accounts: 39, and on approval
+// 38 and (inquiry) 54; 55 when the card's cryptogram was verified.
+func (c *conn) answerAccounts() {
+	a := c.s.auth.decide(c.ctx, &c.req)
+	c.resp.SetString(39, a.code)
+	if a.approved {
+		var id [authIDLen]byte
+		authID(&id, c.req.Field(fieldSTAN))
+		c.resp.SetCopy(38, id[:])
+		if a.inquiry {
+			c.resp.SetString(54, balanceField(a.balance, c.req.Field(49)))
+		}
+	}
+	if a.icc != nil {
+		c.resp.SetCopy(55, a.icc)
+	}
 }
 
 func (c *conn) answerNetwork() {
@@ -151,11 +185,34 @@ func (c *conn) addApproval() {
 	}
 }
 
-// sendResp packs c.resp into the writer, or, for a delayed financial answer,
-// into its own buffer handed to the writer later.
+// sendResp packs c.resp into the writer, or, for a delayed or faulty
+// financial answer, into its own buffer handed to the writer later.
 func (c *conn) sendResp(financial bool) {
-	if financial && c.s.cfg.Delay > 0 {
-		c.sendLater()
+	var p plan
+	if financial && c.s.faults != nil {
+		p = c.s.faults.next()
+		c.noteAnswer()
+	}
+	switch {
+	case p.drop:
+		c.s.stats.fault(faultDrop)
+		return
+	case p.garbage != nil:
+		c.s.stats.fault(faultGarbage)
+		if err := c.w.Enqueue(p.garbage); err != nil {
+			c.s.log.Warn("cannot queue garbage", "err", err)
+		}
+		return
+	}
+	delay := p.delay
+	if delay > 0 {
+		c.s.stats.fault(faultDelay)
+	}
+	if financial {
+		delay += c.s.cfg.Delay
+	}
+	if delay > 0 || p.badMAC {
+		c.sendLater(delay, p.badMAC)
 		return
 	}
 	// Counted before it is queued: once queued the peer may see it (and a
@@ -167,27 +224,46 @@ func (c *conn) sendResp(financial bool) {
 	}
 }
 
-func (c *conn) sendLater() {
+// noteAnswer counts a financial answer for Faults.DisconnectAfter.
+func (c *conn) noteAnswer() {
+	c.answered++
+	if n := c.s.cfg.Faults.DisconnectAfter; n > 0 && c.answered >= n {
+		c.hangUp = true
+	}
+}
+
+// sendLater packs c.resp now and queues it after delay; badMAC corrupts the
+// MAC (the frame's last byte, field 128 being last) when the issuer MACs.
+func (c *conn) sendLater(delay time.Duration, badMAC bool) {
 	buf, err := c.packResp(nil)
 	if err != nil {
 		c.s.log.Warn("cannot pack response", "err", err)
 		return
 	}
-	time.AfterFunc(c.s.cfg.Delay, func() {
+	if badMAC && c.s.cfg.MAC != nil && simmac.Applies(c.resp.MTI()) {
+		buf[len(buf)-1] ^= 0xFF
+		c.s.stats.fault(faultBadMAC)
+	}
+	send := func() {
 		c.s.stats.responded(true, 1)
 		if err := c.w.Enqueue(buf); err != nil {
 			c.s.stats.responded(true, -1)
 		}
-	})
+	}
+	if delay <= 0 {
+		send()
+		return
+	}
+	time.AfterFunc(delay, send)
 }
 
 func (c *conn) packResp(dst []byte) ([]byte, error) {
 	return c.s.cfg.MAC.AppendFrame(dst, c.s.codec, &c.resp, c.peerID())
 }
 
-// sendSignOff queues an 0800 sign-off (field 70 = 002). It runs outside the
-// read loop, so it uses its own Message.
-func (c *conn) sendSignOff(stan uint32, now time.Time) error {
+// sendNetwork queues an 0800 with field 70 = code (001 sign-on, 002
+// sign-off). It runs outside the read loop, so it uses its own Message.
+func (c *conn) sendNetwork(code string, stan uint32, now time.Time) error {
 	var m dialect.Message
 	if err := m.SetMTI([]byte("0800")); err != nil {
 		return err
@@ -196,7 +272,7 @@ func (c *conn) sendSignOff(stan uint32, now time.Time) error {
 	m.SetCopy(7, wire.AppendTime7(b[:0], now))
 	m.SetCopy(11, wire.AppendSTAN(b[:0], stan))
 	m.SetString(33, c.s.cfg.InstitutionID)
-	m.SetString(70, "002")
+	m.SetString(70, code)
 	peer := c.peerID()
 	return c.w.EnqueueFunc(func(dst []byte) ([]byte, error) {
 		return c.s.cfg.MAC.AppendFrame(dst, c.s.codec, &m, peer)

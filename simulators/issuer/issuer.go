@@ -41,6 +41,22 @@ type Config struct {
 	// sent, and answers a non-08xx request whose MAC is missing or wrong
 	// with 63 (counted in Stats.MACFailures). nil: no MAC.
 	MAC *MAC
+
+	// Accounts, when set, makes the issuer authorize from these accounts
+	// (balances, statuses, PINs, cryptograms; see the package doc). nil
+	// keeps the deterministic rules.
+	Accounts *Accounts
+	// PIN, with Accounts, verifies the PIN block of field 52 (nil: PIN
+	// blocks are not checked).
+	PIN *PIN
+	// Now is the clock of expiry checks (nil: time.Now).
+	Now func() time.Time
+	// Faults injects misbehaviour (zero: none).
+	Faults Faults
+	// Connect, when set, makes the issuer dial this address (and redial
+	// while it runs) instead of listening on Addr: it signs on (0800, 70 =
+	// 001) on every connection and then answers as a listening issuer does.
+	Connect string
 }
 
 // MAC names the security module and zone authentication key of the
@@ -57,13 +73,16 @@ type Issuer struct {
 	silentAll atomic.Bool
 	stan      atomic.Uint32
 	stats     stats
+	auth      *authorizer // nil: deterministic rules
+	faults    *faulter    // nil: no faults
 
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  map[*conn]struct{}
-	closed bool
-	done   chan struct{} // closed by Close
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	ln      net.Listener
+	started bool // Start ran (dial mode has no listener)
+	conns   map[*conn]struct{}
+	closed  bool
+	done    chan struct{} // closed by Close
+	wg      sync.WaitGroup
 }
 
 // New checks cfg and returns an Issuer that is not yet listening.
@@ -75,18 +94,36 @@ func New(cfg Config) (*Issuer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.Faults.Validate(); err != nil {
+		return nil, err
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Issuer{
+	s := &Issuer{
 		cfg:   cfg,
 		codec: codec,
 		log:   log.With("issuer", cfg.InstitutionID),
 		conns: make(map[*conn]struct{}),
 		done:  make(chan struct{}),
-	}, nil
+	}
+	if cfg.Faults.active() {
+		s.faults = newFaulter(cfg.Faults)
+	}
+	if cfg.Accounts != nil {
+		now := cfg.Now
+		if now == nil {
+			now = time.Now
+		}
+		s.auth = &authorizer{acc: cfg.Accounts, now: now, j: newJournal(), log: s.log}
+	}
+	return s, nil
 }
+
+// Accounts returns the accounts the issuer authorizes from (nil in the
+// deterministic mode).
+func (s *Issuer) Accounts() *Accounts { return s.cfg.Accounts }
 
 // Start listens on Config.Addr (so Addr is known when it returns) and serves
 // connections in the background until Close or until ctx is done.
@@ -96,12 +133,23 @@ func (s *Issuer) Start(ctx context.Context) error {
 	switch {
 	case s.closed:
 		return ErrClosed
-	case s.ln != nil:
+	case s.ln != nil || s.started:
 		return ErrStarted
+	}
+	if err := s.startPIN(ctx); err != nil {
+		return err
+	}
+	if s.cfg.Connect != "" {
+		s.started = true
+		s.wg.Add(2)
+		go s.dialLoop(ctx)
+		go s.closeOnDone(ctx)
+		return nil
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
+		s.stopPIN()
 		return err
 	}
 	if s.cfg.TLS != nil {
@@ -146,6 +194,7 @@ func (s *Issuer) Close() error {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.stopPIN()
 	return err
 }
 
@@ -171,7 +220,7 @@ func (s *Issuer) SignOff(ctx context.Context) error {
 	s.mu.Unlock()
 	var first error
 	for _, c := range conns {
-		if err := c.sendSignOff(s.nextSTAN(), time.Now()); err != nil && first == nil {
+		if err := c.sendNetwork("002", s.nextSTAN(), time.Now()); err != nil && first == nil {
 			first = err
 		}
 	}
@@ -220,23 +269,38 @@ func (s *Issuer) acceptLoop(ln net.Listener) {
 
 // track registers a new connection and starts its loops, unless closed.
 func (s *Issuer) track(nc net.Conn) {
+	c := s.register(nc)
+	if c == nil {
+		return
+	}
+	go func() {
+		defer s.wg.Done()
+		c.serve()
+		s.unregister(c)
+	}()
+}
+
+// register adds a connection (counting it in wg, which the caller's
+// goroutine releases after serve and unregister), or closes nc and returns
+// nil once the issuer is closed.
+func (s *Issuer) register(nc net.Conn) *conn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		nc.Close()
-		return
+		return nil
 	}
 	c := newConn(s, nc)
 	s.conns[c] = struct{}{}
 	s.stats.connected()
 	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		c.serve()
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-	}()
+	return c
+}
+
+func (s *Issuer) unregister(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
 }
 
 func (s *Issuer) isClosed() bool {

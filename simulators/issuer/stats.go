@@ -18,9 +18,31 @@ type Stats struct {
 	Requests    int            // financial requests, advices and reversals received
 	Responses   int            // answers sent to those (network answers not counted)
 	MACFailures int            // requests answered 63 for a missing or wrong MAC (Config.MAC)
+	Faults      FaultStats     // faults injected (Config.Faults)
 	ByMTI       map[string]int // every message received, by MTI
 	Recent      []Request      // the last RecentSize requests counted in Requests, oldest first
 }
+
+// FaultStats counts the faults an Issuer injected.
+type FaultStats struct {
+	Delayed      int // answers delayed
+	Dropped      int // requests left unanswered
+	BadMACs      int // answers sent with a corrupted MAC
+	Garbage      int // random frames sent instead of answers
+	Disconnected int // connections closed after Faults.DisconnectAfter answers
+}
+
+// faultKind indexes the fault counters.
+type faultKind uint8
+
+const (
+	faultDelay faultKind = iota
+	faultDrop
+	faultBadMAC
+	faultGarbage
+	faultDisconnect
+	faultKinds
+)
 
 // Request identifies one received request for assertions in tests. It holds
 // no card data.
@@ -62,6 +84,7 @@ type stats struct {
 	requests    int
 	responses   int
 	macFailures int
+	faults      [faultKinds]int
 	byMTI       map[[4]byte]int
 	ring        [RecentSize]recent
 	next        int // ring index of the next write
@@ -116,6 +139,12 @@ func (s *stats) macFailed() {
 	s.mu.Unlock()
 }
 
+func (s *stats) fault(k faultKind) {
+	s.mu.Lock()
+	s.faults[k]++
+	s.mu.Unlock()
+}
+
 func (s *stats) responded(financial bool, n int) {
 	if !financial {
 		return
@@ -139,7 +168,11 @@ func (s *stats) snapshot() Stats {
 		Requests:    s.requests,
 		Responses:   s.responses,
 		MACFailures: s.macFailures,
-		ByMTI:       make(map[string]int, len(s.byMTI)),
+		Faults: FaultStats{
+			Delayed: s.faults[faultDelay], Dropped: s.faults[faultDrop], BadMACs: s.faults[faultBadMAC],
+			Garbage: s.faults[faultGarbage], Disconnected: s.faults[faultDisconnect],
+		},
+		ByMTI: make(map[string]int, len(s.byMTI)),
 	}
 	for k, v := range s.byMTI {
 		out.ByMTI[string(k[:])] = v
