@@ -26,7 +26,7 @@ type wireFlags struct {
 
 func (w *wireFlags) register(fs *flag.FlagSet, defaultID string) {
 	fs.StringVar(&w.id, "id", defaultID, "own institution id (1..11 digits)")
-	fs.StringVar(&w.dialect, "dialect", "hl87a", "message dialect: hl87a | hl87b")
+	fs.StringVar(&w.dialect, "dialect", "hl87a", "message dialect: hl87a | hl87b | hl87a-sm | hl87b-sm (16-byte PIN blocks)")
 	fs.StringVar(&w.framing, "framing", "", "length prefix: ascii4 | binary2 (default: the dialect's)")
 	fs.BoolVar(&w.header, "header", false, "46-byte header on every message")
 	fs.BoolVar(&w.verbose, "v", false, "log connection events to stderr")
