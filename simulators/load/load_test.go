@@ -29,6 +29,8 @@ func TestOptionErrors(t *testing.T) {
 		{"negative count", load.Options{Clients: c, Count: -1}, load.ErrNegative},
 		{"negative in flight", load.Options{Clients: c, Count: 1, InFlight: -1}, load.ErrNegative},
 		{"negative timeout", load.Options{Clients: c, Count: 1, Timeout: -1}, load.ErrNegative},
+		{"negative rate", load.Options{Clients: c, Count: 1, Rate: -1}, load.ErrNegative},
+		{"build and generator", load.Options{Clients: c, Count: 1, Build: func(int, *dialect.Message) {}, Generator: &load.Generator{}}, load.ErrTwoSources},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,6 +55,10 @@ func TestRunCount(t *testing.T) {
 	assert.LessOrEqual(t, res.P90, res.P99)
 	assert.LessOrEqual(t, res.P99, res.Max)
 	assert.Equal(t, 500, is.Stats().Requests)
+	assert.Equal(t, "closed", res.Mode)
+	assert.Equal(t, load.TypeCount{Sent: 500, Completed: 500, Approved: 500}, res.ByType["sample"])
+	assert.LessOrEqual(t, res.P99, res.P999)
+	assert.LessOrEqual(t, res.P999, res.Max)
 	assert.Contains(t, res.String(), "sent=500 completed=500 errors=0")
 	assert.Contains(t, res.String(), "codes=[00:500]")
 
@@ -100,12 +106,18 @@ func TestRunTimeoutsAndClosedConnection(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 8, res.Errors)
 	assert.Equal(t, 0, res.Completed)
+	assert.Equal(t, 8, res.ErrorsByKind["timeout"])
 
 	require.NoError(t, is.Close())
 	<-c.Done()
 	res, err = load.Run(simtest.Context(t), load.Options{Clients: []*acquirer.Client{c}, InFlight: 4, Duration: time.Hour})
 	require.NoError(t, err, "workers stop on a closed connection instead of running an hour")
 	assert.Equal(t, 4, res.Errors)
+	assert.Equal(t, 4, res.ErrorsByKind["disconnect"])
+
+	res, err = load.Run(simtest.Context(t), load.Options{Clients: []*acquirer.Client{c}, InFlight: 4, Rate: 1000, Duration: time.Hour})
+	require.NoError(t, err, "the open loop stops once every connection has closed")
+	assert.Equal(t, 1, res.ErrorsByKind["disconnect"])
 }
 
 func TestRunContextCancel(t *testing.T) {
