@@ -5,28 +5,17 @@ import (
 	"errors"
 
 	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
 // Data objects of field 55 (EMV Book 3 Annex A, JR/T 0025.5).
 const (
-	tagAmount      tlv.Tag = 0x9F02
-	tagOtherAmount tlv.Tag = 0x9F03
-	tagCountry     tlv.Tag = 0x9F1A
-	tagTVR         tlv.Tag = 0x95
-	tagCurrency    tlv.Tag = 0x5F2A
-	tagDate        tlv.Tag = 0x9A
-	tagTxnType     tlv.Tag = 0x9C
-	tagUN          tlv.Tag = 0x9F37
-	tagAIP         tlv.Tag = 0x82
-	tagATC         tlv.Tag = 0x9F36
-	tagIAD         tlv.Tag = 0x9F10
-	tagARQC        tlv.Tag = 0x9F26
-	tagIssuerAuth  tlv.Tag = 0x91
-	tagScript71    tlv.Tag = 0x71
-	tagScript72    tlv.Tag = 0x72
-	tagScriptCmd   tlv.Tag = 0x86
-	tagScriptID    tlv.Tag = 0x9F18
+	tagIssuerAuth tlv.Tag = 0x91
+	tagScript71   tlv.Tag = 0x71
+	tagScript72   tlv.Tag = 0x72
+	tagScriptCmd  tlv.Tag = 0x86
+	tagScriptID   tlv.Tag = 0x9F18
 )
 
 // maxICC is the longest field 55 (b..255 in hl87a/hl87b).
@@ -44,54 +33,10 @@ type iccData struct {
 	input []byte // the ARQC input, see ARQCInput
 }
 
-// arqcTerminalTags are the terminal data objects of the ARQC input, in
-// order, with their lengths (EMV Book 2 8.1.1 minimum set).
-func arqcTerminalTags() [8]struct {
-	tag tlv.Tag
-	n   int
-} {
-	return [8]struct {
-		tag tlv.Tag
-		n   int
-	}{
-		{tagAmount, 6}, {tagOtherAmount, 6}, {tagCountry, 2}, {tagTVR, 5},
-		{tagCurrency, 2}, {tagDate, 3}, {tagTxnType, 1}, {tagUN, 4},
-	}
-}
-
-// ARQCInput returns the data the ARQC of field 55 covers, the PBOC CVN 01
-// layout (shared with VIS CVN 10) that simulators/card computes:
-//
-//	9F02 amount (6) || 9F03 other amount (6) || 9F1A country (2) || 95 TVR (5) ||
-//	5F2A currency (2) || 9A date (3) || 9C type (1) || 9F37 unpredictable
-//	number (4) || 82 AIP (2) || 9F36 ATC (2) || 9F10 bytes 4..7 (the CVR with
-//	its length byte, 4)
-//
-// Each object is taken from list at that length (left-aligned, cut or
-// zero-filled; zeros when absent); the CVR part is left out when 9F10 is
-// shorter than 7 bytes.
-func ARQCInput(list []tlv.TLV) []byte {
-	out := make([]byte, 0, 41)
-	for _, e := range arqcTerminalTags() {
-		out = appendFixed(out, list, e.tag, e.n)
-	}
-	out = appendFixed(out, list, tagAIP, 2)
-	out = appendFixed(out, list, tagATC, 2)
-	if iad, ok := tlv.Find(list, tagIAD); ok && len(iad.Value) >= 7 {
-		out = append(out, iad.Value[3:7]...)
-	}
-	return out
-}
-
-// appendFixed appends the value of tag in list as n bytes.
-func appendFixed(dst []byte, list []tlv.TLV, tag tlv.Tag, n int) []byte {
-	start := len(dst)
-	dst = append(dst, make([]byte, n)...)
-	if t, ok := tlv.Find(list, tag); ok {
-		copy(dst[start:], t.Value)
-	}
-	return dst
-}
+// ARQCInput returns the data the ARQC of field 55 covers: the PBOC CVN 01
+// layout of emv/pboc (the same bytes simulators/card computes), taken from
+// list whatever order the tags arrive in.
+func ARQCInput(list []tlv.TLV) []byte { return pboc.ACInputFromTLV(list) }
 
 // parseICC reads field 55 of a request.
 func parseICC(b []byte) (iccData, error) {
@@ -103,11 +48,11 @@ func parseICC(b []byte) (iccData, error) {
 	if err != nil {
 		return d, errors.Join(ErrICC, err)
 	}
-	arqc, ok := tlv.Find(list, tagARQC)
+	arqc, ok := tlv.Find(list, pboc.TagAC)
 	if !ok || len(arqc.Value) != crypto.ACLen {
 		return d, ErrICC
 	}
-	atc, ok := tlv.Find(list, tagATC)
+	atc, ok := tlv.Find(list, pboc.TagATC)
 	if !ok || len(atc.Value) != 2 {
 		return d, ErrICC
 	}

@@ -4,28 +4,13 @@ import (
 	"context"
 
 	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
 	"github.com/hulian/hulian/switch/dialect"
 )
 
-// Field 55 data objects (EMV Book 3 Annex A) and the fixed values the
-// generator sends.
-const (
-	tagAmount      tlv.Tag = 0x9F02
-	tagOtherAmount tlv.Tag = 0x9F03
-	tagCountry     tlv.Tag = 0x9F1A
-	tagTVR         tlv.Tag = 0x95
-	tagCurrency    tlv.Tag = 0x5F2A
-	tagDate        tlv.Tag = 0x9A
-	tagTxnType     tlv.Tag = 0x9C
-	tagUN          tlv.Tag = 0x9F37
-	tagAIP         tlv.Tag = 0x82
-	tagATC         tlv.Tag = 0x9F36
-	tagIAD         tlv.Tag = 0x9F10
-	tagAC          tlv.Tag = 0x9F26
-	tagCID         tlv.Tag = 0x9F27
-	cidARQC                = 0x80 // 9F27: ARQC requested
-)
+// cidARQC is the cryptogram information data 9F27 of an ARQC.
+const cidARQC = 0x80
 
 // chipStatic holds the fixed terminal and card values of field 55.
 type chipStatic struct {
@@ -43,16 +28,15 @@ func chipValues() chipStatic {
 	}
 }
 
-// iad returns the PBOC issuer application data of 9F10: length 07, key
-// index 01, CVN 01, CVR (03 A0 00 00: ARQC requested in the second
-// GENERATE AC position as PBOC cards report it), algorithm id (01 TDES,
-// 04 SM4).
+// iad returns the PBOC issuer application data of 9F10 (emv/pboc.IAD): key
+// index 01, CVN 01, CVR 03 A0 00 00 (ARQC requested in the second GENERATE
+// AC position as PBOC cards report it), algorithm id of alg.
 func iad(alg crypto.Algorithm) [8]byte {
-	id := byte(0x01)
+	id := pboc.AlgorithmTDES
 	if alg == crypto.SM4 {
-		id = 0x04
+		id = pboc.AlgorithmSM4
 	}
-	return [8]byte{0x07, 0x01, 0x01, 0x03, 0xA0, 0x00, 0x00, id}
+	return pboc.IAD(0x01, 0x01, [3]byte{0xA0, 0x00, 0x00}, id)
 }
 
 // chipEntry is one ready field 55 of a card with the amount its ARQC
@@ -108,18 +92,8 @@ func (w *genWorker) makeICC(c *card, amount int64, un uint32) ([]byte, error) {
 	unB := [4]byte{byte(un >> 24), byte(un >> 16), byte(un >> 8), byte(un)}
 	ia := iad(c.alg)
 
-	in := w.in[:0]
-	in = append(in, amt[:]...)
-	in = append(in, st.other...)
-	in = append(in, st.country...)
-	in = append(in, st.tvr...)
-	in = append(in, st.country...)
-	in = append(in, w.date[:]...)
-	in = append(in, st.txnType...)
-	in = append(in, unB[:]...)
-	in = append(in, st.aip...)
-	in = append(in, atcB[:]...)
-	in = append(in, ia[3:7]...)
+	terminal := [8][]byte{amt[:], st.other, st.country, st.tvr, st.country, w.date[:], st.txnType, unB[:]}
+	in := pboc.AppendACInput(w.in[:0], &terminal, st.aip, atc, ia[:])
 	sk, err := crypto.SessionKey(c.alg, c.mk, atc)
 	if err != nil {
 		return nil, err
@@ -131,12 +105,12 @@ func (w *genWorker) makeICC(c *card, amount int64, un uint32) ([]byte, error) {
 	}
 	icc := w.icc[:0]
 	for _, e := range [...]tlv.TLV{
-		{Tag: tagAmount, Value: amt[:]}, {Tag: tagOtherAmount, Value: st.other},
-		{Tag: tagCountry, Value: st.country}, {Tag: tagTVR, Value: st.tvr},
-		{Tag: tagCurrency, Value: st.country}, {Tag: tagDate, Value: w.date[:]},
-		{Tag: tagTxnType, Value: st.txnType}, {Tag: tagUN, Value: unB[:]},
-		{Tag: tagAIP, Value: st.aip}, {Tag: tagATC, Value: atcB[:]},
-		{Tag: tagIAD, Value: ia[:]}, {Tag: tagAC, Value: ac}, {Tag: tagCID, Value: st.cid},
+		{Tag: pboc.TagAmount, Value: amt[:]}, {Tag: pboc.TagOtherAmount, Value: st.other},
+		{Tag: pboc.TagCountry, Value: st.country}, {Tag: pboc.TagTVR, Value: st.tvr},
+		{Tag: pboc.TagCurrency, Value: st.country}, {Tag: pboc.TagDate, Value: w.date[:]},
+		{Tag: pboc.TagType, Value: st.txnType}, {Tag: pboc.TagUN, Value: unB[:]},
+		{Tag: pboc.TagAIP, Value: st.aip}, {Tag: pboc.TagATC, Value: atcB[:]},
+		{Tag: pboc.TagIAD, Value: ia[:]}, {Tag: pboc.TagAC, Value: ac}, {Tag: pboc.TagCID, Value: st.cid},
 	} {
 		icc = tlv.AppendTLV(icc, e)
 	}
