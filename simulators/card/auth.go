@@ -71,7 +71,8 @@ func (c *Card) externalAuthenticate(cmd apdu.Command) []byte {
 	return status(swOK)
 }
 
-// getChallenge is GET CHALLENGE (EMV Book 3 6.5.6): 8 random bytes.
+// getChallenge is GET CHALLENGE (EMV Book 3 6.5.6): 8 random bytes, kept
+// for an enciphered PIN VERIFY that immediately follows.
 func (c *Card) getChallenge(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
 		return status(swWrongP1P2)
@@ -79,5 +80,6 @@ func (c *Card) getChallenge(cmd apdu.Command) []byte {
 	if len(cmd.Data) > 0 {
 		return status(swWrongLength)
 	}
-	return respond(c.random(8), swOK)
+	c.sess.challenge = c.random(challengeLen)
+	return respond(c.sess.challenge, swOK)
 }

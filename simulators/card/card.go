@@ -16,7 +16,7 @@ type Options struct {
 	StatePath string
 	// Rand supplies the card's unpredictable numbers (ICC dynamic numbers,
 	// challenges, SM2 signature nonces). nil means crypto/rand; tests pass a
-	// deterministic reader so transcripts replay.
+	// deterministic reader so transcripts replay (SM2 included: nonce.go).
 	Rand io.Reader
 }
 

@@ -7,6 +7,8 @@ type handler func(c *Card, cmd apdu.Command) []byte
 
 // dispatch parses and routes a command APDU by CLA and INS.
 func (c *Card) dispatch(raw []byte) []byte {
+	// A GET CHALLENGE answer is good for the next command only.
+	c.sess.prevChallenge, c.sess.challenge = c.sess.challenge, nil
 	cmd, ok := parseCommand(raw)
 	if !ok {
 		return status(swWrongLength)

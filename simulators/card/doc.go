@@ -15,7 +15,10 @@
 // Process answers one command APDU and never panics). Commands: SELECT (by
 // name, first and next occurrence), GET PROCESSING OPTIONS (format 1 or 2,
 // qPBOC with fDDA), READ RECORD (records and the transaction log), GET DATA,
-// VERIFY (plaintext PIN), INTERNAL AUTHENTICATE (DDA), GENERATE AC (card risk
+// GET CHALLENGE, VERIFY (plaintext PIN, and enciphered PIN with the RSA ICC
+// key, EMV Book 2 7.2, see pinenc.go; SM cards answer 6A86 to the
+// enciphered PIN because no public source gives the SM2 layout), INTERNAL
+// AUTHENTICATE (DDA), GENERATE AC (card risk
 // management, CDA), EXTERNAL AUTHENTICATE (ARPC method 1) and the issuer
 // script commands with secure messaging (PUT DATA, APPLICATION BLOCK and
 // UNBLOCK, PIN CHANGE/UNBLOCK, CARD BLOCK). Every error is answered with the
@@ -23,6 +26,19 @@
 //
 // Card state (ATC, PIN tries, EC balance, blocked flags, transaction log)
 // lives in a State that can be persisted to a JSON file across power cycles.
+//
+// Randomness: Options.Rand feeds the ICC dynamic numbers, the GET CHALLENGE
+// answers and the SM2 signature nonces, so a seeded source makes whole
+// transcripts repeat, SM cards included. That needs care with SM2: gmsm's
+// signer (github.com/emmansun/gmsm/sm2 v0.30.1) reads one extra byte from
+// the reader on a coin flip of its own (randutil.MaybeReadByte), so with a
+// plain seeded stream the signature bytes of an SM card would differ from
+// run to run. The card hands gmsm a per-signature reader that absorbs that
+// byte (nonce.go); emv/crypto/sm2 used directly still shows the effect.
+//
+// Tests run the card in process and through the real PC/SC stack (pcscd,
+// vpcd, card/pcsc; pcsc_test.go, skipped without pcscd unless CI=true);
+// BenchmarkPCSCCard and BenchmarkInProcessCard measure APDUs per second.
 //
 // Defects (defects.go, DEFECTS.md) are named personalisation or applet faults
 // switched on in the profile (`defects: [atc-not-incremented, ...]`); each is

@@ -3,6 +3,7 @@ package card
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,7 @@ func FuzzProcess(f *testing.F) {
 		"00B2010C00", "80CA9F3600", "0020008008241234FFFFFFFFFF", "008800000411223344",
 		"80AE80002B" + "000000000100000000000000015600000000000156250601001122334412000048554C49414E205445535420" + "00",
 		"008200000A11223344556677883030", "04DA9F790A00000006000011223344", "841E000004AABBCCDD", "00",
+		"0084000008", "0020008880" + strings.Repeat("5A", 128),
 	} {
 		f.Add(h(s))
 	}
@@ -33,6 +35,7 @@ func FuzzProcess(f *testing.F) {
 		for _, state := range []int{0, 1} {
 			if state == 1 {
 				c.Process(h("80A800001F831D460000000000000001000000000000000156000000000001562506010011223344000000"))
+				c.Process(h("0084000008")) // a fresh challenge reaches the enciphered PIN path
 			}
 			if r := c.Process(cmd); len(r) < 2 {
 				t.Fatalf("response %X has no status word", r)

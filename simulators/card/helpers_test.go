@@ -47,6 +47,9 @@ type term struct {
 	pdol   []byte             // PDOL data sent
 	cdol1  []byte
 	log    []string // transcript "C-APDU -> R-APDU"
+	// tx, when set, carries the commands (a PC/SC connection) instead of
+	// calling c.Process.
+	tx func(raw []byte) ([]byte, error)
 }
 
 func newTerm(t testing.TB, p *Profile) *term {
@@ -56,12 +59,17 @@ func newTerm(t testing.TB, p *Profile) *term {
 		t.Fatal(err)
 	}
 	c.PowerOn()
-	return &term{t: t, c: c, values: map[tlv.Tag][]byte{
+	return &term{t: t, c: c, values: terminalValues()}
+}
+
+// terminalValues are the terminal data objects the test terminals send.
+func terminalValues() map[tlv.Tag][]byte {
+	return map[tlv.Tag][]byte{
 		0x9F66: h("46000000"), 0x9F02: h("000000000100"), 0x9F03: h("000000000000"),
 		0x9F1A: h("0156"), 0x95: h("0000000000"), 0x5F2A: h("0156"), 0x9A: h("250601"),
 		0x9C: h("00"), 0x9F37: h("11223344"), 0x9F7A: h("00"), 0xDF69: h("00"),
 		0x9F21: h("120000"), 0x9F4E: []byte("HULIAN TEST MERCHANT"), 0x8A: []byte("00"),
-	}}
+	}
 }
 
 // send transmits one command and returns data and SW.
@@ -75,7 +83,15 @@ func (m *term) send(cla, ins, p1, p2 byte, data []byte, le int) ([]byte, uint16)
 }
 
 func (m *term) raw(raw []byte) ([]byte, uint16) {
-	resp := m.c.Process(raw)
+	var resp []byte
+	if m.tx != nil {
+		var err error
+		if resp, err = m.tx(raw); err != nil {
+			m.t.Fatalf("transmit %X: %v", raw[:4], err)
+		}
+	} else {
+		resp = m.c.Process(raw)
+	}
 	if len(resp) < 2 {
 		m.t.Fatalf("response %X shorter than a status word", resp)
 	}

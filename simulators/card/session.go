@@ -41,6 +41,11 @@ type session struct {
 	extAuth  int // 0 not done, 1 passed, -1 failed
 	pinOK    bool
 	card9F69 []byte // qPBOC card authentication related data
+	// challenge is what GET CHALLENGE returned to the current command;
+	// dispatch moves it to prevChallenge at the next command, so it is
+	// good for that command only (enciphered PIN, pinenc.go).
+	challenge     []byte
+	prevChallenge []byte
 }
 
 func (s *session) reset() { *s = session{app: -1} }

@@ -21,6 +21,9 @@ type signer struct {
 func (s *signer) dda(idn, terminal []byte, r io.Reader) ([]byte, error) {
 	k := s.key
 	k.Rand = r
+	if s.sm {
+		k.Rand = newNonceReader(r) // repeatable with a seeded r: see nonce.go
+	}
 	return oda.SignDDA(k, idn, terminal)
 }
 

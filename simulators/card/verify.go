@@ -6,12 +6,19 @@ import (
 	"github.com/hulian/hulian/card/apdu"
 )
 
+// VERIFY P2 values (EMV Book 3 6.5.12.2, table 23).
+const (
+	verifyPlain      byte = 0x80 // plaintext PIN, format 2 PIN block
+	verifyEnciphered byte = 0x88 // enciphered PIN (EMV Book 2 7.2)
+)
+
 // verify is VERIFY (EMV Book 3 6.5.12): P2 80 plaintext PIN, ISO 9564
-// format 2 PIN block (2N PPPP..FF). A wrong PIN decrements the try counter
-// (63Cx, x = tries left); a blocked PIN answers 6983; a right PIN resets
-// the counter. Enciphered PIN (P2 88) is not implemented: 6A86.
+// format 2 PIN block (2N PPPP..FF); P2 88 the same block enciphered with the
+// ICC private key (pinenc.go). A wrong PIN decrements the try counter (63Cx,
+// x = tries left); a blocked PIN answers 6983; a right PIN resets the
+// counter.
 func (c *Card) verify(cmd apdu.Command) []byte {
-	if cmd.P1 != 0 || cmd.P2 != 0x80 {
+	if cmd.P1 != 0 || (cmd.P2 != verifyPlain && cmd.P2 != verifyEnciphered) {
 		return status(swWrongP1P2)
 	}
 	a := c.selected()
@@ -22,31 +29,43 @@ func (c *Card) verify(cmd apdu.Command) []byte {
 	if a.pin == "" && st.PINBlock == nil {
 		return status(swRefDataInvalid)
 	}
-	if len(cmd.Data) != 8 {
-		return status(swWrongLength)
+	block, sw := cmd.Data, swOK
+	if cmd.P2 == verifyEnciphered {
+		block, sw = c.decipherPIN(a, cmd.Data)
+	} else if len(block) != 8 {
+		sw = swWrongLength
+	}
+	if sw != swOK {
+		return status(sw)
 	}
 	if st.PINTries <= 0 {
 		return status(swPINBlocked)
 	}
-	if !validPINBlock(cmd.Data) {
+	if !validPINBlock(block) {
 		return status(swWrongData)
 	}
+	return status(c.checkPIN(a, st, block))
+}
+
+// checkPIN compares a valid format 2 PIN block with the card's PIN and
+// updates the try counter.
+func (c *Card) checkPIN(a *app, st *AppState, block []byte) uint16 {
 	want := st.PINBlock
 	if want == nil {
 		want = pinBlock(a.pin)
 	}
-	if subtle.ConstantTimeCompare(want, cmd.Data) != 1 {
+	if subtle.ConstantTimeCompare(want, block) != 1 {
 		if !c.defects.on(DefectPINTryNotDecr) {
 			st.PINTries--
 		}
 		c.sess.pinOK = false
-		return status(swPINTries | uint16(st.PINTries&0x0F))
+		return swPINTries | uint16(st.PINTries&0x0F)
 	}
 	if !c.defects.on(DefectPINTryNotReset) {
 		st.PINTries = a.pinLimit
 	}
 	c.sess.pinOK = true
-	return status(swOK)
+	return swOK
 }
 
 // pinBlock encodes an ISO 9564 format 2 plaintext PIN block.
@@ -62,8 +81,12 @@ func pinBlock(pin string) []byte {
 	return b
 }
 
-// validPINBlock checks format 2: control 2, length 4..12, digits, F filler.
+// validPINBlock checks format 2: 8 bytes, control 2, length 4..12, digits,
+// F filler.
 func validPINBlock(b []byte) bool {
+	if len(b) != 8 {
+		return false
+	}
 	n := int(b[0] & 0x0F)
 	if b[0]>>4 != 2 || n < 4 || n > 12 {
 		return false
