@@ -2,6 +2,7 @@ package card
 
 import (
 	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -12,37 +13,17 @@ const (
 	cidARQC byte = 0x80
 )
 
-// acInputTags are the terminal data objects the cryptogram covers, with
-// their lengths (EMV Book 2 8.1.1, Table 26 minimum set).
-func acInputTags() []struct {
-	Tag tlv.Tag
-	Len int
-} {
-	return []struct {
-		Tag tlv.Tag
-		Len int
-	}{{0x9F02, 6}, {0x9F03, 6}, {0x9F1A, 2}, {0x95, 5}, {0x5F2A, 2}, {0x9A, 3}, {0x9C, 1}, {0x9F37, 4}}
-}
-
-// CryptogramInput returns the data an application cryptogram covers:
-// amount 9F02, other amount 9F03, terminal country 9F1A, TVR 95, currency
-// 5F2A, date 9A, type 9C and unpredictable number 9F37 (each at its EMV
-// length, zeros when the terminal did not send it), then AIP, ATC and the
-// 4-byte CVR of 9F10 (bytes 4..7). Issuer hosts and tests use it to
-// recompute 9F26.
+// CryptogramInput returns the data an application cryptogram covers, the
+// PBOC CVN 01 layout of emv/pboc: the terminal data objects of the EMV
+// minimum set from terminal (zeros when the terminal did not send one),
+// then AIP, ATC and the 4-byte CVR of 9F10. Issuer hosts and tests use it
+// to recompute 9F26.
 func CryptogramInput(terminal map[tlv.Tag][]byte, aip []byte, atc uint16, iad []byte) []byte {
-	out := make([]byte, 0, 40)
-	for _, e := range acInputTags() {
-		v := make([]byte, e.Len)
-		copy(v, terminal[e.Tag])
-		out = append(out, v...)
+	var values [8][]byte
+	for i, o := range pboc.ACTerminalData() {
+		values[i] = terminal[o.Tag]
 	}
-	out = append(out, aip...)
-	out = append(out, byte(atc>>8), byte(atc))
-	if len(iad) >= 7 {
-		out = append(out, iad[3:7]...)
-	}
-	return out
+	return pboc.AppendACInput(make([]byte, 0, pboc.ACInputLen), &values, aip, atc, iad)
 }
 
 // iad builds 9F10 in the PBOC layout: 07 DKI CVN 03 CVR(3) algorithm-id,
@@ -53,7 +34,8 @@ func (c *Card) iad(a *app) []byte {
 	if c.defects.on(Defect9F10WrongAlgorithm) {
 		alg ^= 0x05 // 01 <-> 04
 	}
-	out := []byte{0x07, a.dki, a.cvn, 0x03, c.sess.cvr[0], c.sess.cvr[1], c.sess.cvr[2], alg}
+	head := pboc.IAD(a.dki, a.cvn, c.sess.cvr, alg)
+	out := head[:]
 	if a.ec == nil {
 		return out
 	}
