@@ -22,6 +22,8 @@ const usage = `usage: cardcert <command> [flags]
 
 commands:
   readers   list the PC/SC readers and the ATR of each card
+  run       run a certification suite on cards and write the reports
+  lint      check certification scripts without a card
 
 run "cardcert <command> -h" for the flags of a command.
 `
@@ -30,6 +32,9 @@ run "cardcert <command> -h" for the flags of a command.
 func commands() map[string]func(context.Context, []string, io.Writer, io.Writer) error {
 	return map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"readers": runReaders,
+		"read":    runRead,
+		"run":     runRun,
+		"lint":    runLint,
 	}
 }
 
