@@ -78,7 +78,7 @@ func assertions() map[string]verb {
 		"length": {args: []argSpec{path, {name: "is", kind: argInt}, {name: "min", kind: argInt},
 			{name: "max", kind: argInt}, {name: "multiple_of", kind: argInt}}},
 		"equals":  {args: []argSpec{path, {name: "value", kind: argHex}, {name: "text", kind: argText}}, oneOf: []string{"value", "text"}},
-		"matches": {args: []argSpec{path, {name: "regex", kind: argRegex, required: true}}},
+		"matches": {args: []argSpec{{name: "path", kind: argPath}, {name: "regex", kind: argRegex, required: true}}},
 		"range":   {args: []argSpec{path, {name: "min", kind: argInt}, {name: "max", kind: argInt}}},
 		"order":   {args: []argSpec{{name: "path", kind: argPath}, {name: "tags", kind: argTags, required: true}}},
 		"compare": {args: []argSpec{{name: "left", kind: argText, required: true},

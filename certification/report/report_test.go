@@ -1,0 +1,165 @@
+package report
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// testPAN is a test PAN (the simulated card's, testdata/cards/pboc-rsa.yaml).
+const testPAN = "6228480000000000018"
+
+func mustHex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	require.NoError(t, err)
+	return b
+}
+
+// sampleRun is a run with each verdict and a trace holding a PAN (5A, 57,
+// 5F20) and a VERIFY carrying a PIN block.
+func sampleRun(t *testing.T) *Run {
+	start := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	record := mustHex(t, "70 28 57 13 6228480000000000018D30122201000000000F 5A 0A 6228480000000000018F 5F 20 04 54455354 90 00")
+	fci := mustHex(t, "6F 18 84 08 A000000333010101 A5 0C 50 0A 50424F43204445424954 90 00")
+	return &Run{
+		Tool: "cardcert", ToolVersion: "test",
+		Suite:  Suite{Name: "pboc", Dir: "certification/suites/pboc", Files: 3, Checksum: strings.Repeat("ab", 32)},
+		Reader: "Virtual PCD 00 00",
+		Card:   Card{ATR: "3B6800000073C84013009000", AID: "A000000333010101", PAN: "622848******0018", Label: "PBOC DEBIT"},
+		Start:  start, End: start.Add(1500 * time.Millisecond),
+		Cases: []Case{
+			{ID: "PBOC-SEL-001", Clause: "JR/T 0025.5-2013 11.3.4", Title: "FCI <84> then A5 & more", Category: "selection",
+				Severity: "fail", Verdict: Pass, Duration: 12 * time.Millisecond, File: "select.yaml", Line: 4,
+				Steps: []Step{{Line: 9, Name: "select A000000333010101",
+					Exchanges:  []Exchange{NewExchange(mustHex(t, "00A4040008A00000033301010100"), fci, 2*time.Millisecond, nil)},
+					Assertions: []AssertionResult{{Line: 11, Text: "present 6F/84", Passed: true}}}}},
+			{ID: "PBOC-REC-001", Clause: "JR/T 0025.5-2013 7.2", Title: "Track 2 equivalent data matches the PAN", Category: "records",
+				Severity: "fail", Verdict: Fail, Message: "57 matches ^62: the card sent {masked}", Duration: 20 * time.Millisecond,
+				Steps: []Step{{Line: 20, Name: "read_record 1 1",
+					Exchanges:  []Exchange{NewExchange(mustHex(t, "00B2010C00"), record, 3*time.Millisecond, nil)},
+					Assertions: []AssertionResult{{Line: 22, Text: "length 5A", Passed: false, Message: "5A length is 10 bytes, expected 8"}}}}},
+			{ID: "PBOC-PIN-001", Clause: "JR/T 0025.5-2013 7.4", Title: "VERIFY accepts the right PIN", Category: "cvm",
+				Severity: "warn", Verdict: Error, Message: "the card was removed during step line 31", Duration: 5 * time.Millisecond,
+				Steps: []Step{{Line: 31, Name: "verify",
+					Exchanges: []Exchange{
+						NewExchange(mustHex(t, "0020008008261234FFFFFFFFFF"), mustHex(t, "9000"), time.Millisecond, nil),
+						NewExchange(mustHex(t, "0020008008261234FFFFFFFFFF"), nil, 0, errors.New("card: card removed")),
+					}, Error: "card removed"}}},
+			{ID: "PBOC-ODA-002", Clause: "EMV 4.4 Book 2 6.5", Title: "DDA verifies", Severity: "fail",
+				Verdict: NotApplicable, Message: "the AIP does not announce DDA"},
+			{ID: "PBOC-PIN-009", Clause: "JR/T 0045.1-2014 6.8", Title: "The PIN blocks after three wrong tries", Severity: "fail",
+				Verdict: Skipped, Message: "destructive: run with --destructive"},
+		},
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	assert.Equal(t, string(want), string(got), "%s differs: rerun with -update if the change is meant", path)
+}
+
+func TestWritersGolden(t *testing.T) {
+	r := sampleRun(t)
+	for _, w := range []struct {
+		name  string
+		write func(*bytes.Buffer, *Run) error
+	}{
+		{"report.xml", func(b *bytes.Buffer, r *Run) error { return WriteJUnit(b, r) }},
+		{"report.json", func(b *bytes.Buffer, r *Run) error { return WriteJSON(b, r) }},
+		{"report.html", func(b *bytes.Buffer, r *Run) error { return WriteHTML(b, r) }},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, w.write(&b, r))
+			golden(t, w.name, b.Bytes())
+		})
+	}
+}
+
+// TestNoPANInReports puts a PAN (and a PIN block) in a trace and checks
+// that none of the three renderings holds it in clear, in any byte form.
+func TestNoPANInReports(t *testing.T) {
+	r := sampleRun(t)
+	forbidden := []string{testPAN, "6228480000000000018D", "622848000000", "261234FFFF", "1234FFFFFFFFFF", "54455354"}
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"junit": func(b *bytes.Buffer) error { return WriteJUnit(b, r) },
+		"json":  func(b *bytes.Buffer) error { return WriteJSON(b, r) },
+		"html":  func(b *bytes.Buffer) error { return WriteHTML(b, r) },
+	} {
+		var b bytes.Buffer
+		require.NoError(t, write(&b), name)
+		out := strings.ToUpper(b.String())
+		for _, f := range forbidden {
+			assert.NotContains(t, out, strings.ToUpper(f), "%s holds %s", name, f)
+		}
+		assert.Contains(t, out, "622848******0018", "%s shows the masked PAN", name)
+	}
+}
+
+func TestJUnitCounts(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteJUnit(&b, sampleRun(t)))
+	var doc junitSuites
+	require.NoError(t, xml.Unmarshal(b.Bytes(), &doc))
+	assert.Equal(t, 5, doc.Tests)
+	assert.Equal(t, 1, doc.Failures)
+	assert.Equal(t, 1, doc.Errors)
+	assert.Equal(t, 2, doc.Skipped)
+	require.Len(t, doc.Suites, 1)
+	require.NotNil(t, doc.Suites[0].Cases[1].Failure)
+	assert.Contains(t, doc.Suites[0].Cases[1].Failure.Text, "JR/T 0025.5-2013 7.2")
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	r := sampleRun(t)
+	var b bytes.Buffer
+	require.NoError(t, WriteJSON(&b, r))
+	var back struct {
+		Run
+		Summary  Summary `json:"summary"`
+		Conforms bool    `json:"conforms"`
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
+	assert.Equal(t, r.Cases[1].Message, back.Cases[1].Message)
+	assert.Equal(t, Summary{Total: 5, Passed: 1, Failed: 1, Errors: 1, NotApplicable: 1, Skipped: 1}, back.Summary)
+	assert.False(t, back.Conforms, "a fail-severity case failed")
+}
+
+func TestConforms(t *testing.T) {
+	r := &Run{Cases: []Case{{Severity: "warn", Verdict: Fail}, {Severity: "fail", Verdict: Pass}, {Severity: "fail", Verdict: Skipped}}}
+	assert.True(t, r.Conforms(), "a failing warn case does not make the card fail")
+	r.Cases = append(r.Cases, Case{Severity: "fail", Verdict: Error})
+	assert.False(t, r.Conforms())
+}
+
+func TestNewExchange(t *testing.T) {
+	e := NewExchange(mustHex(t, "80CA9F3600"), mustHex(t, "9F36020005 9000"), time.Millisecond, nil)
+	assert.Equal(t, "80CA9F3600", e.Command)
+	assert.Equal(t, "9F36020005", e.Response)
+	assert.Equal(t, "9000", e.SW)
+	assert.Contains(t, e.Decoded, "9F36")
+	raw := NewExchange(mustHex(t, "0084000008"), mustHex(t, "0102030405060708 9000"), 0, nil)
+	assert.Contains(t, raw.Response, "withheld", "non-TLV data is withheld")
+	short := NewExchange(mustHex(t, "00"), mustHex(t, "90"), 0, nil)
+	assert.NotEmpty(t, short.Error)
+}

@@ -1,0 +1,70 @@
+package runner
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/hulian/hulian/card"
+	"github.com/hulian/hulian/emv/tlv"
+)
+
+// discover reads the card once before the cases, as a terminal would up to
+// the records (EMV Book 3 10.1-10.2): SELECT the profile's AID (or the
+// first application of the PSE), GPO, every record of the AFL. What it
+// reads names the card in the report and answers the cases' when:
+// conditions. A failure is kept, not fatal: cases without preconditions
+// still run and show the problem.
+func (r *Runner) discover(ctx context.Context, tr *card.Sender) *cardInfo {
+	info := &cardInfo{data: newStore()}
+	ctx, cancel := context.WithTimeout(ctx, r.opts.CaseTimeout)
+	defer cancel()
+	if err := tr.Reset(ctx, true); err != nil {
+		info.err = fmt.Errorf("reset: %w", err)
+		return info
+	}
+	s := r.newSession(tr, nil, make([]byte, 4))
+	s.data = info.data
+	aid, err := hex.DecodeString(r.opts.Profile.AID)
+	if err != nil || len(aid) == 0 {
+		if aid, err = s.firstApplication(ctx); err != nil {
+			info.err = err
+			return info
+		}
+	}
+	ans, err := s.selectName(ctx, aid, false, nil)
+	if err != nil || ans.sw != sw9000 {
+		info.err = discoveryErr("SELECT of the application", ans.sw, err)
+		return info
+	}
+	if l, ok := tlv.Find(ans.list, 0x50); ok {
+		info.label = string(l.Value)
+	}
+	if ans, err = s.gpo(ctx, nil, nil); err != nil || ans.sw != sw9000 {
+		info.err = discoveryErr("GET PROCESSING OPTIONS", ans.sw, err)
+		return info
+	}
+	if ans, err = s.readRecords(ctx, nil); err != nil || ans.sw != sw9000 {
+		info.err = discoveryErr("READ RECORD", ans.sw, err)
+	}
+	return info
+}
+
+// firstApplication reads the PSE and returns the AID of its first entry.
+func (s *session) firstApplication(ctx context.Context) ([]byte, error) {
+	ans, err := s.readPSE(ctx, nil)
+	if err != nil || ans.sw != sw9000 {
+		return nil, discoveryErr("reading the PSE (no AID in the card test profile)", ans.sw, err)
+	}
+	if o, ok := tlv.Find(ans.list, 0x4F); ok {
+		return o.Value, nil
+	}
+	return nil, fmt.Errorf("the PSE lists no application (4F) and the card test profile names no AID")
+}
+
+func discoveryErr(what string, sw uint16, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return fmt.Errorf("%s answered %s", what, swText(sw))
+}

@@ -1,0 +1,22 @@
+// Package runner executes certification scripts (package
+// certification/script, format in certification/SCRIPTS.md) against a card
+// behind a card.Transport and produces a report.Run per card.
+//
+// A Runner holds a parsed suite and its Options: the card's test profile
+// (the builtin variables ${aid}, ${pin} ... and the TEST issuer master keys
+// that recompute cryptograms), the test CA keys for offline data
+// authentication, case selection (Cases, Tags), whether destructive cases
+// run (last, and only when asked), step and case timeouts, and what to do
+// when the card leaves the reader. Run first reads the card once
+// (selection, GPO, records: EMV Book 3 chapter 10 up to the records) to know
+// what it announces (AIP, CVM list, algorithm family) for the cases' when:
+// preconditions, then runs each case on a cold-reset card. RunAll runs
+// several readers at once, one goroutine and one report per card.
+//
+// The EMV actions (GPO with the PDOL filled, records by the AFL, GENERATE
+// AC with CDOL1/CDOL2, EXTERNAL AUTHENTICATE with the ARPC, issuer scripts
+// with secure messaging) and checks (offline data authentication, ARQC
+// recomputation) are built on emv/dol, emv/tlv, emv/oda, emv/crypto and
+// emv/capk. A failing assertion is reported in plain words; data objects
+// that carry a PAN or cardholder data are masked in every message.
+package runner

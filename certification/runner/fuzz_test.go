@@ -1,0 +1,72 @@
+package runner
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/emv/tlv"
+)
+
+// FuzzParseAFL: the AFL of any card never panics the parser, and what it
+// accepts is consistent.
+func FuzzParseAFL(f *testing.F) {
+	f.Add(h("080101001001010118010300"))         // testdata/cards/pboc-rsa.yaml
+	f.Add(h("08010100100101011801030020010100")) // its qPBOC AFL
+	f.Add(h("0801010010010101180103"))           // afl-bad-length defect
+	f.Add(h("00010100"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		entries, err := parseAFL(b)
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			if e.sfi < 1 || e.sfi > 30 || e.first < 1 || e.last < e.first || e.oda > e.last-e.first+1 {
+				t.Fatalf("accepted a bad entry %+v", e)
+			}
+		}
+	})
+}
+
+// FuzzGACAnswer: any GENERATE AC answer parses without a panic.
+func FuzzGACAnswer(f *testing.F) {
+	// Format 1 as the simulated card answers (simulators/card genac.go):
+	// CID, ATC, AC, then 9F10 in the PBOC layout.
+	f.Add(tlv.Encode(tlv.New(0x80, h("80 0002 C3F5A7F142BF4820 07010103A0000001 0A01000000010000000000"))))
+	f.Add(tlv.Encode(tlv.NewConstructed(0x77, tlv.New(0x9F27, []byte{0x40}), tlv.New(0x9F36, []byte{0, 1}),
+		tlv.New(0x9F4B, []byte{1, 2, 3}), tlv.New(0x9F10, h("07010103A00000")))))
+	f.Add([]byte{0x80, 0x01, 0x80})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var g gacResult
+		list := g.parse(parseAnswer(b))
+		if g.ok && g.ac != nil && len(list) == 0 {
+			t.Fatal("a cryptogram from nothing")
+		}
+	})
+}
+
+// FuzzParseProfile: a card test profile never panics the parser.
+func FuzzParseProfile(f *testing.F) {
+	f.Add([]byte("aid: A000000333010101\npin: \"123456\"\nissuer_master_ac: 0123456789ABCDEFFEDCBA9876543210\n"))
+	f.Add([]byte("algorithm: sm4\nun: 11223344\namount: \"000000000100\"\n"))
+	f.Add([]byte("bogus: 1\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := ParseProfile(b)
+		if err == nil {
+			require.NoError(t, p.Validate())
+		}
+	})
+}
+
+func TestParseProfile(t *testing.T) {
+	p, err := ParseProfile([]byte("aid: A000000333010101\npin: \"123456\"\nalgorithm: tdes\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "123456", p.PIN)
+	for _, bad := range []string{"pin: 12ab\n", "algorithm: des\n", "issuer_master_ac: 0102\n", "unknown: 1\n", "amount: \"100\"\n"} {
+		_, err := ParseProfile([]byte(bad))
+		assert.ErrorIs(t, err, ErrProfile, bad)
+	}
+	assert.Equal(t, "123457", wrongPIN("123456"))
+	assert.Equal(t, "1230", wrongPIN("1239"))
+}

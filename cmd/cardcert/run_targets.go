@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/hulian/hulian/card"
+	"github.com/hulian/hulian/card/pcsc"
+	"github.com/hulian/hulian/certification/runner"
+	simcard "github.com/hulian/hulian/simulators/card"
+)
+
+// simPath turns a profile name ("pboc-rsa") into its file in testdata/cards.
+func simPath(name string) string {
+	if !strings.ContainsAny(name, `/\`) && filepath.Ext(name) == "" {
+		return filepath.Join("testdata", "cards", name+".yaml")
+	}
+	return name
+}
+
+// openTargets opens the cards to run on: the simulated card, the named
+// readers or every reader holding a card. closeAll closes them.
+func openTargets(ctx context.Context, f runFlags) ([]runner.Target, func(), error) {
+	if f.sim != "" {
+		p, err := simcard.LoadProfile(simPath(f.sim))
+		if err != nil {
+			return nil, nil, err
+		}
+		c, err := simcard.New(p, simcard.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		tr := card.NewInProcess(c)
+		return []runner.Target{{Name: "sim " + p.Name, Transport: tr}}, func() { _ = tr.Close() }, nil
+	}
+	pc, err := pcsc.Establish(ctx)
+	if errors.Is(err, card.ErrNoService) {
+		return nil, nil, fmt.Errorf("the PC/SC service is not running: start pcscd (make pcscd): %w", err)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	names := []string(f.readers)
+	if f.allReaders {
+		if names, err = readersWithCards(ctx, pc); err != nil {
+			_ = pc.Close()
+			return nil, nil, err
+		}
+	}
+	var targets []runner.Target
+	closeAll := func() {
+		for _, t := range targets {
+			_ = t.Transport.Close()
+		}
+		_ = pc.Close()
+	}
+	for _, n := range names {
+		conn, err := pc.Connect(ctx, n, pcsc.ConnectOptions{})
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("reader %q: %w", n, err)
+		}
+		targets = append(targets, runner.Target{Name: n, Transport: conn})
+	}
+	return targets, closeAll, nil
+}
+
+// readersWithCards lists the readers that hold a card.
+func readersWithCards(ctx context.Context, pc *pcsc.Context) ([]string, error) {
+	all, err := pc.Readers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no PC/SC readers")
+	}
+	states, err := pc.Status(ctx, all...)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, s := range states {
+		if s.Present && !s.Mute {
+			out = append(out, s.Reader)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no reader holds a card")
+	}
+	return out, nil
+}
+
+// loadTestProfile reads a card test profile: a simulator card profile
+// (its first application, PIN and TEST issuer master keys) or a runner
+// profile.
+func loadTestProfile(path string) (runner.Profile, error) {
+	sp, simErr := simcard.LoadProfile(path)
+	if simErr == nil && len(sp.Applications) > 0 {
+		a := sp.Applications[0]
+		alg := "tdes"
+		if sp.Algorithm == "sm" {
+			alg = "sm4"
+		}
+		return runner.Profile{AID: a.AID.String(), PIN: a.PIN, Algorithm: alg,
+			IMKAC: a.Keys.IssuerMasterAC.String(), IMKMAC: a.Keys.IssuerMasterMAC.String(), IMKENC: a.Keys.IssuerMasterENC.String()}, nil
+	}
+	p, err := runner.LoadProfile(path)
+	if err != nil {
+		return p, fmt.Errorf("%s is neither a card simulator profile nor a runner profile: %w", path, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/card/pcsctest"
+	"github.com/hulian/hulian/certification/report"
+	simcard "github.com/hulian/hulian/simulators/card"
+)
+
+const (
+	testProfile = "../../testdata/cards/pboc-rsa.yaml"
+	testCAKeys  = "../../testdata/emv/capk-test.txt"
+	testSuite   = "../../certification/suites/pboc"
+)
+
+// readRun reads a report.json back.
+func readRun(t *testing.T, path string) *report.Run {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var r report.Run
+	require.NoError(t, json.Unmarshal(b, &r))
+	return &r
+}
+
+// TestRunSim runs the starter suite on the clean simulated card: exit 0
+// and the three reports.
+func TestRunSim(t *testing.T) {
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "--sim", testProfile, "--capk", testCAKeys, "--suite", testSuite,
+		"--report-dir", dir, "--destructive"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "stdout %s\nstderr %s", stdout.String(), stderr.String())
+	assert.Contains(t, stdout.String(), "sim pboc-rsa: conforms: 19 passed, 0 failed")
+	assert.Contains(t, stderr.String(), "[19/19] PBOC-SCR-001", "live progress on stderr")
+	sub := filepath.Join(dir, "sim_pboc-rsa")
+	for _, f := range []string{"report.xml", "report.json", "report.html"} {
+		assert.FileExists(t, filepath.Join(sub, f))
+	}
+	r := readRun(t, filepath.Join(sub, "report.json"))
+	html, err := os.ReadFile(filepath.Join(sub, "report.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), r.Suite.Checksum)
+	assert.Contains(t, string(html), "conforms")
+	assert.NotContains(t, string(html), "6228480000000000018")
+}
+
+// TestRunSimDefect: a card with a defect makes cardcert run exit 1 and the
+// report names the symptom.
+func TestRunSimDefect(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := os.ReadFile(testProfile)
+	require.NoError(t, err)
+	private, err := filepath.Abs("../../testdata/emv/capk-test-private.txt")
+	require.NoError(t, err)
+	text := strings.Replace(string(raw), "ca_private_key: ../emv/capk-test-private.txt", "ca_private_key: "+private, 1)
+	text = strings.Replace(text, "name: pboc-rsa\n", "name: pboc-rsa\ndefects: ["+simcard.DefectATCNotIncremented+"]\n", 1)
+	profile := filepath.Join(dir, "defect.yaml")
+	require.NoError(t, os.WriteFile(profile, []byte(text), 0o644))
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "--sim", profile, "--capk", testCAKeys, "--suite", testSuite,
+		"--report-dir", dir, "--quiet", "--tag", "atc"}, &stdout, &stderr)
+	assert.Equal(t, 1, code, stderr.String())
+	assert.Contains(t, stdout.String(), "DOES NOT CONFORM")
+	r := readRun(t, filepath.Join(dir, "sim_pboc-rsa", "report.json"))
+	require.Len(t, r.Cases, 2, "--tag atc selects the two ATC cases")
+	assert.Equal(t, report.Fail, r.Cases[1].Verdict)
+	assert.Contains(t, r.Cases[1].Message, "9F36 did not increase")
+}
+
+func TestRunUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"run", "--sim", testProfile},
+		{"run", "--suite", testSuite},
+		{"run", "--suite", testSuite, "--sim", testProfile, "--all-readers"},
+	} {
+		var out bytes.Buffer
+		assert.Equal(t, 2, run(context.Background(), args, &out, &out), "%q: %s", args, out.String())
+	}
+	var out bytes.Buffer
+	code := run(context.Background(), []string{"run", "--sim", testProfile, "--capk", testCAKeys, "--suite", testSuite,
+		"--case", "NO-SUCH-CASE", "--report-dir", t.TempDir()}, &out, &out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out.String(), "no case NO-SUCH-CASE")
+}
+
+// TestRunPCSCTwoReaders runs the suite through the real PC/SC stack on two
+// vpcd readers at once, each serving its own simulated card.
+func TestRunPCSCTwoReaders(t *testing.T) {
+	readers := []pcsctest.Reader{pcsctest.Slot(t), pcsctest.Slot(t)}
+	for _, r := range readers {
+		p, err := simcard.LoadProfile(testProfile)
+		require.NoError(t, err)
+		c, err := simcard.New(p, simcard.Options{})
+		require.NoError(t, err)
+		r.Insert(t, c)
+	}
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "--reader", readers[0].Name, "--reader", readers[1].Name,
+		"--profile", testProfile, "--capk", testCAKeys, "--suite", testSuite, "--report-dir", dir, "--destructive"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "stdout %s\nstderr %s", stdout.String(), stderr.String())
+	for _, r := range readers {
+		rep := readRun(t, filepath.Join(dir, slug(r.Name), "report.json"))
+		assert.Equal(t, r.Name, rep.Reader)
+		assert.True(t, rep.Conforms())
+		assert.Equal(t, 19, rep.Summary().Passed)
+		assert.Equal(t, "3B6800000073C84013009000", rep.Card.ATR)
+	}
+}
