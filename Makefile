@@ -6,7 +6,7 @@ GO       ?= go
 BIN      := bin
 PKGS     := ./...
 FUZZTIME ?= 4s
-SYSPKGS  := pcscd libpcsclite-dev vsmartcard-vpcd pkg-config softhsm2
+SYSPKGS  := pcscd libpcsclite-dev vsmartcard-vpcd pkg-config softhsm2 prometheus chromium chromium-driver
 
 .PHONY: all deps build demo test vet fmt-check pcscd race fuzz-short fuzz bench clean
 

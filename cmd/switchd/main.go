@@ -30,6 +30,7 @@ import (
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/metrics"
+	"github.com/hulian/hulian/switch/metrics/live"
 	"github.com/hulian/hulian/switch/server"
 )
 
@@ -126,7 +127,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 		_ = srv.Shutdown(context.Background())
 		return err
 	}
-	adminSrv, err := startAdmin(cfg.Admin.Address, srv, reg, reload, *profiling, token, log)
+	dash, err := live.New(reg, live.Options{})
+	if err != nil {
+		_ = srv.Shutdown(context.Background())
+		return err
+	}
+	go dash.Run(ctx) // the dashboard's per-second samples, until ctx ends
+	adminSrv, err := startAdmin(cfg.Admin.Address, srv, reg, reload, *profiling, token, log,
+		func() any { return dash.Data() })
 	if err != nil {
 		_ = srv.Shutdown(context.Background())
 		return err
@@ -167,7 +175,7 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 // startAdmin serves the admin port when one is configured.
-func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reload func() error, profiling bool, token []byte, log *slog.Logger) (*http.Server, error) {
+func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reload func() error, profiling bool, token []byte, log *slog.Logger, dashboard func() any) (*http.Server, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -190,6 +198,7 @@ func startAdmin(addr string, srv *server.Server, reg *prometheus.Registry, reloa
 			}
 			return true, "ok"
 		},
+		Dashboard: dashboard,
 		Reload:    reload,
 		Profiling: profiling,
 		Token:     token,

@@ -18,14 +18,17 @@ type Handlers struct {
 	Status func() any
 	// Healthy reports whether the switch serves traffic, and why not.
 	Healthy func() (bool, string)
+	// Dashboard returns the JSON of the live dashboard (/dashboard/data,
+	// polled by the page at /dashboard); nil leaves both out.
+	Dashboard func() any
 	// Reload re-reads the configuration and applies it.
 	Reload func() error
 	// Profiling mounts Go's profiler under /debug/pprof/ (token required).
 	Profiling bool
 	// Token must be presented as "Authorization: Bearer TOKEN" on every
 	// endpoint that changes state or exposes internals (reload, profiler).
-	// Empty: those endpoints are refused. /metrics, /healthz and /status
-	// stay open.
+	// Empty: those endpoints are refused. /metrics, /healthz, /status and
+	// /dashboard (read-only) stay open.
 	Token []byte
 }
 
@@ -69,6 +72,9 @@ func New(h Handlers) http.Handler {
 			enc.SetIndent("", "  ")
 			_ = enc.Encode(h.Status())
 		})
+	}
+	if h.Dashboard != nil {
+		mountDashboard(mux, h.Dashboard)
 	}
 	if h.Reload != nil {
 		mux.HandleFunc("POST /reload", guarded(h.Token, func(w http.ResponseWriter, r *http.Request) {

@@ -6,8 +6,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// MTI classes used as label values: the message class digit of the MTI.
-var mtiClasses = [10]string{"0", "authorization", "financial", "file", "reversal", "reconciliation", "administrative", "fee", "network", "9"}
+// mtiClasses are the label values of the MTI class digit (ISO 8583:1987
+// clause 4.1.2: the second digit of the MTI). Classes 0 and 9 are reserved
+// by the standard; they keep their digit.
+func mtiClasses() [10]string {
+	return [10]string{"0", "authorization", "financial", "file", "reversal", "reconciliation",
+		"administrative", "fee", "network", "9"}
+}
 
 // Institution holds pre-resolved metric handles for one institution.
 type Institution struct {
@@ -22,6 +27,8 @@ type Institution struct {
 	Spoofed             prometheus.Counter
 	MACFailures         prometheus.Counter
 	KeyExchangeFailures prometheus.Counter
+	ReversalsQueued     prometheus.Counter // reversal advices queued for this issuer
+	ReversalsAcked      prometheus.Counter // reversal advices this issuer acknowledged
 
 	requests  [10]atomic.Pointer[prometheus.Counter]
 	responses [100]atomic.Pointer[prometheus.Counter]
@@ -35,7 +42,7 @@ func (h *Institution) Request(mti []byte) {
 	i := mti[1] - '0'
 	c := h.requests[i].Load()
 	if c == nil {
-		v := h.m.requests.WithLabelValues(h.id, mtiClasses[i])
+		v := h.m.requests.WithLabelValues(h.id, mtiClasses()[i])
 		c = &v
 		h.requests[i].Store(c)
 	}

@@ -28,14 +28,18 @@ type Metrics struct {
 	spoofed      *prometheus.CounterVec
 	macFailures  *prometheus.CounterVec
 	keyExchanges *prometheus.CounterVec
+	signedOn     *prometheus.GaugeVec
+	revQueued    *prometheus.CounterVec
+	revAcked     *prometheus.CounterVec
 	safDepth     prometheus.Gauge
 	commit       prometheus.Histogram
 	commitWrites prometheus.Counter
 	commitFails  prometheus.Counter
 
-	mu     sync.Mutex
-	insts  map[string]*Institution
-	routes map[string]*Route
+	mu       sync.Mutex
+	insts    map[string]*Institution
+	routes   map[string]*Route
+	signedIn map[string]*[2]int // signed-on links by institution, per direction
 }
 
 // New creates the metrics and registers them with reg.
@@ -53,7 +57,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			Help:    "Time from a request's arrival to its response being queued to the acquirer, by route.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"route"}),
-		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts(opts("in_flight",
+		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts(opts("requests_in_flight",
 			"Requests forwarded to an issuing institution and not yet answered.")), []string{"institution"}),
 		links: prometheus.NewGaugeVec(prometheus.GaugeOpts(opts("links",
 			"Connections to or from an institution, by state.")), []string{"institution", "direction", "state"}),
@@ -75,6 +79,12 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Messages whose MAC was missing or wrong, by institution.")), []string{"institution"}),
 		keyExchanges: prometheus.NewCounterVec(prometheus.CounterOpts(opts("key_exchange_failures_total",
 			"Online key exchanges (0800, field 70 = 101) refused, by institution.")), []string{"institution"}),
+		signedOn: prometheus.NewGaugeVec(prometheus.GaugeOpts(opts("signed_on",
+			"1 while the institution has at least one signed-on link (either direction), else 0.")), []string{"institution"}),
+		revQueued: prometheus.NewCounterVec(prometheus.CounterOpts(opts("reversals_queued_total",
+			"Reversal advices (0420) made durable in the store-and-forward queue, by the issuer they are for.")), []string{"institution"}),
+		revAcked: prometheus.NewCounterVec(prometheus.CounterOpts(opts("reversals_acknowledged_total",
+			"Reversal advices the issuer acknowledged (0430), by issuer.")), []string{"institution"}),
 		safDepth: prometheus.NewGauge(prometheus.GaugeOpts(opts("saf_depth",
 			"Advices and reversals waiting in the store-and-forward queue (all nodes)."))),
 		commit: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -86,11 +96,14 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Writes made durable by journal group commits."))),
 		commitFails: prometheus.NewCounter(prometheus.CounterOpts(opts("journal_commit_failures_total",
 			"Journal group commits that failed."))),
-		insts:  make(map[string]*Institution),
-		routes: make(map[string]*Route),
+		insts:    make(map[string]*Institution),
+		routes:   make(map[string]*Route),
+		signedIn: make(map[string]*[2]int),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
-		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed, m.macFailures, m.keyExchanges, m.safDepth, m.commit, m.commitWrites, m.commitFails} {
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed,
+		m.macFailures, m.keyExchanges, m.signedOn, m.revQueued, m.revAcked, m.safDepth, m.commit,
+		m.commitWrites, m.commitFails} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -116,6 +129,11 @@ func (m *Metrics) Institution(id string) *Institution {
 		Spoofed:             m.spoofed.WithLabelValues(id),
 		MACFailures:         m.macFailures.WithLabelValues(id),
 		KeyExchangeFailures: m.keyExchanges.WithLabelValues(id),
+		ReversalsQueued:     m.revQueued.WithLabelValues(id),
+		ReversalsAcked:      m.revAcked.WithLabelValues(id),
+	}
+	if m.signedIn[id] == nil {
+		m.signedOn.WithLabelValues(id).Set(0) // down until a link signs on
 	}
 	m.insts[id] = h
 	return h
@@ -138,9 +156,31 @@ func (m *Metrics) Disconnect(institution, reason string) {
 	m.disconnects.WithLabelValues(institution, reason).Inc()
 }
 
-// Links sets the number of connections of an institution in a state.
+// Links sets the number of connections of an institution in a state. The
+// signed_on counts of both directions also give the institution's sign-on
+// state (hulian_switch_signed_on).
 func (m *Metrics) Links(institution, direction, state string, n int) {
 	m.links.WithLabelValues(institution, direction, state).Set(float64(n))
+	if state != "signed_on" {
+		return
+	}
+	d := 0
+	if direction == "outbound" {
+		d = 1
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.signedIn[institution]
+	if c == nil {
+		c = new([2]int)
+		m.signedIn[institution] = c
+	}
+	c[d] = n
+	up := 0.0
+	if c[0]+c[1] > 0 {
+		up = 1
+	}
+	m.signedOn.WithLabelValues(institution).Set(up)
 }
 
 // FormatErrorUnknown counts a format error from a connection not yet signed on.

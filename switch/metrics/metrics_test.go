@@ -50,3 +50,24 @@ func TestHandlesCountWithBoundedLabels(t *testing.T) {
 	_, err = New(reg)
 	assert.Error(t, err, "registering twice is refused, not a panic")
 }
+
+func TestSignedOnFollowsTheLinks(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := New(reg)
+	require.NoError(t, err)
+	m.Institution("01020000")
+	up := m.signedOn.WithLabelValues("01020000")
+	assert.Equal(t, 0.0, testutil.ToFloat64(up), "down before any link")
+	m.Links("01020000", "outbound", "connected", 2)
+	assert.Equal(t, 0.0, testutil.ToFloat64(up), "connected is not signed on")
+	m.Links("01020000", "outbound", "signed_on", 2)
+	m.Links("01020000", "inbound", "signed_on", 0)
+	assert.Equal(t, 1.0, testutil.ToFloat64(up))
+	m.Links("01020000", "outbound", "signed_on", 0)
+	m.Links("01020000", "inbound", "signed_on", 1)
+	assert.Equal(t, 1.0, testutil.ToFloat64(up), "either direction counts")
+	m.Links("01020000", "inbound", "signed_on", 0)
+	assert.Equal(t, 0.0, testutil.ToFloat64(up))
+	m.Institution("01020000")
+	assert.Equal(t, 0.0, testutil.ToFloat64(up))
+}

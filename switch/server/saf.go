@@ -30,8 +30,9 @@ type saf struct {
 
 // sent is an entry waiting for its answer.
 type sent struct {
-	id int64
-	at time.Time
+	id       int64
+	at       time.Time
+	reversal bool // a reversal advice: its answer counts in the metrics
 }
 
 type safKey struct {
@@ -147,7 +148,7 @@ func (q *saf) send(ctx context.Context, e *journal.SAFEntry, next time.Time) {
 	}
 	_ = m.SetMTI(mti)
 	q.mu.Lock()
-	q.waiting[safKey{issuer, key}] = sent{e.ID, time.Now()}
+	q.waiting[safKey{issuer, key}] = sent{e.ID, time.Now(), isReversal(mti)}
 	q.mu.Unlock()
 	if err := l.Send(&m); err != nil {
 		q.forget(issuer, key)
@@ -170,6 +171,9 @@ func (q *saf) acknowledged(issuer *institution, key match.Key) bool {
 	q.mu.Unlock()
 	if !ok {
 		return false
+	}
+	if w.reversal {
+		issuer.m.ReversalsAcked.Inc()
 	}
 	id := w.id
 	go func() {
@@ -203,7 +207,12 @@ func (s *Server) queueReversal(rec *journal.Record, reason string, done func(err
 	cfg := s.snap.Load().cfg.SAF
 	e := &journal.SAFEntry{TxnID: rec.ID, Issuer: rec.Issuer, MTI: "0420", Message: payload,
 		NextAt: now, ExpiresAt: now.Add(cfg.Expiry.D())}
-	s.j.Submit(&journal.Write{Kind: journal.WriteEnqueue, SAF: e}, func(w *journal.Write) { done(w.Err) })
+	s.j.Submit(&journal.Write{Kind: journal.WriteEnqueue, SAF: e}, func(w *journal.Write) {
+		if w.Err == nil {
+			s.metrics.Institution(rec.Issuer).ReversalsQueued.Inc()
+		}
+		done(w.Err)
+	})
 }
 
 // reversalAdvice builds the 0420 that reverses rec: its key fields, amount
