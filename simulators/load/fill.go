@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/wire"
 )
 
@@ -38,7 +39,7 @@ func (g *Generator) buildTemplates() {
 	g.tmpl[TypeBalance].SetString(4, zeroAmt)
 	g.tmpl[TypeBalance].SetString(22, "902")
 	if g.cfg.PIN != nil {
-		sc := securityControl(g.cfg.PIN.Format())
+		sc := hsm.SecurityControl(g.cfg.PIN.Format())
 		for _, t := range []Type{TypePIN, TypeBalance} {
 			g.tmpl[t].SetString(22, "901")
 			g.tmpl[t].SetString(26, "12")

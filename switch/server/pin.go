@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hulian/hulian/emv/pan"
@@ -22,17 +21,6 @@ func pinFormat(name string) hsm.PINFormat {
 		return hsm.ISO4
 	}
 	return hsm.ISO0
-}
-
-// securityControl is field 53 for a PIN block: position 1 the ISO 9564
-// format (0, 1, 3, 4), position 2 the algorithm (1 = 3DES, 4 = SM4, the
-// codes PBOC uses in 9F10), the rest zeros.
-func securityControl(f hsm.PINFormat) string {
-	alg := 1
-	if f == hsm.ISO4 {
-		alg = 4
-	}
-	return fmt.Sprintf("%d%d%014d", f, alg, 0)
 }
 
 // errPIN is a PIN block the switch cannot take: the code says why.
@@ -82,6 +70,6 @@ func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) erro
 		return errPIN{codeSystemMalfunction}
 	}
 	m.SetCopy(52, out)
-	m.SetString(53, securityControl(pinFormat(to)))
+	m.SetString(53, hsm.SecurityControl(pinFormat(to)))
 	return nil
 }
