@@ -97,33 +97,6 @@ func firstTag(ts []tlv.Tag) tlv.Tag {
 	return ts[0]
 }
 
-// bcd encodes v as n bytes of BCD (format n), v >= 0.
-func bcd(v int64, n int) []byte {
-	b := make([]byte, n)
-	for i := n - 1; i >= 0 && v > 0; i-- {
-		b[i] = byte(v%10) | byte(v/10%10)<<4
-		v /= 100
-	}
-	return b
-}
-
-// fromBCD decodes a format n value; ok is false for a non-digit nibble or
-// more than 18 digits.
-func fromBCD(b []byte) (int64, bool) {
-	if len(b) > 9 {
-		return 0, false
-	}
-	var v int64
-	for _, x := range b {
-		hi, lo := x>>4, x&0x0F
-		if hi > 9 || lo > 9 {
-			return 0, false
-		}
-		v = v*100 + int64(hi)*10 + int64(lo)
-	}
-	return v, true
-}
-
 func u16(b []byte) (uint16, bool) {
 	if len(b) != 2 {
 		return 0, false

@@ -1,6 +1,10 @@
 package kernel
 
-import "context"
+import (
+	"context"
+
+	"github.com/hulian/hulian/emv/bcd"
+)
 
 // ecEligible: the terminal offers EC (9F7A = 01) for a purchase within the
 // EC terminal transaction limit 9F7B (JR/T 0025.13).
@@ -24,7 +28,7 @@ func (s *Session) electronicCash(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	bal, okB := fromBCD(v)
+	bal, okB := bcd.Int(v)
 	if !ok || !okB || len(v) != 6 {
 		s.ecOnline = true
 		return nil
@@ -35,7 +39,7 @@ func (s *Session) electronicCash(ctx context.Context) error {
 	if t, ok, err := s.getData(ctx, StepEC, 0x9F6D); err != nil {
 		return err
 	} else if ok {
-		if x, ok := fromBCD(t); ok {
+		if x, ok := bcd.Int(t); ok {
 			threshold = x
 		}
 	}

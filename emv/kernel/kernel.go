@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hulian/hulian/emv/bcd"
+
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/emv/oda"
 	"github.com/hulian/hulian/emv/tlv"
@@ -173,8 +175,8 @@ func (s *Session) initTerminalData() {
 	un := make([]byte, 4)
 	_, _ = io.ReadFull(s.rand, un)
 	t.set(0x9F37, un)
-	t.set(0x9F02, bcd(s.txn.Amount, 6))
-	t.set(0x9F03, bcd(s.txn.OtherAmount, 6))
+	t.set(0x9F02, bcd.Bytes(s.txn.Amount, 6))
+	t.set(0x9F03, bcd.Bytes(s.txn.OtherAmount, 6))
 	t.set(0x9F1A, []byte{byte(c.CountryCode >> 8), byte(c.CountryCode)})
 	t.set(0x5F2A, []byte{byte(c.CurrencyCode >> 8), byte(c.CurrencyCode)})
 	t.set(0x5F36, []byte{c.CurrencyExponent})
@@ -193,7 +195,7 @@ func (s *Session) initTerminalData() {
 	}
 	t.set(0x9F1E, []byte(c.IFDSerial))
 	t.set(0x9F1B, bin4(c.FloorLimit))
-	t.set(0x9F41, bcd(int64(s.txn.Sequence), 4))
+	t.set(0x9F41, bcd.Bytes(int64(s.txn.Sequence), 4))
 	if len(c.AcquirerID) > 0 {
 		t.set(0x9F01, c.AcquirerID)
 	}
@@ -206,7 +208,7 @@ func (s *Session) initTerminalData() {
 		t.set(0x9F7A, []byte{0x00})
 	}
 	if c.ECLimit > 0 {
-		t.set(0x9F7B, bcd(c.ECLimit, 6))
+		t.set(0x9F7B, bcd.Bytes(c.ECLimit, 6))
 	}
 	if c.SMSupport {
 		t.set(0xDF69, []byte{0x01})
@@ -231,11 +233,11 @@ func (s *Session) lookup(t tlv.Tag) ([]byte, bool) {
 }
 
 func bcdDate(t time.Time) []byte {
-	return bcd(int64(t.Year()%100*10000+int(t.Month())*100+t.Day()), 3)
+	return bcd.Bytes(int64(t.Year()%100*10000+int(t.Month())*100+t.Day()), 3)
 }
 
 func bcdTime(t time.Time) []byte {
-	return bcd(int64(t.Hour()*10000+t.Minute()*100+t.Second()), 3)
+	return bcd.Bytes(int64(t.Hour()*10000+t.Minute()*100+t.Second()), 3)
 }
 
 // bcd4 is the floor limit 9F1B: 4 bytes binary.

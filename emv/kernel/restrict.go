@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"time"
+
+	"github.com/hulian/hulian/emv/bcd"
 )
 
 // AUC 9F07 bits (EMV Book 3 Annex C2).
@@ -56,7 +58,7 @@ func parseDate(b []byte) (time.Time, bool) {
 	if len(b) != 3 {
 		return time.Time{}, false
 	}
-	v, ok := fromBCD(b)
+	v, ok := bcd.Int(b)
 	if !ok {
 		return time.Time{}, false
 	}

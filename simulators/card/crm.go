@@ -1,5 +1,7 @@
 package card
 
+import "github.com/hulian/hulian/emv/bcd"
+
 // decideFirst is the card risk management of the first GENERATE AC
 // (JR/T 0025.5 chapter 9, simplified): the card never answers a higher
 // cryptogram than requested; a TC request goes online (ARQC) when the
@@ -37,7 +39,7 @@ func (c *Card) decideFirst(a *app, req byte) byte {
 // decideEC approves an EC purchase offline when the balance and the single
 // transaction limit allow it (JR/T 0025.13), else asks to go online.
 func (c *Card) decideEC(st *AppState) byte {
-	amount, ok := parseBCD(c.sess.cdol1[0x9F02])
+	amount, ok := bcd.Int(c.sess.cdol1[0x9F02])
 	if !ok || amount > st.ECBalance || (st.ECSingleLimit > 0 && amount > st.ECSingleLimit) {
 		return cidARQC
 	}
@@ -62,7 +64,7 @@ func (c *Card) decideSecond(a *app, req byte, arc []byte) byte {
 func (c *Card) completeOffline(a *app) {
 	st := c.appState(a)
 	if c.sess.ec && !c.defects.on(DefectECNotDeducted) {
-		if amount, ok := parseBCD(c.sess.cdol1[0x9F02]); ok {
+		if amount, ok := bcd.Int(c.sess.cdol1[0x9F02]); ok {
 			st.ECBalance -= amount
 		}
 	}

@@ -2,6 +2,7 @@ package card
 
 import (
 	"github.com/hulian/hulian/card/apdu"
+	"github.com/hulian/hulian/emv/bcd"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/tlv"
 )
@@ -125,7 +126,7 @@ func (c *Card) putData(cmd apdu.Command) []byte {
 	if len(body) != 6 {
 		return status(swWrongLength)
 	}
-	v, ok := parseBCD(body)
+	v, ok := bcd.Int(body)
 	if !ok {
 		return status(swWrongData)
 	}

@@ -50,11 +50,6 @@ func TestRingLIFOAndBounded(t *testing.T) {
 	assert.False(t, ok, "the oldest 10 were forgotten")
 }
 
-func TestBCD6(t *testing.T) {
-	assert.Equal(t, [6]byte{0, 0, 0, 0x01, 0x23, 0x45}, bcd6(12345))
-	assert.Equal(t, [6]byte{0x99, 0x99, 0x99, 0x99, 0x99, 0x99}, bcd6(999999999999))
-}
-
 func TestMix64Spreads(t *testing.T) {
 	seen := map[uint64]bool{}
 	for i := range uint64(1000) {

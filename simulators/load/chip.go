@@ -3,6 +3,8 @@ package load
 import (
 	"context"
 
+	"github.com/hulian/hulian/emv/bcd"
+
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
@@ -86,7 +88,8 @@ func (w *genWorker) chip(m *dialect.Message, c *card, x uint64) error {
 // 9F37 82 9F36 and the CVR of 9F10.
 func (w *genWorker) makeICC(c *card, amount int64, un uint32) ([]byte, error) {
 	st := &w.g.chipSt
-	amt := bcd6(amount)
+	var amt [6]byte
+	bcd.Put(amt[:], amount)
 	atc := uint16(c.atc.Add(1))
 	atcB := [2]byte{byte(atc >> 8), byte(atc)}
 	unB := [4]byte{byte(un >> 24), byte(un >> 16), byte(un >> 8), byte(un)}
@@ -115,18 +118,6 @@ func (w *genWorker) makeICC(c *card, amount int64, un uint32) ([]byte, error) {
 		icc = tlv.AppendTLV(icc, e)
 	}
 	return icc, nil
-}
-
-// bcd6 packs v (0..999999999999) as 12 BCD digits (9F02).
-func bcd6(v int64) [6]byte {
-	var out [6]byte
-	for i := 5; i >= 0; i-- {
-		lo := byte(v % 10)
-		v /= 10
-		out[i] = byte(v%10)<<4 | lo
-		v /= 10
-	}
-	return out
 }
 
 // pinBlockFrom returns the card's PIN block, made through src on first use
