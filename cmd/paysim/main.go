@@ -28,6 +28,7 @@ commands:
   proxy     forward raw TCP (benchmark ceiling)
   demo      run switchd with simulated institutions and report a transaction mix
   card      serve a simulated PBOC card to vpcd, or "card personalize" a profile
+  pos       one chip purchase at a POS terminal (PC/SC reader or simulated card)
 
 run "paysim <command> -h" for the flags of a command.
 `
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = runDemo
 	case "card":
 		cmd = runCard
+	case "pos":
+		cmd = runPOS
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

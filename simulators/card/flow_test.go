@@ -12,11 +12,16 @@ import (
 
 var debitAID = h("A000000333010101")
 
-// issuerKeys derives what the issuer host holds: the card's AC and MAC
-// master keys from the issuer master keys (emv/crypto), and session keys.
+// issuerSession derives what the issuer host holds: the card's master key
+// from an issuer master key (emv/crypto) and the session key for atc. The
+// PAN is the shipped profile's of the suite (SM4: pboc-sm.yaml).
 func issuerSession(t testing.TB, alg crypto.Algorithm, imk []byte, atc uint16) []byte {
 	t.Helper()
-	mk, err := crypto.DeriveCardKey(alg, imk, []byte(testPAN), 0x01)
+	pan := testPAN
+	if alg == crypto.SM4 {
+		pan = testPANSM
+	}
+	mk, err := crypto.DeriveCardKey(alg, imk, []byte(pan), 0x01)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,21 @@ var update = flag.Bool("update", false, "regenerate testdata/cards profiles and 
 // testNow is the transaction date of the tests (certificates expire 12/30).
 var testNow = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 
-const testPAN = "6228480000000000018" // TEST PAN (Luhn-valid, UnionPay test range)
+// TEST PANs (Luhn-valid, UnionPay test range): pboc-rsa.yaml carries
+// testPAN, pboc-sm.yaml testPANSM, so that the issuer simulator's accounts
+// file (testdata/issuer/accounts.yaml) can hold both cards.
+const (
+	testPAN   = "6228480000000000018"
+	testPANSM = "6228480000000000026"
+)
+
+// panOf returns the PAN of the shipped profile of an algorithm suite.
+func panOf(alg string) string {
+	if alg == "sm" {
+		return testPANSM
+	}
+	return testPAN
+}
 
 // shipped are the committed profiles and how they were made.
 func shipped() []struct{ file, alg string } {
@@ -47,7 +61,7 @@ func TestShippedProfiles(t *testing.T) {
 
 func writeProfile(t *testing.T, path, alg string, seed uint64) {
 	p, err := Personalize(PersonalizeOptions{
-		PAN: testPAN, Expiry: "3012", Algorithm: alg, CAKeyFile: "../../testdata/emv/capk-test-private.txt",
+		PAN: panOf(alg), Expiry: "3012", Algorithm: alg, CAKeyFile: "../../testdata/emv/capk-test-private.txt",
 		Rand: seededRand(seed),
 	})
 	if err != nil {
