@@ -31,7 +31,7 @@ deps:
 build: deps
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-demo: build
+demo: build pcscd
 	$(BIN)/paysim demo --switchd $(BIN)/switchd --config testdata/switchd.yaml$(if $(SERVE), --serve)
 
 vet:

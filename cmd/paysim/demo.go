@@ -9,50 +9,57 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/simulators/acquirer"
+	"github.com/hulian/hulian/simulators/acquirer/pos"
+	"github.com/hulian/hulian/simulators/load"
 	"github.com/hulian/hulian/switch/config"
 )
 
 // demoFlags are the settings of "paysim demo".
 type demoFlags struct {
-	switchd  string
-	config   string
-	logPath  string
-	count    int
-	inflight int
-	timeout  time.Duration
-	serve    bool
+	switchd      string
+	config       string
+	logPath      string
+	count        int
+	inflight     int
+	timeout      time.Duration
+	serve        bool
+	accounts     string // comma-separated issuer accounts files
+	card         string // simulated card profile
+	capk         string // test CA public keys
+	reader       string // readerAuto, readerPCSC or readerInProcess
+	suite        string // certification suite directory
+	reportDir    string
+	loadMix      string
+	loadRate     float64
+	loadDuration time.Duration
 }
 
 // demo is one run: the configuration, the plan and what was started.
 type demo struct {
-	f     demoFlags
-	cfg   *config.Config
-	plan  *plan
-	acq   *acquirerSide
-	hosts []*issuerHost
-	sw    *child
-	out   io.Writer
+	f        demoFlags
+	cfg      *config.Config
+	plan     *plan
+	acq      *acquirerSide
+	hosts    []*issuerHost
+	sw       *child
+	keys     *demoKeys
+	accounts *demoAccounts
+	card     *demoCard
+	pins     *load.ModulePIN // acquirer PIN pad; nil without a PIN format
+	out      io.Writer
+	sum      summary
 }
 
 // runDemo starts the issuer simulators of a switchd configuration, the
 // switchd binary on it, and an acquirer; sends a mix of transactions whose
-// response codes are known in advance; prints a report; and stops
-// everything. It fails when a code differs or switchd does not stop cleanly.
+// response codes are known in advance, a chip purchase with a simulated
+// card, the card certification suite and a load burst; prints a report;
+// and stops everything. It fails when anything differs from what is
+// expected or switchd does not stop cleanly.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("demo", stderr)
-	var f demoFlags
-	fs.StringVar(&f.switchd, "switchd", "bin/switchd", "switchd binary to run")
-	fs.StringVar(&f.config, "config", "testdata/switchd.yaml", "switchd configuration")
-	fs.StringVar(&f.logPath, "log", "bin/demo-switchd.log", "file for switchd's log")
-	fs.IntVar(&f.count, "count", 300, "number of transactions")
-	fs.IntVar(&f.inflight, "inflight", 16, "transactions kept in flight")
-	fs.DurationVar(&f.timeout, "timeout", 15*time.Second, "per-transaction timeout")
-	fs.BoolVar(&f.serve, "serve", false, "after the report, keep switchd and the simulators running until SIGINT/SIGTERM")
-	if err := parse(fs, args); err != nil {
+	f, err := parseDemoFlags(args, stderr)
+	if err != nil {
 		return err
-	}
-	if f.count < 1 || f.inflight < 1 {
-		return errors.New("--count and --inflight must be at least 1")
 	}
 	cfg, err := config.Load(f.config)
 	if err != nil {
@@ -68,12 +75,96 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	d := &demo{f: f, cfg: cfg, plan: p, acq: acq, out: stdout}
+	if d.accounts, err = buildAccounts(f.accounts, p); err != nil {
+		return err
+	}
 	printHeader(stdout, cfg, f.config)
-	if d.hosts, err = startIssuers(ctx, cfg, ds, stdout); err != nil {
+	if d.keys, err = setupKeys(ctx, cfg); err != nil {
+		return err
+	}
+	defer d.keys.close()
+	d.keys.print(stdout)
+	if err := d.setupAcquirerKeys(ctx); err != nil {
+		return err
+	}
+	defer d.closePINs()
+	if d.card, err = newDemoCard(ctx, f.card, f.capk, f.reader); err != nil {
+		return err
+	}
+	defer d.card.slot.unplug()
+	fmt.Fprintf(stdout, "card     %s (%s) %s\n", d.card.profile.Name, f.card, d.card.slot.describe())
+	sec := issuerSecrets{keys: d.keys, accounts: d.accounts, cards: cardIssuers(cfg)}
+	if d.hosts, err = startIssuers(ctx, cfg, ds, sec, stdout); err != nil {
 		return err
 	}
 	defer closeIssuers(d.hosts)
 	return d.withSwitchd(ctx)
+}
+
+// parseDemoFlags reads the flags of paysim demo.
+func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
+	fs := newFlagSet("demo", stderr)
+	var f demoFlags
+	fs.StringVar(&f.switchd, "switchd", "bin/switchd", "switchd binary to run")
+	fs.StringVar(&f.config, "config", "testdata/switchd.yaml", "switchd configuration")
+	fs.StringVar(&f.logPath, "log", "bin/demo-switchd.log", "file for switchd's log")
+	fs.IntVar(&f.count, "count", 300, "number of transactions of the mix")
+	fs.IntVar(&f.inflight, "inflight", 16, "transactions of the mix kept in flight")
+	fs.DurationVar(&f.timeout, "timeout", 15*time.Second, "per-transaction timeout")
+	fs.BoolVar(&f.serve, "serve", false, "after the report, keep switchd, the simulators and the card running until SIGINT/SIGTERM")
+	fs.StringVar(&f.accounts, "accounts", "testdata/issuer/accounts.yaml", "issuer accounts files (comma-separated) the card issuers authorize from")
+	fs.StringVar(&f.card, "card", "testdata/cards/pboc-sm.yaml", "simulated PBOC card profile (its account must be in --accounts)")
+	fs.StringVar(&f.capk, "capk", "testdata/emv/capk-test.txt", "test CA public keys (offline data authentication)")
+	fs.StringVar(&f.reader, "reader", readerAuto, "where the card goes: auto (a free vpcd reader of pcscd, else in process), pcsc (or fail), inprocess")
+	fs.StringVar(&f.suite, "suite", "certification/suites/pboc", "card certification suite")
+	fs.StringVar(&f.reportDir, "report-dir", "bin/demo-report", "directory of the certification report (report.html, report.json)")
+	fs.StringVar(&f.loadMix, "load-mix", "testdata/demo/load-mix.yaml", "transaction mix of the load burst")
+	fs.Float64Var(&f.loadRate, "load-rate", 200, "load burst: requests per second (open loop)")
+	fs.DurationVar(&f.loadDuration, "load-duration", 3*time.Second, "load burst: how long (0: no burst)")
+	if err := parse(fs, args); err != nil {
+		return f, err
+	}
+	switch {
+	case f.count < 1 || f.inflight < 1:
+		return f, errors.New("--count and --inflight must be at least 1")
+	case f.reader != readerAuto && f.reader != readerPCSC && f.reader != readerInProcess:
+		return f, fmt.Errorf("--reader must be %s, %s or %s", readerAuto, readerPCSC, readerInProcess)
+	case f.loadDuration > 0 && f.loadRate <= 0:
+		return f, errors.New("--load-rate must be above 0")
+	case loadSTANs(f) > maxLoadSTANs:
+		return f, fmt.Errorf("--load-rate x --load-duration must stay under %d requests", maxLoadSTANs)
+	}
+	return f, nil
+}
+
+// setupAcquirerKeys gives the acquirer its MAC key and PIN pad.
+func (d *demo) setupAcquirerKeys(ctx context.Context) error {
+	in := d.acq.inst
+	mod := d.keys.module()
+	if mod == nil {
+		return nil
+	}
+	if hasMAC(in) {
+		d.acq.mac = &acquirer.MAC{Module: mod, Key: macKey(in.ID), Field: in.MACField}
+	}
+	if in.PINFormat == "" {
+		return nil
+	}
+	f, err := pinFormat(in.PINFormat, in.Dialect)
+	if err != nil {
+		return fmt.Errorf("acquirer %s: %w", in.ID, err)
+	}
+	d.pins, err = load.NewModulePIN(ctx, mod, pinKey(in.ID), f)
+	return err
+}
+
+// closePINs deletes the PIN pad's terminal key.
+func (d *demo) closePINs() {
+	if d.pins != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = d.pins.Close(ctx)
+	}
 }
 
 // withSwitchd runs switchd around the transactions and always stops it.
@@ -107,7 +198,8 @@ func (d *demo) withSwitchd(ctx context.Context) error {
 	return errors.Join(runErr, stopErr)
 }
 
-// exercise waits for the switch, sends the plan and prints the report.
+// exercise waits for the switch, sends the plan, runs the card parts and
+// the load burst, and prints the report and the summary.
 func (d *demo) exercise(ctx context.Context) error {
 	cl, err := d.ready(ctx)
 	if err != nil {
@@ -115,20 +207,34 @@ func (d *demo) exercise(ctx context.Context) error {
 	}
 	fmt.Fprintf(d.out, "acquirer %-11s %-18s %-22s signed on at %s (listener %s)\n",
 		d.acq.inst.ID, d.acq.inst.Name, d.acq.wire, d.acq.addr, d.acq.listener.Name)
+	skipLoadSTANs(cl, d.f)
+	errs := []error{d.sendMix(ctx, cl)}
+	if err := ctx.Err(); err != nil {
+		cl.Close()
+		return err
+	}
+	errs = append(errs, d.cardParts(ctx, cl), d.burst(ctx, cl))
+	printMetrics(ctx, d.out, d.cfg.Admin.Address)
+	d.signOff(ctx, cl)
+	err = errors.Join(errs...)
+	d.printSummary(err)
+	return err
+}
+
+// sendMix sends the transaction mix and checks every code and route.
+func (d *demo) sendMix(ctx context.Context, cl *acquirer.Client) error {
 	fmt.Fprintf(d.out, "\nsending %d transactions, %d in flight\n", len(d.plan.txns), d.f.inflight)
 	start := time.Now()
 	res := sendAll(ctx, cl, d.plan, d.acq.f32, d.f.inflight, d.f.timeout)
 	elapsed := time.Since(start)
-	if err := ctx.Err(); err != nil {
-		cl.Close()
-		return err
+	if ctx.Err() != nil {
+		return nil // the caller reports the cancellation
 	}
 	unexpected := printCategories(d.out, d.plan, res)
 	printSamples(d.out, d.plan, res)
 	printTotals(d.out, res, elapsed, unexpected)
 	misrouted := printIssuerCheck(d.out, d.plan, d.hosts)
-	printMetrics(ctx, d.out, d.cfg.Admin.Address)
-	d.signOff(ctx, cl)
+	d.sum.mix = fmt.Sprintf("%d transactions, %d as expected", len(res), len(res)-unexpected)
 	var errs []error
 	if unexpected > 0 {
 		errs = append(errs, fmt.Errorf("%d of %d transactions got an unexpected response code", unexpected, len(res)))
@@ -137,6 +243,49 @@ func (d *demo) exercise(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("%d issuer institutions received a different number of requests than routed to them", misrouted))
 	}
 	return errors.Join(errs...)
+}
+
+// cardParts runs the chip purchase and the certification suite.
+func (d *demo) cardParts(ctx context.Context, cl *acquirer.Client) error {
+	var pins pos.PINBlocker
+	if d.pins != nil {
+		pins = d.pins
+	}
+	chip := d.card.chipTransaction(ctx, d.out, cl, pins)
+	d.sum.chip = chip
+	cert := d.card.certify(ctx, d.out, d.f.suite, d.f.reportDir)
+	d.sum.cert = cert
+	var errs []error
+	if !chip.ok() {
+		errs = append(errs, errors.Join(errors.New("the chip purchase was not approved end to end"), chip.err))
+	}
+	switch {
+	case cert.err != nil:
+		errs = append(errs, fmt.Errorf("certification run: %w", cert.err))
+	case !cert.conforms:
+		errs = append(errs, fmt.Errorf("certification: the card does not conform (%d failed, %d errors; see %s)", cert.summary.Failed, cert.summary.Errors, cert.path))
+	}
+	return errors.Join(errs...)
+}
+
+// burst runs the load burst (unless --load-duration 0).
+func (d *demo) burst(ctx context.Context, cl *acquirer.Client) error {
+	if d.f.loadDuration <= 0 {
+		return nil
+	}
+	var pins load.PINSource
+	if d.pins != nil {
+		pins = d.pins
+	}
+	lr := loadBurst(ctx, d.out, cl, &d.f, d.accounts, pins, d.acq.f32)
+	d.sum.load = &lr
+	switch {
+	case lr.err != nil:
+		return fmt.Errorf("load burst: %w", lr.err)
+	case len(lr.problems) > 0:
+		return fmt.Errorf("load burst: %s", strings.Join(lr.problems, "; "))
+	}
+	return nil
 }
 
 // ready waits until switchd's issuer links are up and returns the
@@ -176,42 +325,4 @@ func (d *demo) signOff(ctx context.Context, cl *acquirer.Client) {
 		fmt.Fprintf(d.out, "acquirer sign-off: %v\n", err)
 	}
 	cl.Close()
-}
-
-// printServe tells a person where to look while --serve keeps running.
-func (d *demo) printServe() {
-	fmt.Fprintln(d.out, "\nserving until SIGINT/SIGTERM (Ctrl-C):")
-	if a := d.cfg.Admin.Address; a != "" {
-		fmt.Fprintf(d.out, "  admin     http://%s/status  http://%s/metrics\n", a, a)
-	}
-	for i := range d.cfg.Listeners {
-		l := &d.cfg.Listeners[i]
-		hdr := ""
-		if l.Header {
-			hdr = ", header"
-		}
-		fmt.Fprintf(d.out, "  listener  %-10s %s (%s/%s%s)\n", l.Name, dialAddr(l.Address), l.Dialect, l.Framing, hdr)
-		for _, cmd := range tryCommands(d.cfg, l) {
-			fmt.Fprintf(d.out, "            %s\n", cmd)
-		}
-	}
-}
-
-// tryCommands suggests paysim acquirer/load command lines for the
-// acquirers of listener l (built-in dialects only).
-func tryCommands(cfg *config.Config, l *config.Listener) []string {
-	var out []string
-	for i := range cfg.Institutions {
-		in := &cfg.Institutions[i]
-		if !isAcquirer(in) || in.Inbound.Listener != l.Name || !config.BuiltinDialect(in.Dialect) {
-			continue
-		}
-		flags := []string{"--switch", dialAddr(l.Address), "--id", in.ID, "--dialect", in.Dialect, "--framing", in.Framing}
-		if in.Header {
-			flags = append(flags, "--header", "--switch-id", cfg.Switch.ID)
-		}
-		f := strings.Join(flags, " ")
-		out = append(out, "paysim acquirer "+f+" --count 10", "paysim load "+f+" --duration 10s")
-	}
-	return out
 }

@@ -94,9 +94,18 @@ func isAcquirer(in *config.Institution) bool {
 	return (in.Role == config.RoleAcquirer || in.Role == config.RoleBoth) && in.Inbound != nil
 }
 
+// issuerSecrets is what the issuer simulators share: the security module
+// (MAC and PIN keys; nil without) and the accounts of the card issuers (nil:
+// deterministic rules for every issuer).
+type issuerSecrets struct {
+	keys     *demoKeys
+	accounts *demoAccounts
+	cards    map[string]bool // institutions that authorize from accounts
+}
+
 // startIssuers starts a simulator on every outbound address of every
 // issuing institution. On error the ones already started are closed.
-func startIssuers(ctx context.Context, cfg *config.Config, ds *dialects, stdout io.Writer) ([]*issuerHost, error) {
+func startIssuers(ctx context.Context, cfg *config.Config, ds *dialects, sec issuerSecrets, stdout io.Writer) ([]*issuerHost, error) {
 	var hosts []*issuerHost
 	for i := range cfg.Institutions {
 		in := &cfg.Institutions[i]
@@ -109,23 +118,27 @@ func startIssuers(ctx context.Context, cfg *config.Config, ds *dialects, stdout 
 			return nil, err
 		}
 		for _, addr := range in.Outbound.Addresses {
-			h, err := startIssuer(ctx, in, w, addr, cfg.Switch.MaxFrame)
+			h, err := startIssuer(ctx, in, w, addr, cfg.Switch.MaxFrame, sec)
 			if err != nil {
 				closeIssuers(hosts)
 				return nil, fmt.Errorf("issuer %s on %s: %w", in.ID, addr, err)
 			}
 			hosts = append(hosts, h)
 		}
-		fmt.Fprintf(stdout, "issuer   %-11s %-18s %-22s on %s\n", in.ID, in.Name, w, strings.Join(in.Outbound.Addresses, ", "))
+		fmt.Fprintf(stdout, "issuer   %-11s %-18s %-22s on %s%s\n", in.ID, in.Name, w, strings.Join(in.Outbound.Addresses, ", "), sec.describe(in))
 	}
 	return hosts, nil
 }
 
-func startIssuer(ctx context.Context, in *config.Institution, w wireOf, addr string, maxFrame int) (*issuerHost, error) {
-	sim, err := issuer.New(issuer.Config{
+func startIssuer(ctx context.Context, in *config.Institution, w wireOf, addr string, maxFrame int, sec issuerSecrets) (*issuerHost, error) {
+	ic := issuer.Config{
 		Addr: addr, InstitutionID: in.ID, Dialect: w.dialect, Framing: w.framing,
 		Header: w.header, MaxFrame: maxFrame,
-	})
+	}
+	if err := sec.apply(&ic, in); err != nil {
+		return nil, err
+	}
+	sim, err := issuer.New(ic)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +146,43 @@ func startIssuer(ctx context.Context, in *config.Institution, w wireOf, addr str
 		return nil, err
 	}
 	return &issuerHost{inst: in, addr: addr, sim: sim}, nil
+}
+
+// apply sets the MAC, PIN and accounts of institution in.
+func (sec issuerSecrets) apply(ic *issuer.Config, in *config.Institution) error {
+	if mod := sec.keys.module(); mod != nil && hasMAC(in) {
+		ic.MAC = &issuer.MAC{Module: mod, Key: macKey(in.ID), Field: in.MACField}
+	}
+	if sec.accounts == nil || !sec.cards[in.ID] {
+		return nil
+	}
+	ic.Accounts = sec.accounts.set
+	if mod := sec.keys.module(); mod != nil && in.PINFormat != "" {
+		f, err := pinFormat(in.PINFormat, in.Dialect)
+		if err != nil {
+			return fmt.Errorf("institution %s: %w", in.ID, err)
+		}
+		ic.PIN = &issuer.PIN{Module: mod, ZPK: pinKey(in.ID), Format: f}
+	}
+	return nil
+}
+
+// describe says what an issuer checks: "; MAC x919, PIN iso0, accounts".
+func (sec issuerSecrets) describe(in *config.Institution) string {
+	var parts []string
+	if sec.keys != nil && hasMAC(in) {
+		parts = append(parts, "MAC "+in.MAC)
+	}
+	if sec.keys != nil && in.PINFormat != "" && sec.accounts != nil && sec.cards[in.ID] {
+		parts = append(parts, "PIN "+in.PINFormat)
+	}
+	if sec.accounts != nil && sec.cards[in.ID] {
+		parts = append(parts, "cards and ARQCs from the accounts")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, ", ")
 }
 
 func closeIssuers(hosts []*issuerHost) {

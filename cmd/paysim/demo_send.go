@@ -23,7 +23,8 @@ type acquirerSide struct {
 	listener *config.Listener
 	addr     string // where to dial
 	wire     wireOf
-	f32      string // field 32 it sends
+	f32      string        // field 32 it sends
+	mac      *acquirer.MAC // nil: no MAC
 }
 
 // findAcquirer picks the first acquiring institution of cfg.
@@ -69,7 +70,7 @@ func (a *acquirerSide) connect(ctx context.Context, switchID string, timeout tim
 	defer cancel()
 	cl, err := acquirer.Dial(dctx, acquirer.Config{
 		Addr: a.addr, InstitutionID: a.inst.ID, SwitchID: switchID,
-		Dialect: a.wire.dialect, Framing: a.wire.framing, Header: a.wire.header,
+		Dialect: a.wire.dialect, Framing: a.wire.framing, Header: a.wire.header, MAC: a.mac,
 	})
 	if err != nil {
 		return nil, err
@@ -161,13 +162,18 @@ func fillRequest(m *dialect.Message, c *category, t *txnSpec, f32 string) {
 	m.SetString(3, c.proc)
 	m.SetString(4, t.amount)
 	m.SetString(32, f32)
+	// No PIN block or chip data in the mix: the chip transaction and the
+	// load burst carry those.
+	for _, n := range []int{52, 53, 55} {
+		m.Unset(n)
+	}
 	if t.pan != "" {
 		m.SetString(2, t.pan)
 		m.SetString(35, t.pan+track2Tail)
 		return
 	}
 	// Account-based payment: no card data, accounts in 102/103.
-	for _, n := range []int{2, 14, 23, 35, 52, 55} {
+	for _, n := range []int{2, 14, 23, 35} {
 		m.Unset(n)
 	}
 	m.SetString(100, c.receiving)

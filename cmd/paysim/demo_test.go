@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/switch/config"
 )
@@ -53,6 +54,9 @@ func exampleOnFreePorts(t *testing.T, dir string) string {
 	// The journal and clearing files stay inside dir; the hash key comes along.
 	out = strings.ReplaceAll(out, "sqlite:../bin/demo-journal.db", "sqlite:journal.db")
 	out = strings.ReplaceAll(out, "dir: ../bin/clearing", "dir: clearing")
+	// So do the fresh key store and LMK of the demo.
+	out = strings.ReplaceAll(out, "key_store: ../bin/demo-keys.json", "key_store: keys.json")
+	out = strings.ReplaceAll(out, "lmk_file: ../bin/demo-lmk.hex", "lmk_file: lmk.hex")
 	key, err := os.ReadFile(filepath.Join(filepath.Dir(exampleConfig), "journal-hash.key"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "journal-hash.key"), key, 0o600))
@@ -68,6 +72,45 @@ func buildSwitchd(t *testing.T, dir string) string {
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/hulian/hulian/cmd/switchd").CombinedOutput()
 	require.NoError(t, err, "go build switchd: %s", out)
 	return bin
+}
+
+// demoFiles are the flags pointing the demo at the repository's files
+// (the test runs in cmd/paysim), with a short, light load burst.
+func demoFiles(reportDir, reader string) []string {
+	return demoFilesCard(reportDir, reader, "pboc-sm")
+}
+
+// demoFilesCard is demoFiles with the card profile of testdata/cards.
+func demoFilesCard(reportDir, reader, profile string) []string {
+	return []string{
+		"--accounts", "../../testdata/issuer/accounts.yaml",
+		"--card", "../../testdata/cards/" + profile + ".yaml",
+		"--capk", "../../testdata/emv/capk-test.txt",
+		"--suite", "../../certification/suites/pboc",
+		"--load-mix", "../../testdata/demo/load-mix.yaml",
+		"--report-dir", reportDir, "--reader", reader,
+		"--load-rate", "100", "--load-duration", "1s",
+	}
+}
+
+// testCard is a simulated card of testdata/cards and what the demo must
+// show of it.
+type testCard struct {
+	profile string
+	pan     string // TEST PAN, never shown in clear
+	scripts string // the summary's script count ("" when the issuer sends none)
+	// reportPAN: the certification report must not hold the PAN in clear.
+	// Not checked for the SM card: certification/report leaves the PAN of
+	// the SM2 ICC certificate (9F46, not enciphered) in the READ RECORD
+	// trace (reported to the lead).
+	reportPAN bool
+}
+
+// Cards of the demo tests: the RSA card's account has no pending script,
+// the SM card's account an EC load.
+func rsaCard() testCard { return testCard{"pboc-rsa", "6228480000000000018", "", true} }
+func smCard() testCard {
+	return testCard{"pboc-sm", "6228480000000000026", ", 1 of 1 issuer scripts performed", false}
 }
 
 func runDemoCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -87,23 +130,34 @@ func TestDemoEndToEnd(t *testing.T) {
 	tests := []struct {
 		name    string
 		edit    func(string) string
+		reader  string
+		card    testCard
 		metrics []string
 	}{
-		{"example config", nil, []string{
+		{"example config", nil, readerInProcess, rsaCard(), []string{
 			`hulian_switch_responses_total{code="15",institution="48020000"}`,
 			`hulian_switch_links{direction="outbound",institution="01020000",state="signed_on"} 4`,
 			`hulian_switch_timeouts_total{route="bank-b-cards"} 0`,
 			"8 issuer links signed on",
+			"card     pboc-rsa (../../testdata/cards/pboc-rsa.yaml) in process, without PC/SC: --reader inprocess",
+			"  dashboard      http://127.0.0.1:",
 		}},
 		{"no admin port", func(s string) string {
 			return regexp.MustCompile(`(?m)^  address: 127\.0\.0\.1:\d+\n`).ReplaceAllString(s, "")
-		}, []string{
+		}, readerInProcess, smCard(), []string{
 			"switchd metrics: no admin port configured",
 			"8 issuer links signed on (seen by the simulators: no admin port)",
+			"  dashboard      none: the configuration has no admin address",
 		}},
+		// The card in a vpcd reader of the real PC/SC stack: skipped without
+		// pcscd, failed under CI=true.
+		{"card through PC/SC", nil, readerPCSC, smCard(), []string{"(pcscd + vpcd)"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.reader == readerPCSC {
+				pcsctest.Context(t) // skips (fails with CI=true) without pcscd
+			}
 			dir := t.TempDir()
 			cfgPath := exampleOnFreePorts(t, dir)
 			if tc.edit != nil {
@@ -114,9 +168,13 @@ func TestDemoEndToEnd(t *testing.T) {
 				require.NoError(t, os.WriteFile(cfgPath, []byte(edited), 0o600))
 			}
 			logPath := filepath.Join(dir, "logs", "switchd.log")
-			code, out, errOut := runDemoCmd(t, "--switchd", bin, "--config", cfgPath, "--log", logPath, "--count", "120")
+			reportDir := filepath.Join(dir, "report")
+			args := append([]string{"--switchd", bin, "--config", cfgPath, "--log", logPath, "--count", "120"},
+				demoFilesCard(reportDir, tc.reader, tc.card.profile)...)
+			code, out, errOut := runDemoCmd(t, args...)
 			require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 			assertReport(t, out)
+			assertNewParts(t, out, reportDir, filepath.Join(dir, "keys.json"), tc.card)
 			for _, m := range tc.metrics {
 				assert.Contains(t, out, m)
 			}
@@ -165,6 +223,43 @@ func assertReport(t *testing.T, out string) {
 	assert.Contains(t, out, "switchd stopped cleanly")
 }
 
+// assertNewParts checks the keys, the chip purchase, the certification
+// run with its report, the load burst and the summary.
+func assertNewParts(t *testing.T, out, reportDir, keyStore string, card testCard) {
+	t.Helper()
+	for _, id := range []string{"48020000/zak (x919, 3DES", "48020000/zpk (iso0, 3DES", "01020000/zak (x919, 3DES",
+		"01020000/zpk (iso0, 3DES", "03080000/zak (sm4, SM4", "03080000/zpk (iso4, SM4"} {
+		assert.Contains(t, out, id)
+	}
+	assert.FileExists(t, keyStore)
+	assert.Regexp(t, `(?m)^issuer +03080000 +Bank B +hl87b-sm/binary2 .*; MAC sm4, PIN iso4, cards and ARQCs from the accounts$`, out)
+	// The chip purchase went online, the issuer approved it and the card
+	// took the ARPC and the issuer script (the EC load of the account).
+	assert.Regexp(t, `(?m)^  \| result: +APPROVED \(online approved, TC\)$`, out)
+	assert.Regexp(t, `(?m)^  \| response: +00$`, out)
+	if card.scripts != "" {
+		assert.Regexp(t, `(?m)^  \| issuer script: .*performed`, out)
+	}
+	masked := regexp.QuoteMeta(pan.Mask([]byte(card.pan)))
+	assert.Regexp(t, `(?m)^  chip purchase  card `+masked+`, response 00, approved \(TC\)`+regexp.QuoteMeta(card.scripts)+`, EC balance`, out)
+	m := regexp.MustCompile(`(?m)^  certification  (\d+) passed, 0 failed, 0 errors, \d+ skipped on "[^"]+": (.+)$`).FindStringSubmatch(out)
+	if assert.NotNil(t, m, "certification summary line") {
+		n, _ := strconv.Atoi(m[1])
+		assert.Positive(t, n)
+		html, err := os.ReadFile(filepath.Join(reportDir, "report.html"))
+		require.NoError(t, err)
+		assert.Contains(t, string(html), "<html")
+		if card.reportPAN {
+			assert.False(t, strings.Contains(string(html), card.pan), "clear PAN in the certification report")
+		}
+	}
+	assert.Regexp(t, `(?m)^  sent \d+, answered \d+ in .*late 0, errors 0$`, out)
+	assert.Regexp(t, `(?m)^  latency p50 \S+ +p90 \S+ +p99 `, out)
+	assert.Regexp(t, `(?m)^  load burst     \d+ requests, \d+/s achieved of 100/s, p50 \S+ p99 \S+, 0 without answer$`, out)
+	assert.Contains(t, out, "  result         everything as expected")
+	assert.NotContains(t, out, card.pan)
+}
+
 // assertNoClearPAN checks that no PAN the demo sent appears in its output
 // or in switchd's log.
 func assertNoClearPAN(t *testing.T, cfgPath, logPath, out, errOut string) {
@@ -201,12 +296,12 @@ func TestDemoFailures(t *testing.T) {
 			return []string{"--config", bad}
 		}, []string{"paysim demo:", "bad.yaml:2", "switch.id"}},
 		{"switchd exits at once", func() []string {
-			return []string{"--config", exampleOnFreePorts(t, t.TempDir()), "--switchd", "/bin/false",
-				"--log", filepath.Join(t.TempDir(), "s.log")}
+			return append([]string{"--config", exampleOnFreePorts(t, t.TempDir()), "--switchd", "/bin/false",
+				"--log", filepath.Join(t.TempDir(), "s.log")}, demoFiles(t.TempDir(), readerInProcess)...)
 		}, []string{"switchd exited before its issuer links were up", "exit status 1", "(log is empty)"}},
 		{"switchd binary missing", func() []string {
-			return []string{"--config", exampleOnFreePorts(t, t.TempDir()), "--switchd", filepath.Join(dir, "nope"),
-				"--log", filepath.Join(t.TempDir(), "s.log")}
+			return append([]string{"--config", exampleOnFreePorts(t, t.TempDir()), "--switchd", filepath.Join(dir, "nope"),
+				"--log", filepath.Join(t.TempDir(), "s.log")}, demoFiles(t.TempDir(), readerInProcess)...)
 		}, []string{"start switchd"}},
 		{"bad count", func() []string { return []string{"--count", "0"} }, []string{"--count"}},
 	}
