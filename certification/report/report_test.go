@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/emv/tlv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -99,8 +101,39 @@ func TestWritersGolden(t *testing.T) {
 // TestNoPANInReports puts a PAN (and a PIN block) in a trace and checks
 // that none of the three renderings holds it in clear, in any byte form.
 func TestNoPANInReports(t *testing.T) {
-	r := sampleRun(t)
 	forbidden := []string{testPAN, "6228480000000000018D", "622848000000", "261234FFFF", "1234FFFFFFFFFF", "54455354"}
+	for name, out := range renderings(t, sampleRun(t)) {
+		for _, f := range forbidden {
+			assert.NotContains(t, out, strings.ToUpper(f), "%s holds %s", name, f)
+		}
+		assert.Contains(t, out, "622848******0018", "%s shows the masked PAN", name)
+	}
+}
+
+// TestNoPANInReportsSM: the SM card's ICC certificate 9F46 (SM2: signed,
+// not enciphered, testdata/cards/pboc-sm.yaml) holds the PAN readable in
+// its READ RECORD answer; no rendering shows it.
+func TestNoPANInReportsSM(t *testing.T) {
+	const smPAN = "6228480000000000026"
+	cert := mustHex(t, "14 6228480000000000026F 1230 000001 04 04 00 40"+
+		"9685B898A92F00E738D13866F7A295972DEE9CE7CEBBEAD708D55F0E9B916094EBF087EF2508CECCE8E7B97380636402C5B618C50B9E152E0CB49627B9E152A8"+
+		"492CE38927C0B1BBCFEF4CEEEBD516FF88C8C7C245FA0E7DD1F483A0D178D8317BD08765F12EC6D6EFBF9C1F96F99790E0EE7DB799CD1EB61D63DB6B9912B79A")
+	rec := append(tlv.Encode(tlv.NewConstructed(0x70, tlv.New(0x9F46, cert), tlv.New(0x9F49, mustHex(t, "9F3704")))), 0x90, 0x00)
+	r := &Run{Tool: "cardcert", Card: Card{AID: "A000000333010101", PAN: "622848*********0026"},
+		Cases: []Case{{ID: "PBOC-ODA-001", Verdict: Pass, Steps: []Step{{Name: "read_record 3 2",
+			Exchanges: []Exchange{NewExchange(mustHex(t, "00B2021C00"), rec, time.Millisecond, nil)}}}}}}
+	for name, out := range renderings(t, r) {
+		assert.False(t, strings.Contains(out, smPAN), "%s holds the PAN", name)
+		if name != "junit" { // JUnit carries no trace
+			assert.Contains(t, out, "14{622848*********0026}1230000001", "%s shows the certificate, PAN masked", name)
+		}
+	}
+}
+
+// renderings writes r in the three formats, upper-cased.
+func renderings(t *testing.T, r *Run) map[string]string {
+	t.Helper()
+	out := map[string]string{}
 	for name, write := range map[string]func(*bytes.Buffer) error{
 		"junit": func(b *bytes.Buffer) error { return WriteJUnit(b, r) },
 		"json":  func(b *bytes.Buffer) error { return WriteJSON(b, r) },
@@ -108,12 +141,9 @@ func TestNoPANInReports(t *testing.T) {
 	} {
 		var b bytes.Buffer
 		require.NoError(t, write(&b), name)
-		out := strings.ToUpper(b.String())
-		for _, f := range forbidden {
-			assert.NotContains(t, out, strings.ToUpper(f), "%s holds %s", name, f)
-		}
-		assert.Contains(t, out, "622848******0018", "%s shows the masked PAN", name)
+		out[name] = strings.ToUpper(b.String())
 	}
+	return out
 }
 
 func TestJUnitCounts(t *testing.T) {

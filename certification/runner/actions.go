@@ -11,6 +11,7 @@ import (
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
 	"github.com/hulian/hulian/certification/script"
+	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -222,14 +223,14 @@ func (s *session) readRecords(ctx context.Context, rs *report.Step) (answer, err
 	if s.data.afl == nil {
 		return answer{}, fmt.Errorf("%w: read_records: no AFL in this case yet (run gpo first)", errScript)
 	}
-	entries, err := parseAFL(s.data.afl)
+	entries, err := kernel.ParseAFL(s.data.afl)
 	if err != nil {
 		return answer{}, failf("the AFL is malformed: %v", err)
 	}
 	all := answer{action: "read_records", sw: sw9000, hasSW: true}
 	for _, e := range entries {
-		for rec := e.first; rec <= e.last; rec++ {
-			r, err := s.readRecord(ctx, e.sfi, rec, rs)
+		for rec := int(e.First); rec <= int(e.Last); rec++ {
+			r, err := s.readRecord(ctx, int(e.SFI), rec, rs)
 			if err != nil {
 				return all, err
 			}

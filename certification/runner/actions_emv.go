@@ -62,15 +62,16 @@ func clone(b []byte) []byte {
 	return append([]byte(nil), b...)
 }
 
-// verify is VERIFY with a plaintext offline PIN (EMV Book 3 6.5.12, ISO
-// 9564 format 2 PIN block). The PIN never reaches the report.
+// verify is VERIFY with an offline PIN (EMV Book 3 6.5.12, ISO 9564
+// format 2 PIN block): plaintext (P2 80), or enciphered (P2 88, pinenc.go).
+// The PIN never reaches the report.
 func (s *session) verify(ctx context.Context, args map[string]string, rs *report.Step) (answer, error) {
-	if args["format"] == "enciphered" {
-		return answer{}, fmt.Errorf("%w: verify with format enciphered is not supported by this runner yet", errScript)
-	}
 	pin, err := s.expand(args["pin"])
 	if err != nil {
 		return answer{}, err
+	}
+	if args["format"] == "enciphered" {
+		return s.verifyEnciphered(ctx, pin, rs)
 	}
 	block, err := pinBlock(pin)
 	if err != nil {

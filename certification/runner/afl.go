@@ -7,28 +7,6 @@ import (
 	"github.com/hulian/hulian/emv/tlv"
 )
 
-// aflEntry is one 4-byte entry of the Application File Locator.
-type aflEntry struct{ sfi, first, last, oda int }
-
-// parseAFL reads an AFL (EMV Book 3 10.2): 4-byte entries of SFI << 3,
-// first record, last record, records for offline data authentication.
-//
-// dedupe: emv/kernel has this (unexported AFL parsing).
-func parseAFL(b []byte) ([]aflEntry, error) {
-	if len(b) == 0 || len(b)%4 != 0 {
-		return nil, fmt.Errorf("length %d is not a multiple of 4", len(b))
-	}
-	out := make([]aflEntry, 0, len(b)/4)
-	for i := 0; i < len(b); i += 4 {
-		e := aflEntry{sfi: int(b[i] >> 3), first: int(b[i+1]), last: int(b[i+2]), oda: int(b[i+3])}
-		if e.sfi < 1 || e.sfi > 30 || e.first < 1 || e.last < e.first || e.oda > e.last-e.first+1 {
-			return nil, fmt.Errorf("entry %d (%02X%02X%02X%02X) is not valid", i/4+1, b[i], b[i+1], b[i+2], b[i+3])
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
 // terminalValues returns the terminal data with the action's overrides
 // (args "terminal.TAG").
 func (s *session) terminalValues(args map[string]string) (map[tlv.Tag][]byte, error) {

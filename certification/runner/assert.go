@@ -182,11 +182,21 @@ func (s *session) checkEquals(a script.Assertion) (string, error) {
 }
 
 // checkMatches matches the value's text (a, an, ans) or hex with a regex.
+// ${name} in the regex is replaced by the variable's value, quoted (a
+// captured value is hex): "^${pan}?D" checks 57 against a captured 5A.
 func (s *session) checkMatches(a script.Assertion) (string, error) {
-	re, err := regexp.Compile(a.Args["regex"])
+	expr, err := script.Expand(a.Args["regex"], func(n string) (string, bool) {
+		x, ok := s.vars[n]
+		return regexp.QuoteMeta(x), ok
+	})
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", errScript, err)
 	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", errScript, err)
+	}
+	shownRE := a.Args["regex"] // as written: a substituted value may be cardholder data
 	if a.Path.IsZero() {
 		data, what := s.ans.data, "the answer's data"
 		if s.ans.action == "power_on" {
@@ -194,9 +204,9 @@ func (s *session) checkMatches(a script.Assertion) (string, error) {
 		}
 		if !re.MatchString(hexUpper(data)) {
 			if s.ans.action == "power_on" {
-				return fmt.Sprintf("%s does not match %s: the card sent %s", what, re, hexUpper(data)), nil
+				return fmt.Sprintf("%s does not match %s: the card sent %s", what, shownRE, hexUpper(data)), nil
 			}
-			return fmt.Sprintf("%s (%d bytes, withheld) does not match %s", what, len(data), re), nil
+			return fmt.Sprintf("%s (%d bytes, withheld) does not match %s", what, len(data), shownRE), nil
 		}
 		return "", nil
 	}
@@ -210,7 +220,7 @@ func (s *session) checkMatches(a script.Assertion) (string, error) {
 			if tags.Sensitive(o.Tag) {
 				shown = show(o.Tag, o.Value)
 			}
-			return fmt.Sprintf("%s does not match %s: the card sent %s", a.Path, re, shown)
+			return fmt.Sprintf("%s does not match %s: the card sent %s", a.Path, shownRE, shown)
 		}
 		return ""
 	}), nil

@@ -148,3 +148,19 @@ func TestCounters(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchesWithVariable: ${name} in a matches regex is the variable's
+// value, quoted; a failure message shows the regex as written, so a
+// captured PAN never reaches the report.
+func TestMatchesWithVariable(t *testing.T) {
+	c := newScriptedCard()
+	s := suiteOf(t, "cases:\n"+
+		caseText("M-OK", "", "      - select: ${aid}\n        capture: {df: 6F/84}\n        assert:\n          - matches: {path: 6F/84, regex: \"^${df}$\"}\n")+
+		caseText("M-PAN", "", "      - select: ${aid}\n      - gpo:\n      - read_records:\n        capture: {pan: card:5A}\n        assert:\n          - matches: {path: card:5F24, regex: \"^${pan}\"}\n"))
+	r := runOn(t, s, c, Options{})
+	assert.Equal(t, report.Pass, caseByID(t, r, "M-OK").Verdict, caseByID(t, r, "M-OK").Message)
+	pan := caseByID(t, r, "M-PAN")
+	assert.Equal(t, report.Fail, pan.Verdict)
+	assert.Equal(t, "card:5F24 does not match ^${pan}: the card sent 301231", pan.Message)
+	assert.NotContains(t, pan.Message, "6228480000000018")
+}

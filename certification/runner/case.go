@@ -13,6 +13,7 @@ import (
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
 	"github.com/hulian/hulian/certification/script"
+	"github.com/hulian/hulian/emv/kernel"
 )
 
 // runCase runs one case on a cold-reset card. stop is not empty when the
@@ -156,13 +157,13 @@ func (s *session) forEachRecord(ctx context.Context, st *script.Step) (int, erro
 	if s.data.afl == nil {
 		return st.Line, fmt.Errorf("%w: for_each afl_record: no AFL in this case yet (run gpo first)", errScript)
 	}
-	entries, err := parseAFL(s.data.afl)
+	entries, err := kernel.ParseAFL(s.data.afl)
 	if err != nil {
 		return st.Line, failf("the AFL is malformed: %v", err)
 	}
 	for _, e := range entries {
-		for rec := e.first; rec <= e.last; rec++ {
-			s.vars["sfi"], s.vars["record"] = strconv.Itoa(e.sfi), strconv.Itoa(rec)
+		for rec := int(e.First); rec <= int(e.Last); rec++ {
+			s.vars["sfi"], s.vars["record"] = strconv.Itoa(int(e.SFI)), strconv.Itoa(rec)
 			if line, err := s.runSteps(ctx, st.Steps); err != nil {
 				return line, err
 			}

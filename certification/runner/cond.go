@@ -5,6 +5,7 @@ import (
 
 	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/capk"
+	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -115,17 +116,20 @@ func (v view) holds(c script.Condition) (bool, string) {
 	return false, "unknown condition " + c.Kind
 }
 
-// hasCVM looks for a method in the CVM list (8E: X, Y, then 2-byte rules).
-//
-// dedupe: emv/kernel has this (unexported CVM list parsing).
+// hasCVM looks for a method in the CVM list 8E (kernel.ParseCVMList); a
+// malformed list has none.
 func (v view) hasCVM(name string) bool {
-	list, ok := v.data.find(0x8E)
-	if !ok || len(list) < 10 {
+	raw, ok := v.data.find(0x8E)
+	if !ok {
 		return false
 	}
-	for i := 8; i+1 < len(list); i += 2 {
+	list, err := kernel.ParseCVMList(raw)
+	if err != nil {
+		return false
+	}
+	for _, r := range list.Rules {
 		for _, code := range cvmCodes()[name] {
-			if list[i]&0x3F == code {
+			if r.Method() == code {
 				return true
 			}
 		}

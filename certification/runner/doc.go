@@ -17,6 +17,11 @@
 // AC with CDOL1/CDOL2, EXTERNAL AUTHENTICATE with the ARPC, issuer scripts
 // with secure messaging) and checks (offline data authentication, ARQC
 // recomputation) are built on emv/dol, emv/tlv, emv/oda, emv/crypto and
-// emv/capk. A failing assertion is reported in plain words; data objects
+// emv/capk; the AFL, the static data to be authenticated and the CVM list
+// are read with emv/kernel's parsers (ParseAFL, StaticData, ParseCVMList)
+// and the cryptogram input is emv/pboc's (AppendACInput). VERIFY sends a
+// plaintext PIN, or an enciphered one (GET CHALLENGE, then
+// emv/oda.EncipherPIN under the ICC PIN encipherment or ICC public key
+// recovered with the test CA keys, EMV Book 2 7.2). A failing assertion is reported in plain words; data objects
 // that carry a PAN or cardholder data are masked in every message.
 package runner

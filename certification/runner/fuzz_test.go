@@ -9,26 +9,6 @@ import (
 	"github.com/hulian/hulian/emv/tlv"
 )
 
-// FuzzParseAFL: the AFL of any card never panics the parser, and what it
-// accepts is consistent.
-func FuzzParseAFL(f *testing.F) {
-	f.Add(h("080101001001010118010300"))         // testdata/cards/pboc-rsa.yaml
-	f.Add(h("08010100100101011801030020010100")) // its qPBOC AFL
-	f.Add(h("0801010010010101180103"))           // afl-bad-length defect
-	f.Add(h("00010100"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		entries, err := parseAFL(b)
-		if err != nil {
-			return
-		}
-		for _, e := range entries {
-			if e.sfi < 1 || e.sfi > 30 || e.first < 1 || e.last < e.first || e.oda > e.last-e.first+1 {
-				t.Fatalf("accepted a bad entry %+v", e)
-			}
-		}
-	})
-}
-
 // FuzzGACAnswer: any GENERATE AC answer parses without a panic.
 func FuzzGACAnswer(f *testing.F) {
 	// Format 1 as the simulated card answers (simulators/card genac.go):

@@ -9,6 +9,7 @@ import (
 	"github.com/hulian/hulian/certification/report"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/dol"
+	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -66,6 +67,9 @@ func (s *session) sessionKey(which, imkHex string, atc uint16) ([]byte, error) {
 
 // arpc computes the ARPC (method 1) for an ARQC and an ARC.
 func (s *session) arpc(g *gacResult, arc []byte) ([]byte, error) {
+	if err := s.cdaCryptogram(g); err != nil {
+		return nil, err
+	}
 	sk, err := s.sessionKey("issuer_master_ac", s.r.opts.Profile.IMKAC, g.atc)
 	if err != nil {
 		return nil, err
@@ -74,10 +78,10 @@ func (s *session) arpc(g *gacResult, arc []byte) ([]byte, error) {
 	return crypto.ARPC1(s.symAlg(), sk, g.ac, arc)
 }
 
-// cryptogramInput is what an application cryptogram covers (EMV Book 2
-// 8.1.1 minimum set, the layout of PBOC CVN 01): 9F02 9F03 9F1A 95 5F2A 9A
-// 9C 9F37 as the terminal sent them through the CDOLs, AIP, ATC and the
-// CVR bytes 4..7 of 9F10.
+// cryptogramInput is what an application cryptogram covers, the PBOC CVN 01
+// layout of emv/pboc (AppendACInput): the terminal data objects as the
+// terminal sent them through the CDOLs (CDOL2 values override CDOL1's for a
+// second GENERATE AC), AIP, ATC and the CVR bytes 4..7 of 9F10.
 func (s *session) cryptogramInput(g *gacResult) ([]byte, error) {
 	values := map[tlv.Tag][]byte{}
 	for i, gr := range s.gac {
@@ -104,21 +108,11 @@ func (s *session) cryptogramInput(g *gacResult) ([]byte, error) {
 			break
 		}
 	}
-	out := make([]byte, 0, 40)
-	for _, e := range []struct {
-		t tlv.Tag
-		n int
-	}{{0x9F02, 6}, {0x9F03, 6}, {0x9F1A, 2}, {0x95, 5}, {0x5F2A, 2}, {0x9A, 3}, {0x9C, 1}, {0x9F37, 4}} {
-		v := make([]byte, e.n)
-		copy(v, values[e.t])
-		out = append(out, v...)
+	var terminal [8][]byte
+	for i, o := range pboc.ACTerminalData() {
+		terminal[i] = values[o.Tag]
 	}
-	out = append(out, s.aip()...)
-	out = append(out, byte(g.atc>>8), byte(g.atc))
-	if len(g.iad) >= 7 {
-		out = append(out, g.iad[3:7]...)
-	}
-	return out, nil
+	return pboc.AppendACInput(make([]byte, 0, pboc.ACInputLen), &terminal, s.aip(), g.atc, g.iad), nil
 }
 
 // issuerScript sends one issuer script command with secure messaging (EMV
@@ -131,6 +125,9 @@ func (s *session) issuerScript(ctx context.Context, args map[string]string, rs *
 	}
 	c, err := s.scriptCommand(args, online)
 	if err != nil {
+		return answer{}, err
+	}
+	if err := s.cdaCryptogram(online); err != nil {
 		return answer{}, err
 	}
 	macData, err := crypto.ScriptMACData(c.CLA, c.INS, c.P1, c.P2, online.atc, online.ac, c.Data)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/oda"
 	"github.com/hulian/hulian/emv/tlv"
 )
@@ -48,19 +49,45 @@ func (s *session) checkODA(method string) string {
 		if g == nil || g.sdad == nil {
 			return "CDA: the GENERATE AC answer holds no signed dynamic application data (9F4B)"
 		}
-		un := s.term[0x9F37]
-		cdol := g.cdolData
-		if g.second && len(s.gac) > 1 {
-			cdol = append(append([]byte(nil), s.gac[0].cdolData...), g.cdolData...)
-		}
-		res, err := oda.VerifyCDA(icc, g.sdad, oda.CDA{UnpredictableNumber: un, CID: g.cid, PDOLData: s.pdolData,
-			CDOLData: cdol, ResponseTLVs: g.respTLVs})
-		if err != nil {
-			return "CDA does not verify: " + err.Error()
-		}
-		g.ac = res.AC
+		return s.verifyCDA(icc, g)
 	}
 	return ""
+}
+
+// verifyCDA verifies the CDA signature of a GENERATE AC answer (EMV Book 2
+// 6.6.2) and keeps the application cryptogram it recovers in g.
+func (s *session) verifyCDA(icc *oda.PublicKey, g *gacResult) string {
+	cdol := g.cdolData
+	if g.second && len(s.gac) > 1 {
+		cdol = append(append([]byte(nil), s.gac[0].cdolData...), g.cdolData...)
+	}
+	res, err := oda.VerifyCDA(icc, g.sdad, oda.CDA{UnpredictableNumber: s.term[0x9F37], CID: g.cid, PDOLData: s.pdolData,
+		CDOLData: cdol, ResponseTLVs: g.respTLVs})
+	if err != nil {
+		return "CDA does not verify: " + err.Error()
+	}
+	g.ac = res.AC
+	return ""
+}
+
+// cdaCryptogram recovers the application cryptogram of a CDA-signed
+// answer that no oda assertion has verified yet, for the ARPC and script
+// MACs that need it.
+func (s *session) cdaCryptogram(g *gacResult) error {
+	if len(g.ac) != 0 || g.sdad == nil {
+		return nil
+	}
+	issuer, static, msg := s.issuerKey()
+	if msg == "" {
+		var icc *oda.PublicKey
+		if icc, msg = s.iccKey(issuer, static); msg == "" {
+			msg = s.verifyCDA(icc, g)
+		}
+	}
+	if msg != "" {
+		return failf("the ARQC of a CDA answer is needed and cannot be recovered: %s", msg)
+	}
+	return nil
 }
 
 // sdad is the signed dynamic data of the answer: 9F4B, or the value of a
@@ -76,9 +103,14 @@ func (s *session) sdad() []byte {
 }
 
 // checkFDDA verifies qPBOC fDDA (JR/T 0025.12): 9F4B over 9F37 || 9F02 ||
-// 5F2A || 9F69.
+// 5F2A || 9F69. 9F4B is the step's (the GPO answer), else the one the
+// case's qPBOC GPO answered, so the check can follow the READ RECORD of
+// 9F69 (fDDA version 01 returns 9F69 in the last record).
 func (s *session) checkFDDA(icc *oda.PublicKey) string {
 	sdad := s.sdad()
+	if sdad == nil {
+		sdad, _ = s.data.find(0x9F4B)
+	}
 	if sdad == nil {
 		return "fDDA: the answer holds no signed dynamic application data (9F4B)"
 	}
@@ -168,40 +200,16 @@ func (s *session) iccKey(issuer *oda.PublicKey, static []byte) (*oda.PublicKey, 
 	return k, ""
 }
 
-// staticData assembles the static data to be authenticated (EMV Book 3
-// 10.3): the records the AFL flags, the 70 template's value for SFI 1..10
-// and the whole record for SFI 11..30, then the AIP if 9F4A lists it.
-//
-// dedupe: emv/kernel has this (unexported static data assembly).
+// staticData assembles the static data to be authenticated with
+// kernel.StaticData (EMV Book 3 10.3) from the records read in this case,
+// else before the cases.
 func (s *session) staticData() ([]byte, string) {
 	afl := s.data.afl
 	if afl == nil && s.base != nil {
 		afl = s.base.afl
 	}
-	entries, err := parseAFL(afl)
-	if err != nil {
-		return nil, "the AFL is not usable for offline data authentication: " + err.Error()
-	}
-	var recs []byte
-	for _, e := range entries {
-		for rec := e.first; rec < e.first+e.oda; rec++ {
-			raw, ok := s.record(e.sfi, rec)
-			if !ok {
-				return nil, fmt.Sprintf("record %d of SFI %d (for offline data authentication) has not been read", rec, e.sfi)
-			}
-			if e.sfi > 10 {
-				recs = append(recs, raw...)
-				continue
-			}
-			list, err := tlv.ParseWith(raw, tlv.Options{Lenient: true})
-			if err != nil || len(list) != 1 || list[0].Tag != 0x70 {
-				return nil, fmt.Sprintf("record %d of SFI %d is not a 70 template: offline data authentication fails (EMV Book 3 10.3)", rec, e.sfi)
-			}
-			recs = append(recs, list[0].Value...)
-		}
-	}
 	tagList, _ := s.cardValue(0x9F4A)
-	out, err := oda.StaticData(recs, tagList, s.aip())
+	out, err := kernel.StaticData(afl, func(sfi, rec byte) ([]byte, bool) { return s.record(int(sfi), int(rec)) }, tagList, s.aip())
 	if err != nil {
 		return nil, "the static data to be authenticated cannot be built: " + err.Error()
 	}

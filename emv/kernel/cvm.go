@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"context"
-	"encoding/binary"
 )
 
 // CV method codes (b6..b1 of the first byte of a CV rule, Book 3 Annex C3).
@@ -23,11 +22,6 @@ const (
 	cvmResultOK      = 0x02
 )
 
-// cvRule is one rule of the CVM list.
-type cvRule struct{ code, cond byte }
-
-func (r cvRule) method() byte { return r.code & 0x3F }
-
 // verifyCardholder is Cardholder Verification (EMV Book 3 10.5): the CVM list
 // 8E in order, each rule's condition against the transaction, the method
 // against the terminal's capabilities; the first success ends it.
@@ -38,15 +32,15 @@ func (s *Session) verifyCardholder(ctx context.Context) error {
 		return nil
 	}
 	s.res.TSI.Set(TSICVM)
-	list, ok := s.card.get(0x8E)
-	if !ok || len(list) < 10 || len(list)%2 != 0 {
+	raw, ok := s.card.get(0x8E)
+	list, err := ParseCVMList(raw)
+	if !ok || err != nil {
 		s.res.TVR.Set(TVRICCDataMissing)
 		return nil
 	}
-	x, y := binary.BigEndian.Uint32(list[0:4]), binary.BigEndian.Uint32(list[4:8])
-	var last *cvRule
-	for i := 8; i+1 < len(list); i += 2 {
-		r := cvRule{list[i], list[i+1]}
+	x, y := list.X, list.Y
+	var last *CVRule
+	for _, r := range list.Rules {
 		if !s.conditionMet(r, int64(x), int64(y)) {
 			continue
 		}
@@ -58,7 +52,7 @@ func (s *Session) verifyCardholder(ctx context.Context) error {
 		if ok {
 			return nil
 		}
-		if r.code&cvmApplyNext == 0 {
+		if r.Code&cvmApplyNext == 0 {
 			break
 		}
 	}
@@ -66,14 +60,14 @@ func (s *Session) verifyCardholder(ctx context.Context) error {
 	if last == nil {
 		s.res.CVMResults = [3]byte{cvmNone, 0, cvmResultFailed}
 	} else {
-		s.res.CVMResults = [3]byte{last.code, last.cond, cvmResultFailed}
+		s.res.CVMResults = [3]byte{last.Code, last.Condition, cvmResultFailed}
 	}
 	return nil
 }
 
 // applyRule performs one rule; ok reports success.
-func (s *Session) applyRule(ctx context.Context, r cvRule) (bool, error) {
-	m := r.method()
+func (s *Session) applyRule(ctx context.Context, r CVRule) (bool, error) {
+	m := r.Method()
 	if !recognised(m) {
 		s.res.TVR.Set(TVRUnrecognisedCVM)
 		return false, nil
@@ -87,7 +81,7 @@ func (s *Session) applyRule(ctx context.Context, r cvRule) (bool, error) {
 	result := byte(cvmResultOK)
 	switch m {
 	case cvmFail:
-		s.res.CVMResults = [3]byte{r.code, r.cond, cvmResultFailed}
+		s.res.CVMResults = [3]byte{r.Code, r.Condition, cvmResultFailed}
 		return false, nil
 	case cvmNoCVM:
 	case cvmSignature:
@@ -98,7 +92,7 @@ func (s *Session) applyRule(ctx context.Context, r cvRule) (bool, error) {
 	default:
 		ok, err := s.offlinePIN(ctx, m == cvmEncPIN || m == cvmEncPINSig)
 		if err != nil || !ok {
-			s.res.CVMResults = [3]byte{r.code, r.cond, cvmResultFailed}
+			s.res.CVMResults = [3]byte{r.Code, r.Condition, cvmResultFailed}
 			return false, err
 		}
 		if m == cvmPlainPINSig || m == cvmEncPINSig {
@@ -106,7 +100,7 @@ func (s *Session) applyRule(ctx context.Context, r cvRule) (bool, error) {
 		}
 	}
 	s.res.CVM.Method = m
-	s.res.CVMResults = [3]byte{r.code, r.cond, result}
+	s.res.CVMResults = [3]byte{r.Code, r.Condition, result}
 	return true, nil
 }
 
@@ -150,13 +144,13 @@ func (s *Session) supports(m byte) bool {
 
 // conditionMet evaluates a CVM condition code (Book 3 Annex C3). Codes the
 // terminal does not understand are not met.
-func (s *Session) conditionMet(r cvRule, x, y int64) bool {
+func (s *Session) conditionMet(r CVRule, x, y int64) bool {
 	cash := s.txn.Type == TypeCash
 	unattended := s.unattended()
 	cashback := s.txn.Type == TypeCashback || s.txn.OtherAmount > 0
 	sameCurrency := s.sameCurrency()
 	amt := s.txn.Amount
-	switch r.cond {
+	switch r.Condition {
 	case 0x00:
 		return true
 	case 0x01:
@@ -164,7 +158,7 @@ func (s *Session) conditionMet(r cvRule, x, y int64) bool {
 	case 0x02:
 		return !cash && !cashback
 	case 0x03:
-		return recognised(r.method()) && s.supports(r.method())
+		return recognised(r.Method()) && s.supports(r.Method())
 	case 0x04:
 		return !unattended && cash
 	case 0x05:

@@ -81,17 +81,8 @@ func (s *Session) gpoResponse(b []byte) error {
 	return nil
 }
 
-// checkAFL validates the AFL (EMV Book 3 10.2): 4-byte entries, SFI 1..30,
-// first record >= 1, first <= last, ODA count <= records in range.
+// checkAFL validates the AFL (EMV Book 3 10.2) with ParseAFL.
 func checkAFL(afl []byte) error {
-	if len(afl)%4 != 0 || len(afl) > 252 {
-		return tagErr(StepGPO, 0x94, ErrMalformed, "AFL length not a multiple of 4")
-	}
-	for i := 0; i < len(afl); i += 4 {
-		sfi, first, last, n := afl[i]>>3, afl[i+1], afl[i+2], afl[i+3]
-		if sfi < 1 || sfi > 30 || afl[i]&0x07 != 0 || first < 1 || first > last || int(n) > int(last-first)+1 {
-			return tagErr(StepGPO, 0x94, ErrMalformed, "AFL entry out of range")
-		}
-	}
-	return nil
+	_, err := ParseAFL(afl)
+	return err
 }

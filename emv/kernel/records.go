@@ -43,10 +43,8 @@ func (s *Session) readRecord(ctx context.Context, sfi, rec byte, forODA bool) er
 		return nil
 	}
 	if forODA {
-		if sfi <= 10 {
-			s.addStatic(objs[0].Value)
-		} else {
-			s.addStatic(data)
+		if part, err := StaticRecord(sfi, data); err == nil {
+			s.addStatic(part)
 		}
 	}
 	s.res.Records = append(s.res.Records, objs)
@@ -74,7 +72,7 @@ func (s *Session) addTagList() error {
 	if !ok {
 		return nil
 	}
-	if len(list) != 1 || tlv.Tag(list[0]) != 0x82 {
+	if !tagListIsAIP(list) {
 		s.staticBad = true
 		return nil
 	}
