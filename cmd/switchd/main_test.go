@@ -133,7 +133,13 @@ func TestDaemonServesReloadsAndStops(t *testing.T) {
 	assert.Contains(t, string(body), "switch.id")
 	assert.Equal(t, "00", send("6222020000000000000"))
 
+	// The counters move right after the response is queued to the acquirer,
+	// which may read it first: poll for the last one.
 	code, metrics := get("/metrics")
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(metrics, `hulian_switch_responses_total{code="00",institution="48020000"} 3`) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		code, metrics = get("/metrics")
+	}
 	assert.Equal(t, 200, code)
 	assert.Contains(t, metrics, `hulian_switch_responses_total{code="00",institution="48020000"} 3`)
 	assert.Contains(t, metrics, `hulian_switch_responses_total{code="15",institution="48020000"} 1`)
