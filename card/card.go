@@ -54,6 +54,9 @@ type Card interface {
 	PowerOn() []byte
 	PowerOff()
 	// Process answers one command APDU with response data || SW1 SW2. It
-	// never panics, whatever the input.
+	// never panics, whatever the input. It must not modify command or keep
+	// it (or any sub-slice) after returning: drivers reuse the buffer (the
+	// vpcd bridge reads every frame into the same one), so a card that keeps
+	// session values from a command copies them.
 	Process(command []byte) []byte
 }

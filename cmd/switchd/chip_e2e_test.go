@@ -217,6 +217,7 @@ func chipApproved(t *testing.T, e *chipEnv, term *pos.Terminal, profile, panStr 
 
 	assert.Equal(t, "00", rc.ResponseCode)
 	assert.Equal(t, kernel.OutcomeOnlineApproved, rc.Outcome, "TVR %X", rc.TVR)
+	assert.False(t, rc.TVR.Has(kernel.TVRCDAFailed), "CDA verified")
 	assert.Equal(t, byte(0x40), rc.CID&0xC0, "second GENERATE AC: TC")
 	assert.True(t, rc.TSI.Has(kernel.TSIIssuerAuth))
 	assert.False(t, rc.TVR.Has(kernel.TVRIssuerAuthFailed), "the card accepted the issuer's ARPC")
@@ -242,16 +243,13 @@ func chipApproved(t *testing.T, e *chipEnv, term *pos.Terminal, profile, panStr 
 // 3DES and SM2 + SM4) in a vpcd reader of the real PC/SC stack, the kernel
 // through card/pcsc, switchd, the issuer simulator verifying the ARQC and
 // answering the ARPC (and the EC load script), the card's TC. Skipped
-// without pcscd, failed with CI=true.
-//
-// The terminal does not offer CDA here (DDA instead): through vpcd (T=0)
-// the RSA card's CDA signature of the first GENERATE AC does not verify
-// (TVR byte 1 bit 3, the kernel declines offline) although the card gets
-// the same commands as in process, where it verifies. Open finding, see
-// the helper's report; TestChipEndToEndInProcess keeps CDA.
+// without pcscd, failed with CI=true. The terminal offers CDA, as in
+// process, and the RSA card's CDA signature verifies (the vpcd bridge
+// reuses its command buffer, which the card must not keep: see
+// simulators/card Card.Process).
 func TestChipEndToEndPCSC(t *testing.T) {
 	e := chipStart(t, 5*time.Second)
-	term := e.terminalWith(t, 10*time.Second, func(k *kernel.Config) { k.Capabilities[2] &^= 0x08 })
+	term := e.terminal(t, 10*time.Second)
 	for _, profile := range []string{"pboc-rsa", "pboc-sm"} {
 		t.Run(profile, func(t *testing.T) {
 			reader := pcsctest.Slot(t)

@@ -11,10 +11,12 @@ import (
 // MaskedHex renders BER-TLV data (a card's answer without its status word)
 // as upper-case hex for traces and reports, with the value of every
 // Sensitive data object replaced by its masked text in braces, e.g.
-// "5A08{622202******1234}". Data that does not parse as BER-TLV, or does
-// not re-encode to the same length (padding), is withheld entirely, since
-// its bytes could hold a PAN: "{N bytes withheld}". With showPAN the hex is
-// exact, but PIN data ('99') stays masked.
+// "5A08{622202******1234}"; in an SM2 certificate only the PAN field is,
+// e.g. "9F46819414{622848*********0026}1230...". Data that does not parse
+// as BER-TLV, or does not re-encode to the same length (padding), is
+// withheld entirely, since its bytes could hold a PAN: "{N bytes
+// withheld}". With showPAN the hex is exact, but PIN data ('99') stays
+// masked.
 func MaskedHex(data []byte, showPAN bool) string {
 	if len(data) == 0 {
 		return ""
@@ -40,7 +42,10 @@ func writeMasked(b *strings.Builder, t tlv.TLV, showPAN bool) {
 	head = tlv.AppendLength(head, len(t.Value))
 	b.WriteString(strings.ToUpper(hex.EncodeToString(head)))
 	if m, ok := maskedValue(t, showPAN); ok {
-		b.WriteString("{" + m + "}")
+		if _, cert := certIDLen(t.Tag); !cert {
+			m = "{" + m + "}" // a certificate's rendering braces its own field
+		}
+		b.WriteString(m)
 		return
 	}
 	if t.Tag.Constructed() && t.Children != nil {

@@ -8,22 +8,30 @@ import (
 	"github.com/hulian/hulian/emv/tlv"
 )
 
-// Sensitive reports whether Dump masks the value of tag t by default:
-// PAN-bearing data ('5A', '57', '56', '9F6B', '9F1F', '9F20'), cardholder
-// identity ('5F20', '9F0B', '9F61') and PIN data ('99').
+// Sensitive reports whether Dump masks the value of tag t, in whole or in
+// part, by default: PAN-bearing data ('5A', '57', '56', '9F6B', '9F1F',
+// '9F20'), cardholder identity ('5F20', '9F0B', '9F61'), PIN data ('99')
+// and the public key certificates ('90', '9F46', '9F2D'), which in their
+// SM2 form carry the PAN or its leading digits in clear (maskcert.go).
 func Sensitive(t tlv.Tag) bool {
 	switch t {
 	case 0x5A, 0x57, 0x56, 0x9F6B, 0x9F1F, 0x9F20, 0x5F20, 0x9F0B, 0x9F61, 0x99:
 		return true
 	}
-	return false
+	_, cert := certIDLen(t)
+	return cert
 }
 
 // maskedValue returns the masked rendering of a sensitive value, and false
-// when the value is not masked (not sensitive, or showPAN for a non-PIN).
+// when the value is not masked (not sensitive, showPAN for a non-PIN, or a
+// certificate without a readable identifier). A certificate renders as hex
+// with the masked identifier in braces; other values as masked text only.
 func maskedValue(t tlv.TLV, showPAN bool) (string, bool) {
 	if !Sensitive(t.Tag) || (showPAN && t.Tag != 0x99) {
 		return "", false
+	}
+	if _, cert := certIDLen(t.Tag); cert {
+		return maskedCert(t)
 	}
 	switch t.Tag {
 	case 0x5A:

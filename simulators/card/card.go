@@ -1,6 +1,7 @@
 package card
 
 import (
+	"bytes"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -128,6 +129,14 @@ func (c *Card) State() *State {
 
 // Process answers one command APDU: response data || SW1 SW2. It never
 // panics: a malformed command is answered 6700, an internal fault 6F00.
+//
+// The session keeps values from earlier commands (the PDOL data of the GPO,
+// the CDOL1 data, the unpredictable number) that later ones use: the CDA
+// transaction data hash, the second cryptogram. Those are sub-slices of the
+// command (dol.Split aliases its input), and a driver may reuse the command
+// buffer once Process returns: the vpcd bridge reads every frame into the
+// same buffer. So Process works on its own copy of the command and never
+// retains the caller's slice (card.Card contract).
 func (c *Card) Process(cmd []byte) (resp []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -136,7 +145,7 @@ func (c *Card) Process(cmd []byte) (resp []byte) {
 			resp = status(swUnknown)
 		}
 	}()
-	return c.dispatch(cmd)
+	return c.dispatch(bytes.Clone(cmd))
 }
 
 func (c *Card) appState(a *app) *AppState { return c.state.Apps[Hex(a.aid).String()] }
