@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/card/pcsc"
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/certification/report"
@@ -38,7 +37,7 @@ func TestShippedSuiteThroughPCSC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rd.Insert(t, ownCommands{c})
+			rd.Insert(t, c)
 			conn := rd.Connect(t, pcsc.ConnectOptions{})
 			a := p.Applications[0]
 			alg := map[string]string{"rsa": "tdes", "sm": "sm4"}[p.Algorithm]
@@ -59,17 +58,4 @@ func TestShippedSuiteThroughPCSC(t *testing.T) {
 			}
 		})
 	}
-}
-
-// ownCommands hands the simulated card a copy of each command. The vpcd
-// bridge (card/vpcd) reuses its frame buffer for the next command, and the
-// simulated card keeps slices of the GPO command (its PDOL values, which
-// CDA later hashes): without the copy a CDA signature made after a larger
-// command has reused the buffer covers overwritten PDOL data (PBOC-ODA-010
-// then fails through PC/SC only). Reported to the lead: the fix belongs in
-// simulators/card (copy what it keeps) or card/vpcd.
-type ownCommands struct{ card.Card }
-
-func (o ownCommands) Process(cmd []byte) []byte {
-	return o.Card.Process(append([]byte(nil), cmd...))
 }
