@@ -8,7 +8,7 @@
 // and the harness overhead in percent. They run in process (card.NewInProcess)
 // and through the real PC/SC stack (pcscd, vpcd and the simulated card,
 // card/pcsctest). The target is an overhead under 10% through PC/SC.
-// Its tests also run the shipped suite (certification/suites/pboc30) on both
+// Its tests also run the shipped suite (certification/suites/pboc) on both
 // clean simulated cards through PC/SC.
 // It lives apart from the runner so that only this test binary links the
 // PC/SC driver (cgo).

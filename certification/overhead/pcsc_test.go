@@ -18,7 +18,7 @@ import (
 // lab's reader sits: every case passes or is not applicable, as in
 // process. Skipped without pcscd, failing when CI=true.
 func TestShippedSuiteThroughPCSC(t *testing.T) {
-	s, err := script.Load("../suites/pboc30")
+	s, err := script.Load("../suites/pboc")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 const (
 	simProfile = "../../testdata/cards/pboc-rsa.yaml"
 	simCAKeys  = "../../testdata/emv/capk-test.txt"
-	starter    = "../suites/pboc"
+	starter    = "testdata/starter"
 )
 
 // simCard personalises the simulated PBOC card with defects switched on,

@@ -17,7 +17,7 @@ import (
 )
 
 // fullSuite is the shipped PBOC 3.0 debit/credit suite.
-const fullSuite = "../suites/pboc30"
+const fullSuite = "../suites/pboc"
 
 // simProfiles are the clean simulated cards the suite must pass on.
 func simProfiles() []string { return []string{"pboc-rsa", "pboc-sm"} }
