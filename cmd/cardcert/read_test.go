@@ -5,6 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/hulian/hulian/card/pcsctest"
+	simcard "github.com/hulian/hulian/simulators/card"
 )
 
 const (
@@ -56,5 +59,33 @@ func TestReadUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"read", "--sim", "no-such-profile"}, &out, &errOut); code != 1 {
 		t.Errorf("missing profile: exit %d, want 1", code)
+	}
+}
+
+// TestReadPCSC reads the simulated card through the real PC/SC stack
+// (pcscd + vpcd): what a lab does with `cardcert read --reader`.
+func TestReadPCSC(t *testing.T) {
+	r := pcsctest.Slot(t)
+	p, err := simcard.LoadProfile(simProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := simcard.New(p, simcard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Insert(t, c)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"read", "--reader", r.Name, "--capk", simCAPK}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	s := out.String()
+	for _, want := range []string{"A000000333010101", "PBOC DEBIT", "Outcome: read complete", "622848"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, simPAN) {
+		t.Error("PAN in clear without --show-pan")
 	}
 }
