@@ -5,25 +5,41 @@ import (
 	"time"
 )
 
-// commitLoop is the single committer goroutine: it gathers a batch, makes
-// it durable and calls the callbacks, until the queue is closed and empty.
+// commitLoop is the single committer goroutine: it gathers a batch and
+// makes it durable, until the queue is closed and empty. It hands each
+// committed batch to the notifier, which calls the callbacks while the
+// next batch is being committed: the callbacks' work (forwarding,
+// answering) never delays the next group commit.
 func (j *Journal) commitLoop() {
-	defer close(j.stopped)
-	batch := make([]pending, 0, j.opt.MaxBatch)
+	notify := make(chan []pending, 2)
+	go j.notifyLoop(notify)
+	defer close(notify)
 	ws := make([]*Write, 0, j.opt.MaxBatch)
+	bg, _ := j.b.(background)
 	for {
-		first, ok := <-j.queue
+		first, ok := j.next(bg)
 		if !ok {
 			return
 		}
-		batch, ok = j.gather(append(batch[:0], first))
+		j.relieve(bg)
+		var batch []pending
+		batch, ok = j.gather(append(make([]pending, 0, 64), first))
 		ws = j.commit(batch, ws[:0])
+		clear(ws)
+		notify <- batch
+		if !ok {
+			return
+		}
+	}
+}
+
+// notifyLoop calls the callbacks of committed batches, in commit order,
+// then reports that the journal has stopped.
+func (j *Journal) notifyLoop(notify <-chan []pending) {
+	defer close(j.stopped)
+	for batch := range notify {
 		for _, p := range batch {
 			p.done(p.w)
-		}
-		clear(batch)
-		if !ok {
-			return
 		}
 	}
 }

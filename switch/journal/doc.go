@@ -16,12 +16,28 @@
 // goroutine gathers everything queued (up to Options.MaxBatch), applies it in
 // one database transaction, commits (the durable point: one fsync for many
 // transactions, which is what keeps the journal cheap enough to sit on the
-// authorisation path) and only then calls each write's done callback. A
-// response that approves money must not leave the switch before its done
-// has been called. Normal outcomes (a duplicate key, a late answer to a
-// timed-out transaction, an unknown id) are reported per write and never
-// abort the batch; a batch the database rejects as a whole is retried write
-// by write so one bad write cannot fail its neighbours.
+// authorisation path) and only then has each write's done callback called,
+// in commit order, by a notifier goroutine (so that the callbacks' work
+// overlaps the next commit). A response that approves money must not leave
+// the switch before its done has been called. Normal outcomes (a duplicate
+// key, a late answer to a timed-out transaction, an unknown id) are
+// reported per write and never abort the batch; a batch the database
+// rejects as a whole is retried write by write so one bad write cannot fail
+// its neighbours.
+//
+// SQLite keeps a write-ahead log of its own (table txlog): a group commit
+// writes one compact row (version byte, the after-image of every record the
+// group changed, CRC-32C; logcodec.go) instead of one SQL row per change,
+// IDs are assigned in-process, and an in-memory overlay of the records
+// logged but not yet in table txn answers duplicate checks, Finish's
+// previous state and reads (which merge it with the table). The committer
+// applies the log to table txn when idle, a little within group commits,
+// and before anything else once Options.MaxBacklog records are waiting;
+// Open replays whatever a crash left, and refuses a row whose checksum
+// fails (ErrCorrupt). SAF entries go straight to table saf. PostgreSQL,
+// shared by several nodes that must see each other's transactions at once,
+// keeps its tables current: a group's inserts, finishes and reversal states
+// are each one set-based statement (unnest), sent in one round trip.
 //
 // Store-and-forward entries are leased with Claim (PostgreSQL: SELECT ...
 // FOR UPDATE SKIP LOCKED, so two nodes never hold the same entry; a dead

@@ -67,9 +67,9 @@ func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 	return j, nil
 }
 
-// Submit queues w for the committer. done runs on the committer goroutine
-// once the batch holding w is durable, or has failed (w.Err); it must not
-// block long. Submit blocks only while QueueSize writes are pending. After
+// Submit queues w for the committer. done runs on the journal's notifier
+// goroutine (one for all callbacks, called in commit order) once the batch
+// holding w is durable, or has failed (w.Err); it must not block long. Submit blocks only while QueueSize writes are pending. After
 // Close, done is called at once with w.Err = ErrClosed.
 func (j *Journal) Submit(w *Write, done func(*Write)) {
 	j.mu.RLock()

@@ -48,6 +48,12 @@ CREATE INDEX txn_original ON txn (original_id) WHERE original_id <> 0`
 const schemaV3 = `
 CREATE INDEX txn_unreversed ON txn (id) WHERE state = 'timed_out' AND reversal = ''`
 
+// sqliteLogSchema (SQLite's version 4) adds the write-ahead log of the hot
+// path: one row per group commit (logcodec.go). AUTOINCREMENT keeps seq
+// increasing even after the applier has emptied the table.
+const sqliteLogSchema = `
+CREATE TABLE IF NOT EXISTS txlog (seq INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL)`
+
 // migrationSteps returns the ordered migrations with the given types.
 func migrationSteps(id, integer, blob string) [][]string {
 	r := strings.NewReplacer("ID,", id+",", "INT ", integer+" ", "BLOB ", blob+" ")

@@ -12,6 +12,7 @@ const (
 	DefaultMaxBatch      = 512
 	DefaultQueueSize     = 65536
 	DefaultCommitTimeout = 30 * time.Second
+	DefaultMaxBacklog    = 1 << 18
 	minHashKey           = 16
 )
 
@@ -23,6 +24,11 @@ type Options struct {
 	MaxDelay  time.Duration // how long the committer may wait to fill a batch, default 0 (commit as soon as idle: natural batching)
 	QueueSize int           // pending writes before Submit blocks, default 65536
 	Logger    *slog.Logger  // default: discard
+
+	// MaxBacklog bounds (SQLite) the records logged but not yet applied to
+	// table txn, held in memory meanwhile (a few hundred bytes each);
+	// default 262144. At the bound, writes wait while the log is applied.
+	MaxBacklog int
 
 	// CommitTimeout bounds one group commit, default 30s; a batch that
 	// cannot commit in time fails with the context error in each Write.Err.
@@ -50,8 +56,11 @@ func (o Options) withDefaults() (Options, error) {
 	if len(o.Node) > maxText {
 		return o, fmt.Errorf("journal: Options.Node is longer than %d bytes", maxText)
 	}
-	if o.MaxBatch < 0 || o.QueueSize < 0 || o.MaxDelay < 0 || o.CommitTimeout < 0 {
-		return o, fmt.Errorf("journal: Options: MaxBatch, QueueSize, MaxDelay and CommitTimeout must not be negative")
+	if o.MaxBatch < 0 || o.QueueSize < 0 || o.MaxDelay < 0 || o.CommitTimeout < 0 || o.MaxBacklog < 0 {
+		return o, fmt.Errorf("journal: Options: MaxBatch, QueueSize, MaxDelay, CommitTimeout and MaxBacklog must not be negative")
+	}
+	if o.MaxBacklog == 0 {
+		o.MaxBacklog = DefaultMaxBacklog
 	}
 	if o.MaxBatch == 0 {
 		o.MaxBatch = DefaultMaxBatch

@@ -68,6 +68,24 @@ func (s *pgStore) reads() runner               { return pgRunner{s.pool} }
 func (s *pgStore) ready(context.Context) error { return nil }
 func (s *pgStore) close() error                { s.pool.Close(); return nil }
 
+func (s *pgStore) lookup(ctx context.Context, k Key) (*Record, error) {
+	return lookupKey(ctx, s.reads(), k)
+}
+
+func (s *pgStore) get(ctx context.Context, id int64) (*Record, error) {
+	return oneRecord(ctx, s.reads(), byIDSQL, id)
+}
+
+func (s *pgStore) scan(ctx context.Context, q scanQuery) ([]Record, error) {
+	return records(ctx, s.reads(), q.sql, q.args...)
+}
+
+func (s *pgStore) ack(ctx context.Context, safID int64) error { return sqlAck(ctx, s, safID) }
+
+func (s *pgStore) expire(ctx context.Context, nowUS int64) (int, error) {
+	return sqlExpire(ctx, s, nowUS)
+}
+
 // inTx runs fn in one transaction.
 func (s *pgStore) inTx(ctx context.Context, fn func(r runner) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(pgRunner{tx}) })

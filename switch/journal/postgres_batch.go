@@ -8,12 +8,23 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// applyBatch sends every statement of ws in one pgx.Batch (one round trip)
+// applyBatch applies ws in one transaction. When no record is changed by
+// two writes of the batch (the hot path: inserts and finishes), it uses a
+// few set-based statements (applySets); otherwise it falls back to one
+// statement per write, in order (applyEach).
+func (s *pgStore) applyBatch(ctx context.Context, ws []*Write) error {
+	if setBased(ws) {
+		return s.applySets(ctx, ws)
+	}
+	return s.applyEach(ctx, ws)
+}
+
+// applyEach sends every statement of ws in one pgx.Batch (one round trip)
 // inside one transaction. No statement fails on a normal outcome: inserts
 // use ON CONFLICT DO NOTHING, finishes read the state before (locked) and
 // update only forwarded rows, enqueues insert only when the record exists.
 // Duplicates are loaded afterwards in the same transaction.
-func (s *pgStore) applyBatch(ctx context.Context, ws []*Write) error {
+func (s *pgStore) applyEach(ctx context.Context, ws []*Write) error {
 	created := micros(time.Now())
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}

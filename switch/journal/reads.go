@@ -8,37 +8,48 @@ import (
 
 // Lookup returns the record of key k, or ErrNotFound.
 func (j *Journal) Lookup(ctx context.Context, k Key) (*Record, error) {
-	return lookupKey(ctx, j.b.reads(), k)
+	return j.b.lookup(ctx, k)
 }
 
 // Get returns the record with the given id, or ErrNotFound.
 func (j *Journal) Get(ctx context.Context, id int64) (*Record, error) {
-	return oneRecord(ctx, j.b.reads(), byIDSQL, id)
+	return j.b.get(ctx, id)
 }
 
 // Unfinished returns every record, from any node, still in StateForwarded
 // and received before receivedBefore, ordered by ID (crash recovery: the
 // caller decides what to do with each).
 func (j *Journal) Unfinished(ctx context.Context, receivedBefore time.Time) ([]Record, error) {
-	return records(ctx, j.b.reads(), unfinishedSQL, micros(receivedBefore))
+	us := micros(receivedBefore)
+	return j.b.scan(ctx, scanQuery{sql: unfinishedSQL, args: []any{us}, match: func(r *Record) bool {
+		return r.State == StateForwarded && micros(r.ReceivedAt) < us
+	}})
 }
 
 // Unreversed returns every record, from any node, that timed out without a
 // reversal being queued: what a crash between the two writes leaves.
 func (j *Journal) Unreversed(ctx context.Context) ([]Record, error) {
-	return records(ctx, j.b.reads(), unreversedSQL)
+	return j.b.scan(ctx, scanQuery{sql: unreversedSQL, match: func(r *Record) bool {
+		return r.State == StateTimedOut && r.Reversal == ReversalNone
+	}})
 }
 
 // Settled returns, ordered by ID, the records of businessDate that move
 // money at clearing: approved, with MTI 0100, 0200, 0120 or 0220, and with
 // no reversal queued or acknowledged (those mean the money went back).
 func (j *Journal) Settled(ctx context.Context, businessDate string) ([]Record, error) {
-	return records(ctx, j.b.reads(), settledSQL, businessDate)
+	return j.b.scan(ctx, scanQuery{sql: settledSQL, args: []any{businessDate}, match: func(r *Record) bool {
+		return r.BusinessDate == businessDate && r.State == StateApproved &&
+			r.Reversal != ReversalDone && r.Reversal != ReversalQueued &&
+			(r.MTI == "0100" || r.MTI == "0200" || r.MTI == "0120" || r.MTI == "0220")
+	}})
 }
 
 // Day returns every record of businessDate ordered by ID (reconciliation).
 func (j *Journal) Day(ctx context.Context, businessDate string) ([]Record, error) {
-	return records(ctx, j.b.reads(), daySQL, businessDate)
+	return j.b.scan(ctx, scanQuery{sql: daySQL, args: []any{businessDate}, match: func(r *Record) bool {
+		return r.BusinessDate == businessDate
+	}})
 }
 
 // SAFDepth returns the number of pending store-and-forward entries.

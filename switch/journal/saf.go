@@ -48,23 +48,32 @@ func (j *Journal) Claim(ctx context.Context, now time.Time, lease time.Duration,
 // the same transaction. Acknowledging twice is harmless; an entry that had
 // already expired is acknowledged too (the issuer's answer is the truth).
 func (j *Journal) Ack(ctx context.Context, safID int64) error {
-	err := j.b.inTx(ctx, func(r runner) error {
-		var txn int64
-		var mti string
-		found := false
-		err := r.each(ctx, ackSQL, []any{safID}, func(scan scanFunc) error {
-			found = true
-			return scan(&txn, &mti)
-		})
-		if err != nil || !found {
-			return orNotFound(err)
-		}
-		if mti == "0420" {
+	return wrapOp("ack", j.b.ack(ctx, safID))
+}
+
+// sqlAck is Ack for a backend that writes table txn directly.
+func sqlAck(ctx context.Context, b backend, safID int64) error {
+	return b.inTx(ctx, func(r runner) error {
+		txn, mti, err := ackSAFRow(ctx, r, safID)
+		if err == nil && mti == "0420" {
 			_, err = r.exec(ctx, ackRevSQL, txn)
 		}
 		return err
 	})
-	return wrapOp("ack", err)
+}
+
+// ackSAFRow acknowledges entry safID through r and returns its record and
+// MTI, or ErrNotFound.
+func ackSAFRow(ctx context.Context, r runner, safID int64) (txn int64, mti string, err error) {
+	found := false
+	err = r.each(ctx, ackSQL, []any{safID}, func(scan scanFunc) error {
+		found = true
+		return scan(&txn, &mti)
+	})
+	if err != nil || !found {
+		return 0, "", orNotFound(err)
+	}
+	return txn, mti, nil
 }
 
 // Retry records one more send of entry safID by this node, makes it due
@@ -98,22 +107,39 @@ func (j *Journal) Retry(ctx context.Context, safID int64, next time.Time) error 
 // expired and returns how many it moved; the records of expired reversals
 // (MTI 0420) still marked ReversalQueued get ReversalExpired.
 func (j *Journal) ExpireSAF(ctx context.Context, now time.Time) (int, error) {
+	n, err := j.b.expire(ctx, micros(now))
+	if err != nil {
+		return 0, wrapOp("expire", err)
+	}
+	return n, nil
+}
+
+// expireSAFRows expires the due entries through r and returns the txn IDs
+// of the reversals (MTI 0420) among them and how many entries it expired.
+func expireSAFRows(ctx context.Context, r runner, nowUS int64) ([]int64, int, error) {
 	n := 0
-	err := j.b.inTx(ctx, func(r runner) error {
-		n = 0
-		var reversals []int64
-		err := r.each(ctx, expireSQL, []any{micros(now)}, func(scan scanFunc) error {
-			var txn int64
-			var mti string
-			n++
-			if err := scan(&txn, &mti); err != nil {
-				return err
-			}
-			if mti == "0420" {
-				reversals = append(reversals, txn)
-			}
-			return nil
-		})
+	var reversals []int64
+	err := r.each(ctx, expireSQL, []any{nowUS}, func(scan scanFunc) error {
+		var txn int64
+		var mti string
+		n++
+		if err := scan(&txn, &mti); err != nil {
+			return err
+		}
+		if mti == "0420" {
+			reversals = append(reversals, txn)
+		}
+		return nil
+	})
+	return reversals, n, err
+}
+
+// sqlExpire is ExpireSAF for a backend that writes table txn directly.
+func sqlExpire(ctx context.Context, b backend, nowUS int64) (int, error) {
+	n := 0
+	err := b.inTx(ctx, func(r runner) error {
+		reversals, count, err := expireSAFRows(ctx, r, nowUS)
+		n = count
 		for _, id := range reversals {
 			if err != nil {
 				break
@@ -122,10 +148,7 @@ func (j *Journal) ExpireSAF(ctx context.Context, now time.Time) (int, error) {
 		}
 		return err
 	})
-	if err != nil {
-		return 0, wrapOp("expire", err)
-	}
-	return n, nil
+	return n, err
 }
 
 // orNotFound returns err, or ErrNotFound when err is nil.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -16,10 +18,6 @@ const (
 		"&_pragma=synchronous(FULL)&_txlock=immediate"
 	sqliteReaderParams = "?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
 
-	sqliteEnqueueSQL = `INSERT INTO saf (txn_id, issuer, mti, message, attempts, next_us,
-		expires_us, state, created_us)
-		SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', $8 WHERE EXISTS (SELECT 1 FROM txn WHERE id = $1)
-		RETURNING id`
 	sqliteClaimSQL = `UPDATE saf SET lease_node = $1, lease_us = $2 WHERE id IN (
 		SELECT id FROM saf WHERE state = 'pending' AND next_us <= $3
 		AND (lease_us <= $3 OR lease_node = $1) ORDER BY next_us, id LIMIT $4)
@@ -29,10 +27,25 @@ const (
 // sqliteStore is the embedded backend: one file in WAL mode with
 // synchronous=FULL. All writes (the committer and the SAF operations) go
 // through one connection; reads use a separate read-only pool.
+//
+// The hot path does not write table txn directly: each group commit's
+// changed records are logged as one row of table txlog (see logcodec.go)
+// and kept in the overlay; the committer applies the log to txn in the
+// background (sqlite_apply.go) and replays it at open.
 type sqliteStore struct {
 	writer, reader *sql.DB
 	d              dialect
 	stmts          map[string]*sql.Stmt // prepared on writer, read-only after open
+	drainTimeout   time.Duration
+	dupKeys        keyQueries
+
+	wmu         sync.Mutex // serialises the write transactions that read or change the overlay
+	ov          *overlay
+	nextID      int64 // next record ID; wmu
+	dataVersion int64 // PRAGMA data_version after this connection's last write; wmu
+
+	budget apBudget    // piggybacked application; wmu
+	hold   atomic.Bool // tests: no background application (a crash before it)
 }
 
 // OpenSQLite opens (creating if needed) the journal in the SQLite file at
@@ -47,11 +60,10 @@ func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 		return nil, fmt.Errorf("journal: sqlite path must be non-empty without '?' or '#'")
 	}
 	s := &sqliteStore{d: dialect{
-		name:       "sqlite",
-		steps:      migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"),
-		enqueueSQL: sqliteEnqueueSQL,
-		claimSQL:   sqliteClaimSQL,
-	}}
+		name:     "sqlite",
+		steps:    append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}),
+		claimSQL: sqliteClaimSQL,
+	}, ov: newOverlay(), drainTimeout: o.CommitTimeout, dataVersion: -1, dupKeys: newKeyQueries()}
 	if s.writer, err = sql.Open("sqlite", "file:"+path+sqliteWriterParams); err != nil {
 		return nil, fmt.Errorf("journal: open sqlite: %w", err)
 	}
@@ -88,23 +100,31 @@ func (s *sqliteStore) inTx(ctx context.Context, fn func(r runner) error) error {
 	return tx.Commit()
 }
 
-// applyBatch applies ws statement by statement in one transaction: SQLite
-// is in-process, so there is no round trip to save.
+// applyBatch applies ws in one transaction through the log: one txlog row
+// and one fsync for the whole group.
 func (s *sqliteStore) applyBatch(ctx context.Context, ws []*Write) error {
-	created := micros(time.Now())
-	tx, err := s.writer.BeginTx(ctx, nil)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	v, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
-	r := &stmtRunner{tx: tx, prepared: s.stmts, bound: make(map[string]*sql.Stmt, len(s.stmts))}
-	if err := applySequential(ctx, r, &s.d, ws, created); err != nil {
-		_ = tx.Rollback()
+	if err := v.applyWrites(ws, micros(time.Now())); err != nil {
+		v.rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := s.piggyback(v); err != nil {
+		v.rollback()
+		return err
+	}
+	return v.commit()
 }
 
+// close applies what is left of the log (so that other processes read
+// table txn whole; what cannot be applied in time is replayed at the next
+// open) and closes the database.
 func (s *sqliteStore) close() error {
+	_ = s.drain(s.drainTimeout) // on failure the rows stay in txlog: the next open replays them
 	rerr := s.reader.Close()
 	if err := s.writer.Close(); err != nil {
 		return err

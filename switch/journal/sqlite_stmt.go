@@ -3,20 +3,32 @@ package journal
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // ready compiles the hot-path statements once on the writer connection,
-// after migration: parsing SQL costs more than executing an insert.
+// after migration (parsing SQL costs more than executing an insert), then
+// replays the log: every row left by the last run is applied to table txn
+// before anything else happens. A corrupt row fails the open.
 func (s *sqliteStore) ready(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt)
-	for _, q := range []string{insertSQL, stateSQL, finishSQL, reversalSQL, s.d.enqueueSQL, queueRevSQL, byKeySQL} {
+	for _, q := range append([]string{byIDSQL, byKeySQL, dataVersionSQL, appendLogSQL, sqliteLogEnqueueSQL,
+		upsertSQL, readLogSQL, trimLogSQL}, s.dupKeys.sql...) {
 		st, err := s.writer.PrepareContext(ctx, q)
 		if err != nil {
 			return err
 		}
 		s.stmts[q] = st
 	}
-	return nil
+	for {
+		n, err := s.applyUpTo(ctx, drainChunkImages)
+		if err != nil {
+			return fmt.Errorf("replay of the log: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
 }
 
 // stmtRunner runs statements in one transaction, using the prepared form

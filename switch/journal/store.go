@@ -41,6 +41,14 @@ type backend interface {
 	// applyBatch applies valid, reset writes in one transaction, setting
 	// their per-write results; an error means nothing was committed.
 	applyBatch(ctx context.Context, ws []*Write) error
+	// lookup and get read one record; scan reads the records q selects.
+	lookup(ctx context.Context, k Key) (*Record, error)
+	get(ctx context.Context, id int64) (*Record, error)
+	scan(ctx context.Context, q scanQuery) ([]Record, error)
+	// ack and expire are Journal.Ack and Journal.ExpireSAF (they change
+	// both tables).
+	ack(ctx context.Context, safID int64) error
+	expire(ctx context.Context, nowUS int64) (int, error)
 	// ready runs once after migration, before the committer starts.
 	ready(ctx context.Context) error
 	// dialect holds the statements that differ between databases.
@@ -54,6 +62,24 @@ type dialect struct {
 	lockSQL    string     // serialises migrations; "" when inTx already does
 	steps      [][]string // migrations: step i brings the schema to version i+1
 	selectLock string     // suffix that locks a row read before its update
-	enqueueSQL string
+	enqueueSQL string     // PostgreSQL only: SQLite logs the record's side (sqliteLogEnqueueSQL)
 	claimSQL   string
+}
+
+// scanQuery is a read of many records: the SQL, its arguments, and the
+// same condition in Go (the SQLite backend applies it to logged records
+// not yet in table txn).
+type scanQuery struct {
+	sql   string
+	args  []any
+	match func(r *Record) bool
+}
+
+// background is what a backend with a log to apply offers the committer.
+type background interface {
+	// backlog is the number of records logged but not yet applied.
+	backlog() int
+	// applySome applies one chunk of the log and returns the rows it
+	// applied (0: nothing left).
+	applySome(ctx context.Context) (int, error)
 }

@@ -112,6 +112,10 @@ var (
 	ErrSchemaTooNew   = errors.New("journal: database schema is newer than this program")
 	ErrLeaseLost      = errors.New("journal: the store-and-forward entry is leased by another node")
 	ErrUnsupportedURL = errors.New("journal: url must be sqlite:PATH or postgres://...")
+	// ErrCorrupt reports a write-ahead log row (SQLite) that fails its
+	// checksum or does not decode: a torn or damaged write. The journal
+	// refuses to open rather than skip it.
+	ErrCorrupt = errors.New("journal: corrupt log row")
 )
 
 // MaxMessage is the largest SAF payload accepted, in bytes.

@@ -1,0 +1,175 @@
+package journal
+
+import (
+	"hash/maphash"
+	"sync"
+)
+
+// overlay holds, in memory, the latest image of every record whose latest
+// change is in the SQLite log (table txlog) but not yet applied to table
+// txn. It answers duplicate checks, Finish's previous state and reads for
+// those records. Images are kept encoded (appendImage): a few hundred bytes
+// each and a single pointer for the garbage collector to follow.
+//
+// Lock order: sqliteStore.wmu, then overlay.mu.
+type overlay struct {
+	mu     sync.RWMutex
+	seed   maphash.Seed
+	hash   func(Key) uint64 // hashKey; tests force collisions
+	byID   map[int64]ovEntry
+	byKey  map[uint64]int64 // maphash of the key -> id
+	clash  map[Key]int64    // keys whose hash slot holds another key
+	groups []ovGroup        // published groups in seq order, for eviction
+	known  int64            // highest log seq this process wrote or applied
+}
+
+// ovEntry is one record's latest image.
+type ovEntry struct {
+	seq     int64  // log row holding the image
+	keyHash uint64 // maphash of the record's key
+	img     []byte
+}
+
+// ovGroup lists the records one log row changed.
+type ovGroup struct {
+	seq int64
+	ids []int64
+}
+
+func newOverlay() *overlay {
+	o := &overlay{seed: maphash.MakeSeed(), byID: make(map[int64]ovEntry),
+		byKey: make(map[uint64]int64), clash: make(map[Key]int64)}
+	o.hash = o.hashKey
+	return o
+}
+
+// hashKey hashes k with the overlay's seed.
+func (o *overlay) hashKey(k Key) uint64 {
+	var h maphash.Hash
+	h.SetSeed(o.seed)
+	for _, s := range [...]string{k.MTI, k.Acquirer, k.STAN, k.TxTime} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+// len returns the number of records held.
+func (o *overlay) len() int {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	return len(o.byID)
+}
+
+// get returns the image of record id.
+func (o *overlay) get(id int64) (Record, bool) {
+	o.mu.RLock()
+	e, ok := o.byID[id]
+	o.mu.RUnlock()
+	if !ok {
+		return Record{}, false
+	}
+	r, err := decodeImage(e.img)
+	return r, err == nil // our own encoding: decoding cannot fail
+}
+
+// lookup returns the image of the record with key k.
+func (o *overlay) lookup(k Key) (Record, bool) {
+	h := o.hash(k)
+	o.mu.RLock()
+	id, ok := o.byKey[h]
+	alt, clashed := o.clash[k]
+	o.mu.RUnlock()
+	if ok {
+		if r, found := o.get(id); found && r.Key == k {
+			return r, true
+		}
+	}
+	if clashed {
+		return o.get(alt)
+	}
+	return Record{}, false
+}
+
+// publish records the images of a committed log row: imgs[i] is the
+// encoding of recs[i] (it may share the row's memory, never written
+// again). reset first drops everything (another connection applied the log).
+func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte, reset bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if reset {
+		clear(o.byID)
+		clear(o.byKey)
+		clear(o.clash)
+		o.groups = nil
+	}
+	o.known = max(o.known, seq)
+	if len(recs) == 0 {
+		return
+	}
+	g := ovGroup{seq: seq, ids: make([]int64, len(recs))}
+	for i, r := range recs {
+		g.ids[i] = r.ID
+		h := o.hash(r.Key)
+		o.byID[r.ID] = ovEntry{seq: seq, keyHash: h, img: imgs[i]}
+		if cur, ok := o.byKey[h]; !ok || cur == r.ID {
+			o.byKey[h] = r.ID
+		} else if o.keyOf(cur) != r.Key {
+			o.clash[r.Key] = r.ID
+		}
+	}
+	o.groups = append(o.groups, g)
+}
+
+// keyOf returns the key of record id; o.mu is held.
+func (o *overlay) keyOf(id int64) Key {
+	r, _ := decodeImage(o.byID[id].img)
+	return r.Key
+}
+
+// evict drops the records whose latest image is in a log row up to seq:
+// those rows are applied to table txn.
+func (o *overlay) evict(upTo int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.known = max(o.known, upTo)
+	n := 0
+	for ; n < len(o.groups) && o.groups[n].seq <= upTo; n++ {
+		for _, id := range o.groups[n].ids {
+			e, ok := o.byID[id]
+			if !ok || e.seq > upTo {
+				continue // a later row changed it again
+			}
+			if o.byKey[e.keyHash] == id {
+				delete(o.byKey, e.keyHash)
+			} else if len(o.clash) > 0 {
+				delete(o.clash, o.keyOf(id))
+			}
+			delete(o.byID, id)
+		}
+	}
+	o.groups = append(o.groups[:0], o.groups[n:]...)
+}
+
+// snapshot returns the records held that match keep (all with keep nil),
+// the IDs of every record held, and the highest seq they reflect.
+func (o *overlay) snapshot(keep func(*Record) bool) ([]Record, map[int64]struct{}, int64) {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	ids := make(map[int64]struct{}, len(o.byID))
+	var out []Record
+	for id, e := range o.byID {
+		ids[id] = struct{}{}
+		if r, err := decodeImage(e.img); err == nil && (keep == nil || keep(&r)) {
+			out = append(out, r)
+		}
+	}
+	return out, ids, o.known
+}
+
+// knownSeq returns the highest log seq reflected in the overlay or table.
+func (o *overlay) knownSeq() int64 {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	return o.known
+}
