@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -18,6 +20,7 @@ type clientFlags struct {
 	addr     string
 	switchID string
 	timeout  time.Duration
+	stan     uint
 	macCfg   *acquirer.MAC // set by openMAC
 }
 
@@ -40,6 +43,17 @@ func (c *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.addr, "switch", "127.0.0.1:5800", "switch (or issuer/proxy) address")
 	fs.StringVar(&c.switchID, "switch-id", "", "header destination station id")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
+	fs.UintVar(&c.stan, "stan", 0, "first STAN 1..999999 (default: random, so that runs in the same second do not send duplicates)")
+}
+
+// firstSTAN returns --stan, or a random STAN when it is not set.
+func (c *clientFlags) firstSTAN() uint32 {
+	if c.stan > 0 {
+		return uint32(c.stan % 999999)
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return binary.BigEndian.Uint32(b[:])%999999 + 1
 }
 
 // dial connects one client and signs it on.
@@ -53,6 +67,7 @@ func (c *clientFlags) dial(ctx context.Context, stderr io.Writer) (*acquirer.Cli
 	cl, err := acquirer.Dial(dctx, acquirer.Config{
 		Addr: c.addr, InstitutionID: c.id, SwitchID: c.switchID,
 		Dialect: d, Framing: k, Header: c.header, Logger: c.logger(stderr), MAC: c.macCfg,
+		FirstSTAN: c.firstSTAN(),
 	})
 	if err != nil {
 		return nil, err

@@ -75,6 +75,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	d := &demo{f: f, cfg: cfg, plan: p, acq: acq, out: stdout}
+	acq.stan = firstClientSTAN(f)
 	if d.accounts, err = buildAccounts(f.accounts, p); err != nil {
 		return err
 	}
@@ -207,7 +208,6 @@ func (d *demo) exercise(ctx context.Context) error {
 	}
 	fmt.Fprintf(d.out, "acquirer %-11s %-18s %-22s signed on at %s (listener %s)\n",
 		d.acq.inst.ID, d.acq.inst.Name, d.acq.wire, d.acq.addr, d.acq.listener.Name)
-	skipLoadSTANs(cl, d.f)
 	errs := []error{d.sendMix(ctx, cl)}
 	if err := ctx.Err(); err != nil {
 		cl.Close()

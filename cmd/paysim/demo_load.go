@@ -120,17 +120,16 @@ func loadSTANs(f demoFlags) int {
 	return int(f.loadRate*f.loadDuration.Seconds()*1.1) + 1000
 }
 
-// skipLoadSTANs moves the client's STAN counter past the range the load
-// burst uses. The generator numbers its requests 1, 2, ...; a mix or chip
-// request with the same STAN, acquirer and date would be a duplicate
-// transmission that the switch answers with the first request's response.
-func skipLoadSTANs(cl *acquirer.Client, f demoFlags) {
+// firstClientSTAN is the first STAN of the demo's acquirer client: past the
+// range the load burst uses. The generator numbers its requests 1, 2, ...;
+// a mix or chip request with the same STAN, acquirer and date would be a
+// duplicate transmission that the switch answers with the first request's
+// response.
+func firstClientSTAN(f demoFlags) uint32 {
 	if f.loadDuration <= 0 {
-		return
+		return 1
 	}
-	for range loadSTANs(f) {
-		cl.NextSTAN()
-	}
+	return uint32(loadSTANs(f)) + 1
 }
 
 func roundLat(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }

@@ -25,6 +25,7 @@ type acquirerSide struct {
 	wire     wireOf
 	f32      string        // field 32 it sends
 	mac      *acquirer.MAC // nil: no MAC
+	stan     uint32        // first STAN of the client (0: 1)
 }
 
 // findAcquirer picks the first acquiring institution of cfg.
@@ -71,6 +72,7 @@ func (a *acquirerSide) connect(ctx context.Context, switchID string, timeout tim
 	cl, err := acquirer.Dial(dctx, acquirer.Config{
 		Addr: a.addr, InstitutionID: a.inst.ID, SwitchID: switchID,
 		Dialect: a.wire.dialect, Framing: a.wire.framing, Header: a.wire.header, MAC: a.mac,
+		FirstSTAN: a.stan,
 	})
 	if err != nil {
 		return nil, err

@@ -42,6 +42,11 @@ type Config struct {
 	// sent and requires a valid one on every non-08xx message received
 	// (Do returns a *MACError for a response without). nil: no MAC.
 	MAC *MAC
+	// FirstSTAN is the first system trace audit number NextSTAN gives
+	// (1..999999; 0 means 1). Clients of the same acquirer that run in the
+	// same second must not reuse STANs: the switch would answer a
+	// duplicate transmission.
+	FirstSTAN uint32
 }
 
 // MAC names the security module and zone authentication key of the
@@ -96,6 +101,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		wdone:       make(chan struct{}),
 		stopWriter:  cancel,
 	}
+	c.startSTAN(cfg.FirstSTAN)
 	go c.writeLoop(wctx)
 	go c.readLoop(frame.NewReader(nc, cfg.Framing, cfg.MaxFrame))
 	return c, nil
@@ -117,6 +123,13 @@ func dial(ctx context.Context, cfg Config) (net.Conn, error) {
 func (c *Client) NextSTAN() string {
 	var b [stanLen]byte
 	return string(wire.AppendSTAN(b[:0], c.nextSTAN()))
+}
+
+// startSTAN makes first (1..999999; 0 means 1) the next STAN.
+func (c *Client) startSTAN(first uint32) {
+	if first > 0 {
+		c.stan.Store((first - 1) % 999999) // the last one used
+	}
 }
 
 func (c *Client) nextSTAN() uint32 {

@@ -25,3 +25,15 @@ func TestMakeKey(t *testing.T) {
 	d := makeKey([4]byte{'0', '4', '1', '0'}, []byte("000001"), []byte("0101000000"), []byte("48020000"))
 	assert.NotEqual(t, a, d)
 }
+
+func TestFirstSTAN(t *testing.T) {
+	var c Client
+	c.startSTAN(500)
+	assert.Equal(t, "000500", c.NextSTAN())
+	c.startSTAN(999999)
+	assert.Equal(t, "999999", c.NextSTAN())
+	assert.Equal(t, "000001", c.NextSTAN())
+	var d Client
+	d.startSTAN(0)
+	assert.Equal(t, "000001", d.NextSTAN(), "0 means 1")
+}
