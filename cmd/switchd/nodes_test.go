@@ -132,8 +132,10 @@ func (n *nodesNet) crossReversals(t *testing.T) {
 
 // safExclusive times out purchases on both nodes while the issuer is
 // silent and checks every reversal advice's sends: its first send (0420)
-// happens exactly once, consecutive sends are at least half an interval
-// apart (two nodes sending one entry would be milliseconds apart), and the
+// happens exactly once, consecutive sends are at least an eighth of an
+// interval apart (two nodes sending one entry would be milliseconds apart;
+// one node's retries are an interval apart from claim to claim, and a
+// loaded machine can delay one send by a good part of that), and the
 // issuer received exactly as many as the journal counts attempts.
 func (n *nodesNet) safExclusive(t *testing.T) {
 	n.is.SetSilent(true)
@@ -246,7 +248,7 @@ func (n *nodesNet) safExclusive(t *testing.T) {
 		for i := 1; i < len(sends); i++ {
 			assert.Equal(t, "0421", sends[i].MTI, "%s: repeat %d", stan, i)
 			gap := sends[i].At.Sub(sends[i-1].At)
-			assert.GreaterOrEqual(t, gap, nodesSAFEvery/2, "%s: sends %d and %d only %v apart", stan, i-1, i, gap)
+			assert.GreaterOrEqual(t, gap, nodesSAFEvery/8, "%s: sends %d and %d only %v apart", stan, i-1, i, gap)
 		}
 	}
 	depth, err := n.j.SAFDepth(context.Background())
