@@ -100,15 +100,8 @@ func pinFormat(s, dialectName string) (hsm.PINFormat, error) {
 		}
 		return hsm.ISO0, nil
 	}
-	switch strings.ToLower(s) {
-	case "iso0":
-		return hsm.ISO0, nil
-	case "iso1":
-		return hsm.ISO1, nil
-	case "iso3":
-		return hsm.ISO3, nil
-	case "iso4":
-		return hsm.ISO4, nil
+	if f, ok := hsm.ParsePINFormat(s); ok {
+		return f, nil
 	}
 	return 0, errPINFormat
 }

@@ -188,15 +188,8 @@ func (f *loadFlags) openPIN(ctx context.Context, c *clientFlags) (*load.ModulePI
 }
 
 func parsePINFormat(s string) (hsm.PINFormat, error) {
-	switch s {
-	case "iso0":
-		return hsm.ISO0, nil
-	case "iso1":
-		return hsm.ISO1, nil
-	case "iso3":
-		return hsm.ISO3, nil
-	case "iso4":
-		return hsm.ISO4, nil
+	if f, ok := hsm.ParsePINFormat(s); ok {
+		return f, nil
 	}
 	return 0, fmt.Errorf("--pin-format %q: want iso0, iso1, iso3 or iso4", s)
 }

@@ -2,6 +2,7 @@ package hsm
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -192,4 +193,20 @@ func SecurityControl(f PINFormat) string {
 		alg = '4'
 	}
 	return string([]byte{'0' + byte(f), alg}) + "00000000000000"
+}
+
+// ParsePINFormat reads a PIN block format name as configurations and
+// command lines write it: iso0, iso1, iso3 or iso4 (any case).
+func ParsePINFormat(name string) (PINFormat, bool) {
+	switch strings.ToLower(name) {
+	case "iso0":
+		return ISO0, true
+	case "iso1":
+		return ISO1, true
+	case "iso3":
+		return ISO3, true
+	case "iso4":
+		return ISO4, true
+	}
+	return 0, false
 }

@@ -87,3 +87,15 @@ func TestErrorWraps(t *testing.T) {
 	assert.Equal(t, hsm.KeyID("b/zak"), he.Key)
 	assert.Equal(t, `hsm: GenerateMAC key "b/zak": operation needs a ZAK: hsm: wrong key type`, err.Error())
 }
+
+func TestParsePINFormat(t *testing.T) {
+	for name, want := range map[string]PINFormat{"iso0": ISO0, "ISO1": ISO1, "iso3": ISO3, "Iso4": ISO4} {
+		f, ok := ParsePINFormat(name)
+		if !ok || f != want {
+			t.Errorf("%s: %v %v", name, f, ok)
+		}
+	}
+	if _, ok := ParsePINFormat("iso2"); ok {
+		t.Error("iso2 accepted")
+	}
+}

@@ -10,17 +10,11 @@ import (
 	"github.com/hulian/hulian/switch/hsm"
 )
 
-// pinFormat maps a configuration PIN block format to the module's.
+// pinFormat maps a configuration PIN block format (validated at load) to
+// the module's.
 func pinFormat(name string) hsm.PINFormat {
-	switch name {
-	case "iso1":
-		return hsm.ISO1
-	case "iso3":
-		return hsm.ISO3
-	case "iso4":
-		return hsm.ISO4
-	}
-	return hsm.ISO0
+	f, _ := hsm.ParsePINFormat(name)
+	return f
 }
 
 // errPIN is a PIN block the switch cannot take: the code says why.
