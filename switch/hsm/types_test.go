@@ -89,13 +89,13 @@ func TestErrorWraps(t *testing.T) {
 }
 
 func TestParsePINFormat(t *testing.T) {
-	for name, want := range map[string]PINFormat{"iso0": ISO0, "ISO1": ISO1, "iso3": ISO3, "Iso4": ISO4} {
-		f, ok := ParsePINFormat(name)
+	for name, want := range map[string]hsm.PINFormat{"iso0": hsm.ISO0, "ISO1": hsm.ISO1, "iso3": hsm.ISO3, "Iso4": hsm.ISO4} {
+		f, ok := hsm.ParsePINFormat(name)
 		if !ok || f != want {
 			t.Errorf("%s: %v %v", name, f, ok)
 		}
 	}
-	if _, ok := ParsePINFormat("iso2"); ok {
+	if _, ok := hsm.ParsePINFormat("iso2"); ok {
 		t.Error("iso2 accepted")
 	}
 }
