@@ -15,10 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,7 +25,7 @@ import (
 )
 
 // BasePort is the TCP port of the first vpcd slot (CHANNELID 0x8C7B).
-const BasePort = 35963
+const BasePort = vpcd.BasePort
 
 // StateTimeout bounds the waits for pcscd to see a card arrive or leave
 // (it polls about every 400 ms).
@@ -42,29 +39,8 @@ type Reader struct {
 	PCSC *pcsc.Context
 }
 
-// readerName matches the names .ci/pcscd configures: "Virtual PCD XX YY"
-// for ports 35963/35964, "Virtual PCD <port> XX YY" for the others (YY is
-// the slot, 00 or 01).
-func readerName() *regexp.Regexp {
-	return regexp.MustCompile(`^Virtual PCD(?: (\d{5}))? [0-9A-F]{2} ([0-9A-F]{2})$`)
-}
-
-// PortOf returns the TCP port of a vpcd reader name, or false.
-func PortOf(name string) (int, bool) {
-	m := readerName().FindStringSubmatch(name)
-	if m == nil {
-		return 0, false
-	}
-	base := BasePort
-	if m[1] != "" {
-		base, _ = strconv.Atoi(m[1])
-	}
-	slot, _ := strconv.ParseInt(m[2], 16, 0)
-	if slot > 1 {
-		return 0, false
-	}
-	return base + int(slot), true
-}
+// PortOf returns the TCP port of a vpcd reader name, or false (vpcd.PortOf).
+func PortOf(name string) (int, bool) { return vpcd.PortOf(name) }
 
 // Unavailable ends the test when the PC/SC stack is missing: Skip, or
 // Fatal when CI=true.
@@ -126,25 +102,16 @@ func Slot(t testing.TB) Reader {
 	return take(t, pc, slots[p], p)
 }
 
-// lock takes the cross-process lock of port (blocking or not) and releases
-// it at the end of the test.
+// lock takes the cross-process lock of port (blocking or not, see
+// vpcd.LockPort) and releases it at the end of the test.
 func lock(t testing.TB, port int, block bool) bool {
 	t.Helper()
-	path := fmt.Sprintf("%s/hulian-vpcd-%d.lock", os.TempDir(), port)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	f, err := vpcd.LockPort(port, block)
+	if errors.Is(err, vpcd.ErrPortBusy) {
+		return false
+	}
 	if err != nil {
-		t.Fatalf("lock %s: %v", path, err)
-	}
-	how := syscall.LOCK_EX
-	if !block {
-		how |= syscall.LOCK_NB
-	}
-	if err := syscall.Flock(int(f.Fd()), how); err != nil {
-		_ = f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return false
-		}
-		t.Fatalf("lock %s: %v", path, err)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = f.Close() }) // closing releases the lock
 	return true

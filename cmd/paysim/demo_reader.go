@@ -5,14 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/card/pcsc"
-	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/card/vpcd"
 )
 
@@ -78,7 +75,7 @@ func (s *cardSlot) plugPCSC(ctx context.Context) error {
 	ports := map[string]int{}
 	var vpcdNames []string
 	for _, n := range names {
-		if p, ok := pcsctest.PortOf(n); ok {
+		if p, ok := vpcd.PortOf(n); ok {
 			ports[n] = p
 			vpcdNames = append(vpcdNames, n)
 		}
@@ -124,16 +121,11 @@ func (s *cardSlot) serve(ctx context.Context, port int) error {
 	return nil
 }
 
-// lockPort takes the cross-process lock card/pcsctest uses for a vpcd
-// port, without blocking; nil when another process holds it.
+// lockPort takes the cross-process lock of a vpcd reader port (the one
+// card/pcsctest takes too) without blocking; nil when another process holds it.
 func lockPort(port int) *os.File {
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("hulian-vpcd-%d.lock", port))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	f, err := vpcd.LockPort(port, false)
 	if err != nil {
-		return nil
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		_ = f.Close()
 		return nil
 	}
 	return f
