@@ -30,7 +30,10 @@
 // group changed, CRC-32C; logcodec.go) instead of one SQL row per change,
 // IDs are assigned in-process, and an in-memory overlay of the records
 // logged but not yet in table txn answers duplicate checks, Finish's
-// previous state and reads (which merge it with the table). The committer
+// previous state and reads (which merge it with the table). A fixed-size
+// Bloom filter of every key in the table and the log (loaded at Open,
+// sqlite_keyfilter.go) spares new keys any statement: only a key it may
+// hold is looked up in table txn. The committer
 // applies the log to table txn when idle, a little within group commits,
 // and before anything else once Options.MaxBacklog records are waiting;
 // Open replays whatever a crash left, and refuses a row whose checksum

@@ -24,6 +24,10 @@ const logVersion = 1
 // MaxBatch records, plus the records touched by SAF operations).
 const maxLogImages = 1 << 16
 
+// imageSizeHint is the room reserved per image when a row is built (a
+// typical image is about 270 bytes): enough that the row is allocated once.
+const imageSizeHint = 320
+
 // crcSum is the CRC-32C of b (crc32 caches the Castagnoli table).
 func crcSum(b []byte) uint32 {
 	return crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli))
@@ -50,9 +54,12 @@ func appendImage(dst []byte, r *Record) []byte {
 	return binary.AppendVarint(dst, r.OriginalID)
 }
 
-// decoder reads an encoded image or row; the first error sticks.
+// decoder reads an encoded image or row; the first error sticks. It reads
+// a string holding a copy of the encoding, so that the decoded texts are
+// substrings of it: one allocation per image or row instead of one per
+// field.
 type decoder struct {
-	b   []byte
+	b   string
 	err error
 }
 
@@ -62,16 +69,33 @@ func (d *decoder) fail(what string) {
 	}
 }
 
+// uvarint64 reads an unsigned varint (encoding/binary's format) from d.b.
+func (d *decoder) uvarint64(what string) uint64 {
+	var v uint64
+	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {
+		c := d.b[i]
+		if i == binary.MaxVarintLen64-1 && c > 1 {
+			break // overflows 64 bits
+		}
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.b = d.b[i+1:]
+			return v
+		}
+	}
+	d.fail(what)
+	return 0
+}
+
 func (d *decoder) varint(what string) int64 {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail(what)
-		return 0
+	u := d.uvarint64(what)
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.b = d.b[n:]
 	return v
 }
 
@@ -79,12 +103,11 @@ func (d *decoder) uvarint(what string, limit uint64) uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 || v > limit {
+	v := d.uvarint64(what)
+	if d.err == nil && v > limit {
 		d.fail(what)
 		return 0
 	}
-	d.b = d.b[n:]
 	return v
 }
 
@@ -97,7 +120,7 @@ func (d *decoder) text() string {
 		d.fail("text")
 		return ""
 	}
-	s := string(d.b[:n])
+	s := d.b[:n]
 	d.b = d.b[n:]
 	return s
 }
@@ -121,7 +144,7 @@ func (d *decoder) image() Record {
 
 // decodeImage decodes one image encoded by appendImage.
 func decodeImage(b []byte) (Record, error) {
-	d := decoder{b: b}
+	d := decoder{b: string(b)}
 	r := d.image()
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("image length")
@@ -151,7 +174,7 @@ func decodeRow(row []byte, fn func(Record)) error {
 	if body[0] != logVersion {
 		return fmt.Errorf("%w: unknown version %d", ErrCorrupt, body[0])
 	}
-	d := decoder{b: body[1:]}
+	d := decoder{b: string(body[1:])}
 	n := d.uvarint("image count", maxLogImages)
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		r := d.image()

@@ -28,6 +28,7 @@ type ovEntry struct {
 	seq     int64  // log row holding the image
 	keyHash uint64 // maphash of the record's key
 	img     []byte
+	state   State // the image's state (one of the State constants)
 }
 
 // ovGroup lists the records one log row changed.
@@ -111,7 +112,7 @@ func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte, reset bool) 
 	for i, r := range recs {
 		g.ids[i] = r.ID
 		h := o.hash(r.Key)
-		o.byID[r.ID] = ovEntry{seq: seq, keyHash: h, img: imgs[i]}
+		o.byID[r.ID] = ovEntry{seq: seq, keyHash: h, img: imgs[i], state: r.State.canonical()}
 		if cur, ok := o.byKey[h]; !ok || cur == r.ID {
 			o.byKey[h] = r.ID
 		} else if o.keyOf(cur) != r.Key {
@@ -152,14 +153,19 @@ func (o *overlay) evict(upTo int64) {
 }
 
 // snapshot returns the records held that match keep (all with keep nil),
-// the IDs of every record held, and the highest seq they reflect.
-func (o *overlay) snapshot(keep func(*Record) bool) ([]Record, map[int64]struct{}, int64) {
+// the IDs of every record held, and the highest seq they reflect. When
+// state is set, keep holds only records in that state: the others are
+// skipped without being decoded.
+func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, map[int64]struct{}, int64) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	ids := make(map[int64]struct{}, len(o.byID))
 	var out []Record
 	for id, e := range o.byID {
 		ids[id] = struct{}{}
+		if state != "" && e.state != state {
+			continue
+		}
 		if r, err := decodeImage(e.img); err == nil && (keep == nil || keep(&r)) {
 			out = append(out, r)
 		}

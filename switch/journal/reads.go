@@ -21,7 +21,7 @@ func (j *Journal) Get(ctx context.Context, id int64) (*Record, error) {
 // caller decides what to do with each).
 func (j *Journal) Unfinished(ctx context.Context, receivedBefore time.Time) ([]Record, error) {
 	us := micros(receivedBefore)
-	return j.b.scan(ctx, scanQuery{sql: unfinishedSQL, args: []any{us}, match: func(r *Record) bool {
+	return j.b.scan(ctx, scanQuery{sql: unfinishedSQL, args: []any{us}, state: StateForwarded, match: func(r *Record) bool {
 		return r.State == StateForwarded && micros(r.ReceivedAt) < us
 	}})
 }
@@ -29,7 +29,7 @@ func (j *Journal) Unfinished(ctx context.Context, receivedBefore time.Time) ([]R
 // Unreversed returns every record, from any node, that timed out without a
 // reversal being queued: what a crash between the two writes leaves.
 func (j *Journal) Unreversed(ctx context.Context) ([]Record, error) {
-	return j.b.scan(ctx, scanQuery{sql: unreversedSQL, match: func(r *Record) bool {
+	return j.b.scan(ctx, scanQuery{sql: unreversedSQL, state: StateTimedOut, match: func(r *Record) bool {
 		return r.State == StateTimedOut && r.Reversal == ReversalNone
 	}})
 }
@@ -38,7 +38,7 @@ func (j *Journal) Unreversed(ctx context.Context) ([]Record, error) {
 // money at clearing: approved, with MTI 0100, 0200, 0120 or 0220, and with
 // no reversal queued or acknowledged (those mean the money went back).
 func (j *Journal) Settled(ctx context.Context, businessDate string) ([]Record, error) {
-	return j.b.scan(ctx, scanQuery{sql: settledSQL, args: []any{businessDate}, match: func(r *Record) bool {
+	return j.b.scan(ctx, scanQuery{sql: settledSQL, args: []any{businessDate}, state: StateApproved, match: func(r *Record) bool {
 		return r.BusinessDate == businessDate && r.State == StateApproved &&
 			r.Reversal != ReversalDone && r.Reversal != ReversalQueued &&
 			(r.MTI == "0100" || r.MTI == "0200" || r.MTI == "0120" || r.MTI == "0220")

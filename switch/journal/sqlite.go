@@ -38,6 +38,7 @@ type sqliteStore struct {
 	stmts          map[string]*sql.Stmt // prepared on writer, read-only after open
 	drainTimeout   time.Duration
 	dupKeys        keyQueries
+	keys           *keyFilter // keys of txn and the log; wmu
 
 	wmu         sync.Mutex // serialises the write transactions that read or change the overlay
 	ov          *overlay

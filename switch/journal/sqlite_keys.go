@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -22,7 +21,7 @@ func newKeyQueries() keyQueries {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
+			b.WriteString("(?, ?, ?, ?)") // anonymous: no name look-up per bound argument
 		}
 		b.WriteString(")")
 		k.sql = append(k.sql, b.String())

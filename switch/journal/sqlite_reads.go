@@ -50,7 +50,7 @@ func (s *sqliteStore) one(ctx context.Context, held Record, ok bool, known int64
 // scan merges the overlay, the unseen log rows and table txn, in one read
 // transaction for the last two, and returns the matches ordered by ID.
 func (s *sqliteStore) scan(ctx context.Context, q scanQuery) ([]Record, error) {
-	held, heldIDs, known := s.ov.snapshot(q.match)
+	held, heldIDs, known := s.ov.snapshot(q.state, q.match)
 	return s.merge(ctx, q, held, heldIDs, known)
 }
 

@@ -13,7 +13,7 @@ import (
 func (s *sqliteStore) ready(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt)
 	for _, q := range append([]string{byIDSQL, byKeySQL, dataVersionSQL, appendLogSQL, sqliteLogEnqueueSQL,
-		upsertSQL, readLogSQL, trimLogSQL}, s.dupKeys.sql...) {
+		upsertSQL, upsertRowsSQL(upsertRows), readLogSQL, trimLogSQL}, s.dupKeys.sql...) {
 		st, err := s.writer.PrepareContext(ctx, q)
 		if err != nil {
 			return err
@@ -26,9 +26,15 @@ func (s *sqliteStore) ready(ctx context.Context) error {
 			return fmt.Errorf("replay of the log: %w", err)
 		}
 		if n == 0 {
-			return nil
+			break
 		}
 	}
+	keys, err := loadKeyFilter(ctx, sqlRunner{s.writer})
+	if err != nil {
+		return fmt.Errorf("loading the key filter: %w", err)
+	}
+	s.keys = keys
+	return nil
 }
 
 // stmtRunner runs statements in one transaction, using the prepared form

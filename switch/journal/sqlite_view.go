@@ -82,8 +82,13 @@ func (v *txView) catchUp() error {
 	if err := v.r.each(v.ctx, maxIDSQL, nil, func(scan scanFunc) error { return scan(&maxID) }); err != nil {
 		return err
 	}
+	keys, err := loadKeyFilter(v.ctx, v.r)
+	if err != nil {
+		return err
+	}
 	v.reset = true
 	v.s.nextID = maxID + 1
+	v.s.keys = keys
 	return nil
 }
 
@@ -99,7 +104,7 @@ func (v *txView) commit() error {
 	var row []byte
 	var ends []int
 	if len(v.order) > 0 {
-		row = appendRowHeader(make([]byte, 0, 64+256*len(v.order)), len(v.order))
+		row = appendRowHeader(make([]byte, 0, 64+imageSizeHint*len(v.order)), len(v.order))
 		ends = make([]int, len(v.order)+1)
 		ends[0] = len(row)
 		for i, r := range v.order {
@@ -149,15 +154,19 @@ func (v *txView) record(id int64) (*Record, error) {
 
 // checkKeys finds, with few statements, which keys of ws's inserts that
 // the overlay does not hold are in table txn (retransmissions of requests
-// already applied), for byKey.
+// already applied), for byKey. Keys the key filter does not hold are new
+// and need no statement.
 func (v *txView) checkKeys(ws []*Write) error {
 	var keys []Key
-	v.stored = make(map[Key]*Record)
+	v.stored = nil
 	for _, w := range ws {
 		if w.Kind != WriteInsert {
 			continue
 		}
 		k := w.Record.Key
+		if !v.s.keys.mayHold(k) {
+			continue
+		}
 		if !v.reset {
 			if _, ok := v.s.ov.lookup(k); ok {
 				continue
@@ -165,6 +174,10 @@ func (v *txView) checkKeys(ws []*Write) error {
 		}
 		keys = append(keys, k)
 	}
+	if len(keys) == 0 {
+		return nil
+	}
+	v.stored = make(map[Key]*Record, len(keys))
 	return v.s.dupKeys.find(keys, v.stored, func(q string, args []any) ([]Record, error) {
 		return records(v.ctx, v.r, q, args...)
 	})
@@ -174,6 +187,9 @@ func (v *txView) checkKeys(ws []*Write) error {
 func (v *txView) byKey(k Key) (*Record, error) {
 	if id, ok := v.keys[k]; ok {
 		return v.recs[id], nil
+	}
+	if !v.s.keys.mayHold(k) {
+		return nil, nil
 	}
 	if !v.reset {
 		if r, ok := v.s.ov.lookup(k); ok {
@@ -235,6 +251,7 @@ func (v *txView) insert(w *Write) error {
 	v.s.nextID++
 	w.Record.ID = r.ID
 	v.stage(&r)
+	v.s.keys.add(r.Key)
 	return nil
 }
 

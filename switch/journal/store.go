@@ -73,6 +73,7 @@ type scanQuery struct {
 	sql   string
 	args  []any
 	match func(r *Record) bool
+	state State // when set, match holds only records in this state (lets the overlay skip the others undecoded)
 }
 
 // background is what a backend with a log to apply offers the committer.

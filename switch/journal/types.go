@@ -26,6 +26,17 @@ func (s State) valid() bool {
 	return false
 }
 
+// canonical returns the constant equal to s (so that keeping it pins no
+// decoded string), or s itself when unknown.
+func (s State) canonical() State {
+	for _, c := range [...]State{StateForwarded, StateApproved, StateDeclined, StateTimedOut, StateRejected} {
+		if s == c {
+			return c
+		}
+	}
+	return s
+}
+
 // ReversalState is the reversal side of a transaction.
 type ReversalState string
 
