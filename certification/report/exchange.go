@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hulian/hulian/emv/pan"
+
 	"github.com/hulian/hulian/emv/tags"
 	"github.com/hulian/hulian/emv/tlv"
 )
@@ -51,7 +53,7 @@ func commandText(cmd []byte) string {
 	if len(cmd) > 5 && pinINS(cmd[1]) {
 		return strings.ToUpper(hex.EncodeToString(cmd[:5])) + fmt.Sprintf("{%d bytes withheld: PIN data}", len(cmd)-5)
 	}
-	return strings.ToUpper(hex.EncodeToString(cmd))
+	return pan.MaskRuns(strings.ToUpper(hex.EncodeToString(cmd)))
 }
 
 // decode dumps data as a TLV tree, masked; "" when it is not BER-TLV.

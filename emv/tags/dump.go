@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hulian/hulian/emv/pan"
+
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -96,25 +98,32 @@ func appendValue(buf []byte, t tlv.TLV, info Info, known bool, o DumpOptions) []
 			}
 		case FormatA, FormatAN, FormatANS:
 			buf = appendHex(buf, t.Value)
-			return appendText(buf, t.Value)
+			return appendText(buf, t.Value, o.ShowPAN)
 		}
 	}
-	return appendHex(buf, t.Value)
+	return append(buf, unknownHex(t, o.ShowPAN)...)
 }
 
 func appendHex(buf, v []byte) []byte {
 	return append(buf, strings.ToUpper(hex.EncodeToString(v))...)
 }
 
-// appendText appends ` "text"` with non-printable bytes shown as '.'.
-func appendText(buf, v []byte) []byte {
-	buf = append(buf, ` "`...)
-	for _, c := range v {
+// appendText appends ` "text"` with non-printable bytes shown as '.' and,
+// unless showPAN, PAN-like digit runs masked (pan.MaskRuns).
+func appendText(buf, v []byte, showPAN bool) []byte {
+	text := make([]byte, len(v))
+	for i, c := range v {
 		if c < 0x20 || c > 0x7E || c == '"' {
 			c = '.'
 		}
-		buf = append(buf, c)
+		text[i] = c
 	}
+	s := string(text)
+	if !showPAN {
+		s = pan.MaskRuns(s)
+	}
+	buf = append(buf, ` "`...)
+	buf = append(buf, s...)
 	return append(buf, '"')
 }
 

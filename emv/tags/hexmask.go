@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hulian/hulian/emv/pan"
+
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -54,5 +56,16 @@ func writeMasked(b *strings.Builder, t tlv.TLV, showPAN bool) {
 		}
 		return
 	}
-	b.WriteString(strings.ToUpper(hex.EncodeToString(t.Value)))
+	b.WriteString(unknownHex(t, showPAN))
+}
+
+// unknownHex renders a primitive value in hex; the value of a tag the
+// dictionary does not know (a proprietary data object, whose content no
+// rule describes) also has its PAN-like digit runs masked (pan.MaskRuns).
+func unknownHex(t tlv.TLV, showPAN bool) string {
+	h := strings.ToUpper(hex.EncodeToString(t.Value))
+	if _, known := Lookup(t.Tag); known || showPAN {
+		return h
+	}
+	return pan.MaskRuns(h)
 }

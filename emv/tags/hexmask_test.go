@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hulian/hulian/emv/tlv"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestMaskedHex(t *testing.T) {
@@ -41,4 +43,19 @@ func FuzzMaskedHex(f *testing.F) {
 			t.Fatal("empty rendering")
 		}
 	})
+}
+
+// TestUnknownTagPAN: a PAN in a data object the dictionary does not know
+// (proprietary) is masked by its digits, in the hex and in the dump.
+func TestUnknownTagPAN(t *testing.T) {
+	data, _ := hex.DecodeString("DF7E0A6228480000000000018F" + "9F3602001A")
+	out := MaskedHex(data, false)
+	assert.Contains(t, out, "DF7E0A622848*********0018F")
+	assert.Contains(t, out, "9F3602001A", "known tags stay exact")
+	assert.Contains(t, MaskedHex(data, true), "6228480000000000018", "showPAN is exact")
+	list, err := tlv.Parse(data)
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, Dump(&b, list, DumpOptions{}))
+	assert.NotContains(t, b.String(), "6228480000000000018")
 }
