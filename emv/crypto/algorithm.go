@@ -14,7 +14,7 @@ type Algorithm int
 
 // Algorithms.
 const (
-	TDES Algorithm = iota + 1 // double-length triple DES, 8-byte blocks
+	TDES Algorithm = iota + 1 // triple DES, double (16-byte) or triple (24-byte) length, 8-byte blocks
 	SM4                       // SM4 (GB/T 32907), 16-byte keys and blocks
 )
 
@@ -41,6 +41,27 @@ func (a Algorithm) BlockSize() int {
 }
 
 // NewCipher keys the block cipher of a: TDES takes a 16-byte (K1K2) or
+// DefaultLength returns the key length of a new key: 16 bytes for both
+// (double-length TDES), 0 for an unknown algorithm.
+func (a Algorithm) DefaultLength() int {
+	if a.BlockSize() == 0 {
+		return 0
+	}
+	return 16
+}
+
+// ValidLength reports whether n bytes is a key length of the algorithm
+// (TDES 16 or 24, SM4 16).
+func (a Algorithm) ValidLength(n int) bool {
+	switch a {
+	case TDES:
+		return n == 16 || n == 24
+	case SM4:
+		return n == 16
+	}
+	return false
+}
+
 // 24-byte key (see NewTDES), SM4 a 16-byte key.
 func NewCipher(a Algorithm, key []byte) (cipher.Block, error) {
 	switch a {

@@ -4,27 +4,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	emvcrypto "github.com/hulian/hulian/emv/crypto"
 )
 
-// Algorithm is a key's block cipher.
-type Algorithm uint8
+// Algorithm is a key's block cipher. It is emv/crypto's, so that the
+// switch's zone keys and the cards' keys name algorithms alike.
+type Algorithm = emvcrypto.Algorithm
 
 // Algorithms.
 const (
-	TDES Algorithm = iota + 1 // triple DES, double (16-byte) or triple (24-byte) length, odd parity
-	SM4                       // SM4 (GB/T 32907), 16-byte keys and blocks
+	TDES = emvcrypto.TDES // triple DES, double (16-byte) or triple (24-byte) length, odd parity
+	SM4  = emvcrypto.SM4  // SM4 (GB/T 32907), 16-byte keys and blocks
 )
-
-// String returns "TDES", "SM4" or "Algorithm(n)".
-func (a Algorithm) String() string {
-	switch a {
-	case TDES:
-		return "TDES"
-	case SM4:
-		return "SM4"
-	}
-	return "Algorithm(" + strconv.Itoa(int(a)) + ")"
-}
 
 // ParseAlgorithm reads the names String returns.
 func ParseAlgorithm(s string) (Algorithm, error) {
@@ -35,37 +27,6 @@ func ParseAlgorithm(s string) (Algorithm, error) {
 		return SM4, nil
 	}
 	return 0, NewError("ParseAlgorithm", "", ErrUnsupported, "unknown algorithm name")
-}
-
-// BlockSize returns the cipher block size in bytes (8 or 16), 0 for an unknown algorithm.
-func (a Algorithm) BlockSize() int {
-	switch a {
-	case TDES:
-		return 8
-	case SM4:
-		return 16
-	}
-	return 0
-}
-
-// DefaultLength returns the key length used when GenerateKey is given 0: 16 bytes for both.
-func (a Algorithm) DefaultLength() int {
-	if a.BlockSize() == 0 {
-		return 0
-	}
-	return 16
-}
-
-// ValidLength reports whether n bytes is a key length of the algorithm
-// (TDES 16 or 24, SM4 16).
-func (a Algorithm) ValidLength(n int) bool {
-	switch a {
-	case TDES:
-		return n == 16 || n == 24
-	case SM4:
-		return n == 16
-	}
-	return false
 }
 
 // KeyType is a key's purpose. A module refuses to use a key for another purpose (ErrKeyType).
