@@ -73,6 +73,7 @@ th{background:#f3f3f3}code,pre,.hex{font-family:ui-monospace,monospace;font-size
 // with its clause, verdict, the failure in plain words and its APDU trace
 // with the decoded TLV.
 func WriteHTML(w io.Writer, r *Run) error {
+	r = r.redacted()
 	t, err := template.New("report").Funcs(template.FuncMap{"ms": ms}).Parse(htmlPage)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ type jsonRun struct {
 
 // WriteJSON writes the whole run as indented JSON.
 func WriteJSON(w io.Writer, r *Run) error {
+	r = r.redacted()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(jsonRun{Run: r, Summary: r.Summary(), Conforms: r.Conforms()})

@@ -63,6 +63,7 @@ func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 // A failing case of severity warn or info is reported as a failure too,
 // with its severity as the failure type; not applicable cases are skipped.
 func WriteJUnit(w io.Writer, r *Run) error {
+	r = r.redacted()
 	s := r.Summary()
 	suite := junitSuite{
 		Name:      strings.TrimSpace(suiteName(r) + " on " + r.Reader),

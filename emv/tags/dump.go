@@ -39,6 +39,9 @@ func Dump(w io.Writer, list []tlv.TLV, o DumpOptions) error {
 	}
 	var buf []byte
 	buf = appendTree(buf, list, o, 0)
+	if !o.ShowPAN {
+		buf = []byte(pan.MaskRuns(string(buf))) // see MaskedHex: the second line of defence
+	}
 	_, err := w.Write(buf)
 	return err
 }
@@ -98,19 +101,18 @@ func appendValue(buf []byte, t tlv.TLV, info Info, known bool, o DumpOptions) []
 			}
 		case FormatA, FormatAN, FormatANS:
 			buf = appendHex(buf, t.Value)
-			return appendText(buf, t.Value, o.ShowPAN)
+			return appendText(buf, t.Value)
 		}
 	}
-	return append(buf, unknownHex(t, o.ShowPAN)...)
+	return appendHex(buf, t.Value)
 }
 
 func appendHex(buf, v []byte) []byte {
 	return append(buf, strings.ToUpper(hex.EncodeToString(v))...)
 }
 
-// appendText appends ` "text"` with non-printable bytes shown as '.' and,
-// unless showPAN, PAN-like digit runs masked (pan.MaskRuns).
-func appendText(buf, v []byte, showPAN bool) []byte {
+// appendText appends ` "text"` with non-printable bytes shown as '.'.
+func appendText(buf, v []byte) []byte {
 	text := make([]byte, len(v))
 	for i, c := range v {
 		if c < 0x20 || c > 0x7E || c == '"' {
@@ -119,9 +121,6 @@ func appendText(buf, v []byte, showPAN bool) []byte {
 		text[i] = c
 	}
 	s := string(text)
-	if !showPAN {
-		s = pan.MaskRuns(s)
-	}
 	buf = append(buf, ` "`...)
 	buf = append(buf, s...)
 	return append(buf, '"')

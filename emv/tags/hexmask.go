@@ -34,7 +34,14 @@ func MaskedHex(data []byte, showPAN bool) string {
 	for _, t := range list {
 		writeMasked(&b, t, showPAN)
 	}
-	return b.String()
+	if showPAN {
+		return b.String()
+	}
+	// The second line of defence: a PAN may sit where no rule expects one
+	// (a proprietary data object, a defective card's wrong tag). Masking
+	// every PAN-like run costs the odd '*' in binary data (certificates,
+	// signatures) that happens to read as 13+ Luhn-valid digits.
+	return pan.MaskRuns(b.String())
 }
 
 // writeMasked writes one data object.
@@ -56,16 +63,5 @@ func writeMasked(b *strings.Builder, t tlv.TLV, showPAN bool) {
 		}
 		return
 	}
-	b.WriteString(unknownHex(t, showPAN))
-}
-
-// unknownHex renders a primitive value in hex; the value of a tag the
-// dictionary does not know (a proprietary data object, whose content no
-// rule describes) also has its PAN-like digit runs masked (pan.MaskRuns).
-func unknownHex(t tlv.TLV, showPAN bool) string {
-	h := strings.ToUpper(hex.EncodeToString(t.Value))
-	if _, known := Lookup(t.Tag); known || showPAN {
-		return h
-	}
-	return pan.MaskRuns(h)
+	b.WriteString(strings.ToUpper(hex.EncodeToString(t.Value)))
 }
