@@ -53,14 +53,14 @@ func (s *session) act(ctx context.Context, a script.Action, rs *report.Step) (an
 	case "issuer_script":
 		return s.issuerScript(ctx, a.Args, rs)
 	}
-	return answer{}, fmt.Errorf("%w: unknown action %q", errScript, a.Kind)
+	return answer{}, fmt.Errorf("%w: unknown action %q", ErrScript, a.Kind)
 }
 
 // send encodes and transmits a command and parses the answer as TLV.
 func (s *session) send(ctx context.Context, kind string, c apdu.Command, rs *report.Step) (answer, error) {
 	cmd, err := c.Encode()
 	if err != nil {
-		return answer{}, fmt.Errorf("%w: %v", errScript, err)
+		return answer{}, fmt.Errorf("%w: %v", ErrScript, err)
 	}
 	data, sw, err := s.xmit(ctx, cmd, rs)
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *session) hexArg(v string) ([]byte, error) {
 	}
 	b, err := hex.DecodeString(strings.ReplaceAll(x, " ", ""))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q is not hex once its variables are substituted", errScript, v)
+		return nil, fmt.Errorf("%w: %q is not hex once its variables are substituted", ErrScript, v)
 	}
 	return b, nil
 }
@@ -90,7 +90,7 @@ func (s *session) intArg(v string) (int, error) {
 	}
 	n, err := strconv.Atoi(x)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %q is not a whole number", errScript, x)
+		return 0, fmt.Errorf("%w: %q is not a whole number", ErrScript, x)
 	}
 	return n, nil
 }
@@ -115,7 +115,7 @@ func (s *session) rawAPDU(ctx context.Context, v string, rs *report.Step) (answe
 		return answer{}, err
 	}
 	if len(cmd) < 4 {
-		return answer{}, fmt.Errorf("%w: a command APDU has at least 4 bytes", errScript)
+		return answer{}, fmt.Errorf("%w: a command APDU has at least 4 bytes", ErrScript)
 	}
 	data, sw, err := s.xmit(ctx, cmd, rs)
 	if err != nil {
@@ -202,7 +202,7 @@ func (s *session) readRecordAction(ctx context.Context, args map[string]string, 
 		return answer{}, err
 	}
 	if sfi < 1 || sfi > 30 || rec < 1 || rec > 255 {
-		return answer{}, fmt.Errorf("%w: READ RECORD of SFI %d record %d: SFI is 1..30, record 1..255", errScript, sfi, rec)
+		return answer{}, fmt.Errorf("%w: READ RECORD of SFI %d record %d: SFI is 1..30, record 1..255", ErrScript, sfi, rec)
 	}
 	return s.readRecord(ctx, sfi, rec, rs)
 }
@@ -221,7 +221,7 @@ func (s *session) readRecord(ctx context.Context, sfi, rec int, rs *report.Step)
 // readRecords reads every record the AFL lists.
 func (s *session) readRecords(ctx context.Context, rs *report.Step) (answer, error) {
 	if s.data.afl == nil {
-		return answer{}, fmt.Errorf("%w: read_records: no AFL in this case yet (run gpo first)", errScript)
+		return answer{}, fmt.Errorf("%w: read_records: no AFL in this case yet (run gpo first)", ErrScript)
 	}
 	entries, err := kernel.ParseAFL(s.data.afl)
 	if err != nil {
@@ -252,7 +252,7 @@ func (s *session) getData(ctx context.Context, v string, rs *report.Step) (answe
 		return answer{}, err
 	}
 	if len(tag) < 1 || len(tag) > 2 {
-		return answer{}, fmt.Errorf("%w: GET DATA takes a one- or two-byte tag", errScript)
+		return answer{}, fmt.Errorf("%w: GET DATA takes a one- or two-byte tag", ErrScript)
 	}
 	c := apdu.Command{CLA: 0x80, INS: 0xCA, P2: tag[len(tag)-1], Le: 256}
 	if len(tag) == 2 {

@@ -111,7 +111,7 @@ func (s *session) internalAuth(ctx context.Context, args map[string]string, rs *
 // pinBlock is an ISO 9564 format 2 PIN block: 2N, the digits, F filler.
 func pinBlock(pin string) ([]byte, error) {
 	if !digits(pin) || len(pin) < 4 || len(pin) > 12 {
-		return nil, fmt.Errorf("%w: the PIN is not 4 to 12 digits", errScript)
+		return nil, fmt.Errorf("%w: the PIN is not 4 to 12 digits", ErrScript)
 	}
 	block := []byte{0x20 | byte(len(pin)), 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}
 	for i := 0; i < len(pin); i++ {

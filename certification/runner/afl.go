@@ -21,7 +21,7 @@ func (s *session) terminalValues(args map[string]string) (map[tlv.Tag][]byte, er
 		}
 		t, err := tagOf(name)
 		if err != nil {
-			return nil, fmt.Errorf("%w: terminal data %s: %v", errScript, name, err)
+			return nil, fmt.Errorf("%w: terminal data %s: %v", ErrScript, name, err)
 		}
 		b, err := s.hexArg(v)
 		if err != nil {

@@ -55,14 +55,14 @@ func (s *session) check(a script.Assertion) (string, error) {
 	case "sw":
 		p, err := script.ParseSWPattern(a.Args["pattern"])
 		if err != nil {
-			return "", fmt.Errorf("%w: %v", errScript, err)
+			return "", fmt.Errorf("%w: %v", ErrScript, err)
 		}
 		if !s.ans.hasSW || !p.Match(s.ans.sw) {
 			return fmt.Sprintf("the status word is %s, expected %s", swText(s.ans.sw), p), nil
 		}
 		return "", nil
 	}
-	return "", fmt.Errorf("%w: unknown assertion %q", errScript, a.Kind)
+	return "", fmt.Errorf("%w: unknown assertion %q", ErrScript, a.Kind)
 }
 
 // assertionText is an assertion as the report lists it.
@@ -190,11 +190,11 @@ func (s *session) checkMatches(a script.Assertion) (string, error) {
 		return regexp.QuoteMeta(x), ok
 	})
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", errScript, err)
+		return "", fmt.Errorf("%w: %v", ErrScript, err)
 	}
 	re, err := regexp.Compile(expr)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", errScript, err)
+		return "", fmt.Errorf("%w: %v", ErrScript, err)
 	}
 	shownRE := a.Args["regex"] // as written: a substituted value may be cardholder data
 	if a.Path.IsZero() {

@@ -122,7 +122,7 @@ func (s *session) operandOf(raw string) (operand, string, error) {
 		name := base[2 : len(base)-1]
 		v, ok := s.vars[name]
 		if !ok {
-			return operand{}, "", fmt.Errorf("%w: variable %s is not defined", errScript, base)
+			return operand{}, "", fmt.Errorf("%w: variable %s is not defined", ErrScript, base)
 		}
 		b, err := decodeHexString(v)
 		if t, captured := s.varTag[name]; captured && err == nil {
@@ -137,7 +137,7 @@ func (s *session) operandOf(raw string) (operand, string, error) {
 	default:
 		p, err := script.ParsePath(base)
 		if err != nil {
-			return operand{}, "", fmt.Errorf("%w: compare: %v", errScript, err)
+			return operand{}, "", fmt.Errorf("%w: compare: %v", ErrScript, err)
 		}
 		objs := s.resolve(p)
 		if len(objs) == 0 {
@@ -182,7 +182,7 @@ func (s *session) checkBit(a script.Assertion) (string, error) {
 		return "", err
 	}
 	if bitN < 1 || bitN > 8 || byteN < 1 {
-		return "", fmt.Errorf("%w: bit: byte is 1-based, bit 8..1", errScript)
+		return "", fmt.Errorf("%w: bit: byte is 1-based, bit 8..1", ErrScript)
 	}
 	want := a.Args["set"] == "true"
 	return s.withValue(a, func(o tlv.TLV) string {
@@ -213,7 +213,7 @@ func (s *session) checkCounter(a script.Assertion, t tlv.Tag, dir int64) (string
 	}
 	before, err := decodeHexString(from)
 	if err != nil {
-		return "", fmt.Errorf("%w: %s is not a captured %s value", errScript, a.Args["from"], t)
+		return "", fmt.Errorf("%w: %s is not a captured %s value", ErrScript, a.Args["from"], t)
 	}
 	by := int64(1)
 	if v, ok := a.Args["by"]; ok {

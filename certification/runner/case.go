@@ -155,7 +155,7 @@ func (s *session) runAction(ctx context.Context, st *script.Step, rs *report.Ste
 // forEachRecord runs the loop's steps once per record the AFL lists.
 func (s *session) forEachRecord(ctx context.Context, st *script.Step) (int, error) {
 	if s.data.afl == nil {
-		return st.Line, fmt.Errorf("%w: for_each afl_record: no AFL in this case yet (run gpo first)", errScript)
+		return st.Line, fmt.Errorf("%w: for_each afl_record: no AFL in this case yet (run gpo first)", ErrScript)
 	}
 	entries, err := kernel.ParseAFL(s.data.afl)
 	if err != nil {

@@ -20,12 +20,6 @@ var (
 	ErrCardData = errors.New("card data")
 )
 
-// errScript and errCard are the short names used inside the package.
-var (
-	errScript = ErrScript
-	errCard   = ErrCardData
-)
-
 // failure is a check that did not hold: the case fails. Msg is plain
 // words, with sensitive values masked.
 type failure struct{ Msg string }

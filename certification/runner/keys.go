@@ -35,7 +35,7 @@ func (s *session) symAlg() crypto.Algorithm {
 // sequence number.
 func (s *session) cardKey(which string, imkHex string) ([]byte, error) {
 	if imkHex == "" {
-		return nil, fmt.Errorf("%w: the card test profile has no %s (TEST key)", errScript, which)
+		return nil, fmt.Errorf("%w: the card test profile has no %s (TEST key)", ErrScript, which)
 	}
 	imk, _ := hex.DecodeString(imkHex) // checked by Profile.Validate
 	p, ok := s.cardValue(0x5A)
@@ -50,7 +50,7 @@ func (s *session) cardKey(which string, imkHex string) ([]byte, error) {
 	defer clear(digits)
 	k, err := crypto.DeriveCardKey(s.symAlg(), imk, digits, psn)
 	if err != nil {
-		return nil, fmt.Errorf("%w: deriving the card key: %v", errCard, err)
+		return nil, fmt.Errorf("%w: deriving the card key: %v", ErrCardData, err)
 	}
 	return k, nil
 }
@@ -132,7 +132,7 @@ func (s *session) issuerScript(ctx context.Context, args map[string]string, rs *
 	}
 	macData, err := crypto.ScriptMACData(c.CLA, c.INS, c.P1, c.P2, online.atc, online.ac, c.Data)
 	if err != nil {
-		return answer{}, fmt.Errorf("%w: %v", errScript, err)
+		return answer{}, fmt.Errorf("%w: %v", ErrScript, err)
 	}
 	sk, err := s.sessionKey("issuer_master_mac", s.r.opts.Profile.IMKMAC, online.atc)
 	if err != nil {
@@ -141,7 +141,7 @@ func (s *session) issuerScript(ctx context.Context, args map[string]string, rs *
 	mac, err := crypto.ScriptMAC(s.symAlg(), sk, macData)
 	clear(sk)
 	if err != nil {
-		return answer{}, fmt.Errorf("%w: %v", errScript, err)
+		return answer{}, fmt.Errorf("%w: %v", ErrScript, err)
 	}
 	if args["bad_mac"] == "true" {
 		mac[0] ^= 0x01
@@ -156,7 +156,7 @@ func (s *session) scriptCommand(args map[string]string, online *gacResult) (apdu
 		if v, ok := args["value"]; ok {
 			return s.hexArg(v)
 		}
-		return nil, fmt.Errorf("%w: issuer_script %s needs value", errScript, args["command"])
+		return nil, fmt.Errorf("%w: issuer_script %s needs value", ErrScript, args["command"])
 	}
 	switch args["command"] {
 	case "ec_load", "put_data":
@@ -164,7 +164,7 @@ func (s *session) scriptCommand(args map[string]string, online *gacResult) (apdu
 		if args["command"] == "put_data" {
 			t, err := s.hexArg(args["tag"])
 			if err != nil || len(t) != 2 {
-				return apdu.Command{}, fmt.Errorf("%w: issuer_script put_data needs a two-byte tag", errScript)
+				return apdu.Command{}, fmt.Errorf("%w: issuer_script put_data needs a two-byte tag", ErrScript)
 			}
 			tag = t
 		}
@@ -179,7 +179,7 @@ func (s *session) scriptCommand(args map[string]string, online *gacResult) (apdu
 	case "pin_change":
 		return s.pinChange(args, online)
 	}
-	return apdu.Command{}, fmt.Errorf("%w: unknown issuer script command %q", errScript, args["command"])
+	return apdu.Command{}, fmt.Errorf("%w: unknown issuer script command %q", ErrScript, args["command"])
 }
 
 // pinChange is PIN CHANGE/UNBLOCK: without value it resets the PIN try
@@ -206,7 +206,7 @@ func (s *session) pinChange(args map[string]string, online *gacResult) (apdu.Com
 	defer clear(sk)
 	enc, err := crypto.ScriptEncrypt(s.symAlg(), sk, block)
 	if err != nil {
-		return apdu.Command{}, fmt.Errorf("%w: %v", errScript, err)
+		return apdu.Command{}, fmt.Errorf("%w: %v", ErrScript, err)
 	}
 	return apdu.Command{CLA: 0x84, INS: 0x24, P2: 0x02, Data: enc}, nil
 }

@@ -242,7 +242,7 @@ func (s *session) checkARQC() (string, error) {
 	defer clear(sk)
 	want, err := crypto.ARQC(s.symAlg(), sk, data)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", errCard, err)
+		return "", fmt.Errorf("%w: %v", ErrCardData, err)
 	}
 	if !bytes.Equal(want, g.ac) {
 		return fmt.Sprintf("9F26 does not recompute with the test issuer master key: the card sent %X, expected %X (ATC %04X, %s)",

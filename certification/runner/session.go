@@ -107,7 +107,7 @@ func (s *session) xmit(ctx context.Context, cmd []byte, rs *report.Step) ([]byte
 		return nil, 0, err
 	}
 	if len(resp) < 2 {
-		return nil, 0, fmt.Errorf("%w: the card answered %d byte, less than a status word", errCard, len(resp))
+		return nil, 0, fmt.Errorf("%w: the card answered %d byte, less than a status word", ErrCardData, len(resp))
 	}
 	n := len(resp) - 2
 	return resp[:n], uint16(resp[n])<<8 | uint16(resp[n+1]), nil
@@ -130,7 +130,7 @@ func parseAnswer(data []byte) []tlv.TLV {
 func (s *session) expand(v string) (string, error) {
 	out, err := script.Expand(v, func(n string) (string, bool) { x, ok := s.vars[n]; return x, ok })
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", errScript, err)
+		return "", fmt.Errorf("%w: %v", ErrScript, err)
 	}
 	return out, nil
 }
