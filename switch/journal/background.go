@@ -5,62 +5,47 @@ import (
 	"time"
 )
 
-// Background application of a backend's log (SQLite) is run by the
-// committer goroutine, so that it never competes with a group commit for
-// the database:
-//
-//   - idle: when no write has arrived for applyIdle, the log is applied
-//     chunk by chunk until a write arrives or nothing is left;
-//   - back-pressure: when the backlog reaches Options.MaxBacklog records,
-//     chunks are applied before the next group commit until it is back
-//     under the bound. Writes wait meanwhile (Submit blocks once QueueSize
-//     writes are pending), which bounds the overlay's memory.
-//
-// Under load the SQLite backend also applies a few old images inside group
-// commits, within a small share of the time (sqliteStore.piggyback).
-const applyIdle = 5 * time.Millisecond
+// background is what a backend that applies a log to its tables in the
+// background (SQLite) offers the committer: back-pressure. The backend's
+// own applier goroutine does the work, when the committer is idle or the
+// backlog has passed half of Options.MaxBacklog; once it reaches the
+// bound, the committer waits before each group commit until the applier
+// has made room (Submit blocks once QueueSize writes are pending), which
+// bounds the overlay's memory.
+type background interface {
+	// backlog is the number of records logged but not yet applied.
+	backlog() int
+	// kick asks the applier to work now.
+	kick()
+	// roomCh is signalled each time the applier has applied a chunk.
+	roomCh() <-chan struct{}
+}
 
-// next waits for the first write of a batch, applying the log while idle.
-// It reports false when the queue is closed and drained.
-func (j *Journal) next(bg background) (pending, bool) {
-	select {
-	case p, ok := <-j.queue:
-		return p, ok
-	default:
-	}
-	for bg != nil && bg.backlog() > 0 {
-		t := time.NewTimer(applyIdle)
-		select {
-		case p, ok := <-j.queue:
-			t.Stop()
-			return p, ok
-		case <-t.C:
-		}
-		if !j.applyOnce(bg) {
-			break
-		}
-	}
+// pipeliner is a backend whose group commit is split in two (SQLite's
+// log): prepareBatch applies ws and writes them to the log, not yet
+// durable (later groups see their changes), and returns the log frame;
+// durable makes every frame up to seq durable.
+type pipeliner interface {
+	prepareBatch(ctx context.Context, ws []*Write) (int64, error)
+	durable(seq int64) error
+}
+
+// next waits for the first write of a batch. It reports false when the
+// queue is closed and drained.
+func (j *Journal) next() (pending, bool) {
 	p, ok := <-j.queue
 	return p, ok
 }
 
-// relieve applies chunks while the backlog is at or over MaxBacklog.
+// relieve waits while the backlog is at or over MaxBacklog.
 func (j *Journal) relieve(bg background) {
 	for bg != nil && bg.backlog() >= j.opt.MaxBacklog {
-		if !j.applyOnce(bg) {
-			return
+		bg.kick()
+		t := time.NewTimer(10 * applyIdle)
+		select {
+		case <-bg.roomCh():
+		case <-t.C:
 		}
+		t.Stop()
 	}
-}
-
-// applyOnce applies one chunk and reports whether there may be more.
-func (j *Journal) applyOnce(bg background) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), j.opt.CommitTimeout)
-	defer cancel()
-	n, err := bg.applySome(ctx)
-	if err != nil {
-		j.opt.Logger.Error("journal: applying the log failed; it stays logged", "err", err)
-		return false
-	}
-	return n > 0
 }

@@ -31,8 +31,10 @@ func sqliteEnv(t testing.TB) env {
 	path := filepath.Join(t.TempDir(), "journal.db")
 	return env{url: "sqlite:" + path, contains: func(t testing.TB, needle string) bool {
 		found := false
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			b, err := os.ReadFile(path + suffix)
+		files := []string{path, path + "-wal", path + "-shm"}
+		logs, _ := filepath.Glob(filepath.Join(path+"-log", "*"))
+		for _, f := range append(files, logs...) {
+			b, err := os.ReadFile(f)
 			if os.IsNotExist(err) {
 				continue
 			}

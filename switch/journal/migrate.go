@@ -54,6 +54,16 @@ CREATE INDEX txn_unreversed ON txn (id) WHERE state = 'timed_out' AND reversal =
 const sqliteLogSchema = `
 CREATE TABLE IF NOT EXISTS txlog (seq INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL)`
 
+// sqliteAppliedSchema (SQLite's version 5) moves the log to segment files
+// (seglog.go) and keeps, in the database, the sequence number of the last
+// log frame reflected in table txn: the next open replays only what
+// follows it. Table txlog stays for databases written before it (their
+// rows are applied at open).
+var sqliteAppliedSchema = []string{
+	`CREATE TABLE IF NOT EXISTS log_applied (seq INTEGER NOT NULL)`,
+	`INSERT INTO log_applied (seq) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM log_applied)`,
+}
+
 // migrationSteps returns the ordered migrations with the given types.
 func migrationSteps(id, integer, blob string) [][]string {
 	r := strings.NewReplacer("ID,", id+",", "INT ", integer+" ", "BLOB ", blob+" ")

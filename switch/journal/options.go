@@ -12,7 +12,9 @@ const (
 	DefaultMaxBatch      = 512
 	DefaultQueueSize     = 65536
 	DefaultCommitTimeout = 30 * time.Second
-	DefaultMaxBacklog    = 1 << 18
+	DefaultMaxBacklog    = 1 << 20
+	DefaultSegmentSize   = 64 << 20
+	minSegmentSize       = 1 << 16
 	minHashKey           = 16
 )
 
@@ -26,9 +28,15 @@ type Options struct {
 	Logger    *slog.Logger  // default: discard
 
 	// MaxBacklog bounds (SQLite) the records logged but not yet applied to
-	// table txn, held in memory meanwhile (a few hundred bytes each);
-	// default 262144. At the bound, writes wait while the log is applied.
+	// table txn, held in memory meanwhile (about 400 bytes each); default
+	// 1,048,576. The applier works whenever the committer is idle, and
+	// without waiting for that once half the bound is reached; at the
+	// bound, writes wait for it.
 	MaxBacklog int
+
+	// LogSegmentSize (SQLite) is the size of each log segment file,
+	// default 64 MiB, at least 64 KiB.
+	LogSegmentSize int64
 
 	// CommitTimeout bounds one group commit, default 30s; a batch that
 	// cannot commit in time fails with the context error in each Write.Err.
@@ -58,6 +66,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.MaxBatch < 0 || o.QueueSize < 0 || o.MaxDelay < 0 || o.CommitTimeout < 0 || o.MaxBacklog < 0 {
 		return o, fmt.Errorf("journal: Options: MaxBatch, QueueSize, MaxDelay, CommitTimeout and MaxBacklog must not be negative")
+	}
+	if o.LogSegmentSize == 0 {
+		o.LogSegmentSize = DefaultSegmentSize
+	}
+	if o.LogSegmentSize < minSegmentSize {
+		return o, fmt.Errorf("journal: Options.LogSegmentSize must be at least %d bytes", minSegmentSize)
 	}
 	if o.MaxBacklog == 0 {
 		o.MaxBacklog = DefaultMaxBacklog

@@ -6,12 +6,13 @@ import (
 )
 
 // overlay holds, in memory, the latest image of every record whose latest
-// change is in the SQLite log (table txlog) but not yet applied to table
+// change is in the SQLite log (seglog.go) but not yet applied to table
 // txn. It answers duplicate checks, Finish's previous state and reads for
 // those records. Images are kept encoded (appendImage): a few hundred bytes
 // each and a single pointer for the garbage collector to follow.
 //
-// Lock order: sqliteStore.wmu, then overlay.mu.
+// Lock order: sqliteStore.vmu, sqliteStore.wmu, sqliteStore.applyMu, then
+// overlay.mu.
 type overlay struct {
 	mu     sync.RWMutex
 	seed   maphash.Seed
@@ -20,18 +21,17 @@ type overlay struct {
 	byKey  map[uint64]int64 // maphash of the key -> id
 	clash  map[Key]int64    // keys whose hash slot holds another key
 	groups []ovGroup        // published groups in seq order, for eviction
-	known  int64            // highest log seq this process wrote or applied
 }
 
 // ovEntry is one record's latest image.
 type ovEntry struct {
-	seq     int64  // log row holding the image
+	seq     int64  // log frame holding the image
 	keyHash uint64 // maphash of the record's key
 	img     []byte
 	state   State // the image's state (one of the State constants)
 }
 
-// ovGroup lists the records one log row changed.
+// ovGroup lists the records one log frame changed.
 type ovGroup struct {
 	seq int64
 	ids []int64
@@ -92,19 +92,12 @@ func (o *overlay) lookup(k Key) (Record, bool) {
 	return Record{}, false
 }
 
-// publish records the images of a committed log row: imgs[i] is the
-// encoding of recs[i] (it may share the row's memory, never written
-// again). reset first drops everything (another connection applied the log).
-func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte, reset bool) {
+// publish records the images of a durable log frame: imgs[i] is the
+// encoding of recs[i] (it may share the frame's memory, never written
+// again).
+func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if reset {
-		clear(o.byID)
-		clear(o.byKey)
-		clear(o.clash)
-		o.groups = nil
-	}
-	o.known = max(o.known, seq)
 	if len(recs) == 0 {
 		return
 	}
@@ -122,6 +115,32 @@ func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte, reset bool) 
 	o.groups = append(o.groups, g)
 }
 
+// oldest returns the records whose latest image is in the oldest frames,
+// whole frames up to about limit records, and the last frame's sequence
+// number: what the applier writes to the table next. Only frames up to
+// durable are taken. A record changed again by a later frame is left to
+// that frame.
+func (o *overlay) oldest(limit int, durable int64) ([]Record, int64) {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	var out []Record
+	var upTo int64
+	for _, g := range o.groups {
+		if len(out) >= limit || g.seq > durable {
+			break
+		}
+		for _, id := range g.ids {
+			if e, ok := o.byID[id]; ok && e.seq == g.seq {
+				if r, err := decodeImage(e.img); err == nil { // our own encoding
+					out = append(out, r)
+				}
+			}
+		}
+		upTo = g.seq
+	}
+	return out, upTo
+}
+
 // keyOf returns the key of record id; o.mu is held.
 func (o *overlay) keyOf(id int64) Key {
 	r, _ := decodeImage(o.byID[id].img)
@@ -133,7 +152,6 @@ func (o *overlay) keyOf(id int64) Key {
 func (o *overlay) evict(upTo int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.known = max(o.known, upTo)
 	n := 0
 	for ; n < len(o.groups) && o.groups[n].seq <= upTo; n++ {
 		for _, id := range o.groups[n].ids {
@@ -153,10 +171,10 @@ func (o *overlay) evict(upTo int64) {
 }
 
 // snapshot returns the records held that match keep (all with keep nil),
-// the IDs of every record held, and the highest seq they reflect. When
+// and the IDs of every record held. When
 // state is set, keep holds only records in that state: the others are
 // skipped without being decoded.
-func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, map[int64]struct{}, int64) {
+func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, map[int64]struct{}) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	ids := make(map[int64]struct{}, len(o.byID))
@@ -170,12 +188,5 @@ func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, map[
 			out = append(out, r)
 		}
 	}
-	return out, ids, o.known
-}
-
-// knownSeq returns the highest log seq reflected in the overlay or table.
-func (o *overlay) knownSeq() int64 {
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	return o.known
+	return out, ids
 }

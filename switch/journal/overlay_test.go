@@ -15,8 +15,8 @@ func TestOverlayClash(t *testing.T) {
 	o.hash = func(Key) uint64 { return 42 }
 	imgs := testImages()
 	a, b := imgs[0], imgs[2] // IDs 7 and 8, different keys
-	o.publish(1, []*Record{&a}, [][]byte{appendImage(nil, &a)}, false)
-	o.publish(2, []*Record{&b}, [][]byte{appendImage(nil, &b)}, false)
+	o.publish(1, []*Record{&a}, [][]byte{appendImage(nil, &a)})
+	o.publish(2, []*Record{&b}, [][]byte{appendImage(nil, &b)})
 	assert.Len(t, o.clash, 1)
 
 	got, ok := o.lookup(b.Key)
@@ -30,7 +30,16 @@ func TestOverlayClash(t *testing.T) {
 	// A later image of a replaces the first; evicting row 1 keeps it.
 	a2 := a
 	a2.State, a2.ResponseCode = StateApproved, "00"
-	o.publish(3, []*Record{&a2}, [][]byte{appendImage(nil, &a2)}, false)
+	o.publish(3, []*Record{&a2}, [][]byte{appendImage(nil, &a2)})
+	next, upTo := o.oldest(1, 3)
+	assert.Equal(t, []Record{b}, next, "frame 1's image of a is stale: the applier takes b first")
+	assert.Equal(t, int64(2), upTo)
+	next, upTo = o.oldest(10, 3)
+	assert.Equal(t, []Record{b, a2}, next)
+	assert.Equal(t, int64(3), upTo)
+	next, upTo = o.oldest(10, 2)
+	assert.Equal(t, []Record{b}, next, "frame 3 is not durable yet")
+	assert.Equal(t, int64(2), upTo)
 	o.evict(2)
 	assert.Equal(t, 1, o.len(), "b evicted, a's newer image kept")
 	_, ok = o.lookup(b.Key)
@@ -42,5 +51,6 @@ func TestOverlayClash(t *testing.T) {
 	o.evict(3)
 	assert.Zero(t, o.len())
 	assert.Empty(t, o.byKey)
-	assert.Equal(t, int64(3), o.knownSeq())
+	next, _ = o.oldest(10, 3)
+	assert.Empty(t, next)
 }

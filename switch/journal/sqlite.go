@@ -25,33 +25,47 @@ const (
 )
 
 // sqliteStore is the embedded backend: one file in WAL mode with
-// synchronous=FULL. All writes (the committer and the SAF operations) go
+// synchronous=FULL, plus the log of the hot path in segment files
+// (seglog.go). All SQLite writes (the applier and the SAF operations) go
 // through one connection; reads use a separate read-only pool.
 //
-// The hot path does not write table txn directly: each group commit's
-// changed records are logged as one row of table txlog (see logcodec.go)
-// and kept in the overlay; the committer applies the log to txn in the
-// background (sqlite_apply.go) and replays it at open.
+// The hot path does not write SQLite: each group commit's changed records
+// are logged as one frame (see logcodec.go) and kept in the overlay; the
+// applier goroutine moves them to table txn in the background
+// (sqlite_apply.go), and Open replays whatever a crash left. A second
+// process opening the same journal (switchd clearing while switchd runs)
+// reads the owner's log files and the tables, and cannot write.
 type sqliteStore struct {
 	writer, reader *sql.DB
 	d              dialect
 	stmts          map[string]*sql.Stmt // prepared on writer, read-only after open
 	drainTimeout   time.Duration
 	dupKeys        keyQueries
-	keys           *keyFilter // keys of txn and the log; wmu
+	keys           *keyFilter // keys of txn and the log; committer
+	log            *segLog
+	opt            Options
 
-	wmu         sync.Mutex // serialises the write transactions that read or change the overlay
-	ov          *overlay
-	nextID      int64 // next record ID; wmu
-	dataVersion int64 // PRAGMA data_version after this connection's last write; wmu
+	vmu     sync.Mutex   // serialises groups of changes (the committer's, SAF acks and expiries)
+	wmu     sync.Mutex   // serialises writer transactions (applier, SAF operations); after vmu
+	applyMu sync.RWMutex // reads hold it shared; the applier's commit-and-evict exclusively
+	ov      *overlay
+	nextID  int64 // next record ID; vmu
 
-	budget apBudget    // piggybacked application; wmu
-	hold   atomic.Bool // tests: no background application (a crash before it)
+	room     chan struct{} // signalled when the applier shrank the backlog
+	kicked   chan struct{} // the committer waits for room: apply now
+	busyAt   atomic.Int64  // unix nanoseconds of the last group commit
+	stop     chan struct{} // closed by close: the applier stops
+	stopped  chan struct{} // closed by the applier when it has stopped
+	stopOnce sync.Once
+	running  bool        // the applier was started (ready)
+	hold     atomic.Bool // tests: no background application (a crash before it)
 }
 
 // OpenSQLite opens (creating if needed) the journal in the SQLite file at
-// path, in WAL mode with synchronous=FULL and a busy timeout, migrates its
-// schema and starts the committer.
+// path, in WAL mode with synchronous=FULL and a busy timeout, with its log
+// in the directory path+"-log", migrates its schema, replays the log and
+// starts the committer. When another process has the journal open, the
+// result reads it but its writes fail with ErrReadOnly.
 func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	o, err := o.withDefaults()
 	if err != nil {
@@ -62,10 +76,15 @@ func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	}
 	s := &sqliteStore{d: dialect{
 		name:     "sqlite",
-		steps:    append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}),
+		steps:    append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}, sqliteAppliedSchema),
 		claimSQL: sqliteClaimSQL,
-	}, ov: newOverlay(), drainTimeout: o.CommitTimeout, dataVersion: -1, dupKeys: newKeyQueries()}
+	}, ov: newOverlay(), drainTimeout: o.CommitTimeout, dupKeys: newKeyQueries(), opt: o,
+		room: make(chan struct{}, 1), kicked: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	if s.log, err = openSegLog(path, o.LogSegmentSize); err != nil {
+		return nil, err
+	}
 	if s.writer, err = sql.Open("sqlite", "file:"+path+sqliteWriterParams); err != nil {
+		_ = s.log.close(false)
 		return nil, fmt.Errorf("journal: open sqlite: %w", err)
 	}
 	s.writer.SetMaxOpenConns(1)
@@ -73,10 +92,12 @@ func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	s.writer.SetConnMaxLifetime(0)
 	if err := s.writer.PingContext(ctx); err != nil {
 		_ = s.writer.Close()
+		_ = s.log.close(false)
 		return nil, fmt.Errorf("journal: open sqlite: %w", err)
 	}
 	if s.reader, err = sql.Open("sqlite", "file:"+path+sqliteReaderParams); err != nil {
 		_ = s.writer.Close()
+		_ = s.log.close(false)
 		return nil, fmt.Errorf("journal: open sqlite: %w", err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
@@ -94,43 +115,66 @@ func (s *sqliteStore) inTx(ctx context.Context, fn func(r runner) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(sqlRunner{tx}); err != nil {
+	if err := fn(&stmtRunner{tx: tx, prepared: s.stmts, bound: make(map[string]*sql.Stmt, 2)}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()
 }
 
-// applyBatch applies ws in one transaction through the log: one txlog row
-// and one fsync for the whole group.
+// applyBatch applies ws through the log and waits until they are
+// durable.
 func (s *sqliteStore) applyBatch(ctx context.Context, ws []*Write) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	v, err := s.begin(ctx)
-	if err != nil {
-		return err
+	seq, err := s.prepareBatch(ctx, ws)
+	if err == nil && seq > 0 {
+		err = s.durable(seq)
 	}
-	if err := v.applyWrites(ws, micros(time.Now())); err != nil {
-		v.rollback()
-		return err
-	}
-	if err := s.piggyback(v); err != nil {
-		v.rollback()
-		return err
-	}
-	return v.commit()
+	return err
 }
 
-// close applies what is left of the log (so that other processes read
-// table txn whole; what cannot be applied in time is replayed at the next
-// open) and closes the database.
+// prepareBatch applies ws through the log: one frame for the whole group
+// (and, when the group queues SAF entries, one SQLite commit before it),
+// written but not yet synced; the next group sees its changes. It returns
+// the frame's sequence number (0: the group changed no record).
+func (s *sqliteStore) prepareBatch(ctx context.Context, ws []*Write) (int64, error) {
+	if s.log.readOnly() {
+		return 0, ErrReadOnly
+	}
+	s.busyAt.Store(time.Now().UnixNano())
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	v := s.view(ctx)
+	if err := v.applyWrites(ws, micros(time.Now())); err != nil {
+		v.rollback()
+		return 0, err
+	}
+	return v.commit(false)
+}
+
+// durable makes every frame up to seq durable: one fdatasync.
+func (s *sqliteStore) durable(seq int64) error { return s.log.sync(seq) }
+
+// close stops the applier, applies what is left of the log (so that other
+// processes read table txn whole; what cannot be applied in time is
+// replayed at the next open) and closes the database and the log.
 func (s *sqliteStore) close() error {
-	_ = s.drain(s.drainTimeout) // on failure the rows stay in txlog: the next open replays them
+	s.stopOnce.Do(func() { close(s.stop) })
+	if s.running {
+		<-s.stopped
+	}
+	applied := false
+	if !s.log.readOnly() && !s.hold.Load() {
+		applied = s.drain(s.drainTimeout) == nil // on failure the log stays: the next open replays it
+	}
+	lerr := s.log.close(applied)
 	rerr := s.reader.Close()
 	if err := s.writer.Close(); err != nil {
 		return err
 	}
-	return rerr
+	if rerr != nil {
+		return rerr
+	}
+	return lerr
 }
 
 // sqlQuerier is what *sql.DB and *sql.Tx have in common.

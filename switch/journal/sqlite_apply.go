@@ -31,54 +31,197 @@ const (
 	upsertRows = 16
 
 	// applyChunkImages bounds the images one background apply transaction
-	// writes (some tens of milliseconds of SQLite work), so that a group
-	// commit never waits long behind it; drainChunkImages is the larger
-	// chunk of replay and Close, when no write waits. Larger chunks let
-	// more records' insert and finish images coalesce into one INSERT.
-	applyChunkImages = 2048
+	// writes (some milliseconds of SQLite work), so that a SAF change never
+	// waits long behind it; drainChunkImages is the larger chunk of replay
+	// and Close, when no write waits.
+	applyChunkImages = 1024
 	drainChunkImages = 16384
-	// applyRows bounds the log rows read per query.
+	// applyRows bounds the legacy txlog rows read per query.
 	applyRows = 256
-
-	// Piggybacked application: a group commit applies up to
-	// piggybackImages old images in its own transaction (no extra fsync)
-	// while the time so spent stays under piggybackShare of the elapsed
-	// time, so that a steady moderate load keeps the backlog small while
-	// a saturating one lets it grow (up to MaxBacklog).
-	piggybackImages = 64
-	piggybackShare  = 0.05
-	piggybackBurst  = 20 * time.Millisecond
+	// applyIdle: the applier works once no group has committed for this
+	// long (or at once past half of Options.MaxBacklog).
+	applyIdle = 5 * time.Millisecond
 )
 
-// apBudget is the time piggybacked application may still spend.
-type apBudget struct {
-	left time.Duration
-	last time.Time
-}
-
-// allow tops the budget up with piggybackShare of the time since the last
-// call and reports whether some is left.
-func (b *apBudget) allow(now time.Time) bool {
-	if !b.last.IsZero() {
-		b.left = min(b.left+time.Duration(float64(now.Sub(b.last))*piggybackShare), piggybackBurst)
+// applyLoop is the applier goroutine: it moves the overlay's records to
+// table txn, oldest log frames first, when the committer is idle or the
+// backlog has passed half its bound, until close.
+func (s *sqliteStore) applyLoop() {
+	defer close(s.stopped)
+	t := time.NewTicker(applyIdle)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		case <-s.kicked:
+		}
+		for s.shouldApply() {
+			ctx, cancel := context.WithTimeout(context.Background(), s.opt.CommitTimeout)
+			n, err := s.applyImages(ctx, applyChunkImages)
+			cancel()
+			if err != nil {
+				s.opt.Logger.Error("journal: applying the log failed; it stays logged", "err", err)
+				break
+			}
+			if n == 0 {
+				break
+			}
+			select {
+			case <-s.stop:
+				return
+			default:
+			}
+		}
 	}
-	b.last = now
-	return b.left > 0
 }
 
-// piggyback applies a few old log rows inside v's transaction when the
-// budget allows; they are evicted from the overlay once v commits.
-func (s *sqliteStore) piggyback(v *txView) error {
-	start := time.Now()
-	if s.hold.Load() || s.ov.len() == 0 || !s.budget.allow(start) {
+// shouldApply reports whether the applier should apply a chunk now.
+func (s *sqliteStore) shouldApply() bool {
+	if s.hold.Load() {
+		return false
+	}
+	n := s.ov.len()
+	return n > 0 && (n >= s.opt.MaxBacklog/2 || time.Since(time.Unix(0, s.busyAt.Load())) >= applyIdle)
+}
+
+// backlog returns the number of records whose latest change is logged but
+// not yet applied to table txn.
+func (s *sqliteStore) backlog() int { return s.ov.len() }
+
+// kick asks the applier to work now.
+func (s *sqliteStore) kick() {
+	select {
+	case s.kicked <- struct{}{}:
+	default:
+	}
+}
+
+// roomCh is signalled each time the applier has applied a chunk.
+func (s *sqliteStore) roomCh() <-chan struct{} { return s.room }
+
+// applyImages writes to table txn the latest images of the records of the
+// oldest log frames, about limit of them, in one transaction that also
+// advances log_applied; then evicts them from the overlay and recycles the
+// segments wholly applied. It returns the number of records written.
+func (s *sqliteStore) applyImages(ctx context.Context, limit int) (int, error) {
+	recs, upTo := s.ov.oldest(limit, s.log.syncedSeq())
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	latest := make(map[int64]Record, len(recs))
+	order := make([]int64, len(recs))
+	for i, r := range recs {
+		latest[r.ID], order[i] = r, r.ID
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	r := &stmtRunner{tx: tx, prepared: s.stmts, bound: make(map[string]*sql.Stmt, 3)}
+	if err := upsertAll(ctx, r, latest, order); err != nil {
+		_ = tx.Rollback()
+		return 0, err
+	}
+	if _, err := r.exec(ctx, setAppliedSQL, upTo); err != nil {
+		_ = tx.Rollback()
+		return 0, err
+	}
+	s.applyMu.Lock()
+	err = tx.Commit()
+	if err == nil {
+		s.ov.evict(upTo)
+	}
+	s.applyMu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	s.log.recycle(upTo)
+	select {
+	case s.room <- struct{}{}:
+	default:
+	}
+	return len(recs), nil
+}
+
+// drain applies the whole overlay, chunk by chunk, within timeout.
+func (s *sqliteStore) drain(timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for {
+		n, err := s.applyImages(ctx, drainChunkImages)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// replay applies to table txn every log frame after log_applied (what the
+// last run logged but had not applied, or a crash left), in chunks that
+// each advance log_applied, and returns the last frame's sequence number.
+// A damaged log fails it (ErrCorrupt).
+func (s *sqliteStore) replay(ctx context.Context) (int64, error) {
+	var applied int64
+	if err := (sqlRunner{s.writer}).each(ctx, appliedSQL, nil, func(scan scanFunc) error { return scan(&applied) }); err != nil {
+		return 0, err
+	}
+	latest := make(map[int64]Record)
+	var order []int64
+	var upTo int64
+	flush := func() error {
+		if len(order) == 0 {
+			return nil
+		}
+		err := s.inTx(ctx, func(r runner) error {
+			if err := upsertAll(ctx, r, latest, order); err != nil {
+				return err
+			}
+			_, err := r.exec(ctx, setAppliedSQL, upTo)
+			return err
+		})
+		clear(latest)
+		order = order[:0]
+		return err
+	}
+	last, err := s.log.replay(applied, true, func(seq int64, payload []byte) error {
+		err := decodeRow(payload, func(rec Record) {
+			if _, ok := latest[rec.ID]; !ok {
+				order = append(order, rec.ID)
+			}
+			latest[rec.ID] = rec
+		})
+		if err != nil {
+			return fmt.Errorf("log frame %d: %w", seq, err)
+		}
+		upTo = seq
+		if len(order) >= drainChunkImages {
+			return flush()
+		}
 		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
-	last, n, err := applyChunk(v.ctx, v.r, piggybackImages)
-	if err == nil && n > 0 {
-		v.applied = last
+	return last, flush()
+}
+
+// applyLegacy applies, chunk by chunk, the rows of table txlog that a
+// version written before the segment log left unapplied.
+func (s *sqliteStore) applyLegacy(ctx context.Context) error {
+	for {
+		n := 0
+		err := s.inTx(ctx, func(r runner) error {
+			var err error
+			_, n, err = applyChunk(ctx, r, drainChunkImages)
+			return err
+		})
+		if err != nil || n == 0 {
+			return err
+		}
 	}
-	s.budget.left -= time.Since(start)
-	return err
 }
 
 // errEnough stops reading log rows once a chunk is full.
@@ -168,56 +311,4 @@ func upsertAll(ctx context.Context, r runner, latest map[int64]Record, order []i
 		order = order[n:]
 	}
 	return nil
-}
-
-// backlog returns the number of records whose latest change is logged but
-// not yet applied to table txn.
-func (s *sqliteStore) backlog() int { return s.ov.len() }
-
-// applySome applies one chunk of the log in its own transaction and
-// returns the number of rows applied (0: nothing left).
-func (s *sqliteStore) applySome(ctx context.Context) (int, error) {
-	return s.applyUpTo(ctx, applyChunkImages)
-}
-
-// applyUpTo applies about limit images of the log in one transaction and
-// returns the number of rows applied.
-func (s *sqliteStore) applyUpTo(ctx context.Context, limit int) (int, error) {
-	if s.hold.Load() {
-		return 0, nil
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	r := &stmtRunner{tx: tx, prepared: s.stmts, bound: make(map[string]*sql.Stmt, 2)}
-	last, n, err := applyChunk(ctx, r, limit)
-	if err != nil {
-		_ = tx.Rollback()
-		return 0, err
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, err
-	}
-	if n == 0 {
-		// The log is empty: whatever this process logged has been applied
-		// (possibly by another connection).
-		last = s.ov.knownSeq()
-	}
-	s.ov.evict(last)
-	return n, nil
-}
-
-// drain applies the whole log, chunk by chunk, within timeout.
-func (s *sqliteStore) drain(timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	for {
-		n, err := s.applyUpTo(ctx, drainChunkImages)
-		if err != nil || n == 0 {
-			return err
-		}
-	}
 }

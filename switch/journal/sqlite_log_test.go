@@ -3,6 +3,9 @@ package journal
 import (
 	"context"
 	"database/sql"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -99,10 +102,46 @@ func checkScenario(t *testing.T, j *Journal, want map[string]int64) {
 	depth, err := j.SAFDepth(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, depth)
+}
+
+// checkDuplicate checks that a retransmission of logScenario's first
+// request is found.
+func checkDuplicate(t *testing.T, j *Journal, want map[string]int64) {
+	ctx := context.Background()
 	dup := &Write{Kind: WriteInsert, Record: newRecord(j, 1)}
 	require.NoError(t, j.Do(ctx, dup))
 	require.NotNil(t, dup.Duplicate, "a retransmission is found")
 	assert.Equal(t, want["approved"], dup.Duplicate.ID)
+}
+
+// logFrames counts the valid frames in the journal's log segments.
+func logFrames(t *testing.T, e env) int {
+	t.Helper()
+	segs, err := filepath.Glob(strings.TrimPrefix(e.url, "sqlite:") + "-log/*" + segSuffix)
+	require.NoError(t, err)
+	n := 0
+	for _, seg := range segs {
+		b, err := os.ReadFile(seg)
+		require.NoError(t, err)
+		for p := 0; ; {
+			_, _, size, ok := frameAt(b, p, 0)
+			if !ok {
+				break
+			}
+			n, p = n+1, p+size
+		}
+	}
+	return n
+}
+
+// lastSegment returns the path of the journal's newest log segment.
+func lastSegment(t *testing.T, e env) string {
+	t.Helper()
+	segs, err := filepath.Glob(strings.TrimPrefix(e.url, "sqlite:") + "-log/*" + segSuffix)
+	require.NoError(t, err)
+	require.NotEmpty(t, segs)
+	slices.Sort(segs)
+	return segs[len(segs)-1]
 }
 
 func TestLogOverlayReads(t *testing.T) {
@@ -111,8 +150,9 @@ func TestLogOverlayReads(t *testing.T) {
 	holdLog(t, j)
 	ids := logScenario(t, j)
 	assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "nothing applied yet")
-	assert.Positive(t, rawCount(t, e, `SELECT COUNT(*) FROM txlog`))
+	assert.Positive(t, logFrames(t, e))
 	checkScenario(t, j, ids)
+	checkDuplicate(t, j, ids)
 }
 
 func TestLogReplayAfterCrash(t *testing.T) {
@@ -121,42 +161,81 @@ func TestLogReplayAfterCrash(t *testing.T) {
 	s := holdLog(t, j)
 	ids := logScenario(t, j)
 	logged := s.backlog()
+	frames := logFrames(t, e)
 	require.NoError(t, j.Close(), "closing with the log held leaves it unapplied")
 	assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txn`))
-	assert.Positive(t, rawCount(t, e, `SELECT COUNT(*) FROM txlog`))
+	assert.Equal(t, frames, logFrames(t, e), "the log is left as it was")
 	assert.Equal(t, 5, logged)
 
 	j = openJournal(t, e, "node-a")
-	assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txlog`), "open replays the log")
-	assert.Equal(t, 5, rawCount(t, e, `SELECT COUNT(*) FROM txn`))
+	assert.Equal(t, 5, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "open replays the log")
+	assert.Equal(t, frames, rawCount(t, e, `SELECT seq FROM log_applied`), "and says how far")
 	checkScenario(t, j, ids)
+	checkDuplicate(t, j, ids)
 	// IDs continue after the replayed ones.
 	next := insert(t, j, newRecord(j, 50))
 	assert.Greater(t, next, ids["declined"])
+	require.NoError(t, j.Close())
+	assert.Zero(t, logFrames(t, e), "a clean close applies the log and removes it")
 }
 
-func TestLogCorruptRow(t *testing.T) {
+// TestLogDamagedFrame damages the log of a run that died before applying
+// it. A frame that fails its check with valid frames after it can only be
+// damage: the open is refused and nothing is touched. The last frame torn
+// (the crash hit its write, so nobody was told it was durable) ends the
+// log there.
+func TestLogDamagedFrame(t *testing.T) {
 	for _, tc := range []struct {
-		name, update string
+		name    string
+		damage  func(b []byte) []byte
+		corrupt bool
 	}{
-		{"flipped byte", `UPDATE txlog SET data = substr(data, 1, 10) || x'FF' || substr(data, 12) WHERE seq = (SELECT MIN(seq) FROM txlog)`},
-		{"torn row", `UPDATE txlog SET data = substr(data, 1, length(data) / 2) WHERE seq = (SELECT MAX(seq) FROM txlog)`},
-		{"empty row", `UPDATE txlog SET data = x'' WHERE seq = (SELECT MAX(seq) FROM txlog)`},
+		{"flipped byte in the first frame", func(b []byte) []byte { b[frameHeader+5] ^= 0xff; return b }, true},
+		{"first header zeroed", func(b []byte) []byte { clear(b[:frameHeader]); return b }, true},
+		{"last frame torn", func(b []byte) []byte {
+			p, last := 0, 0
+			for {
+				_, _, size, ok := frameAt(b, p, 0)
+				if !ok {
+					break
+				}
+				last, p = p, p+size
+			}
+			clear(b[last+frameHeader+8 : p])
+			return b
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := sqliteEnv(t)
 			j := openJournal(t, e, "node-a")
 			holdLog(t, j)
-			logScenario(t, j)
+			ids := logScenario(t, j)
 			require.NoError(t, j.Close())
-			rows := rawCount(t, e, `SELECT COUNT(*) FROM txlog`)
-			rawExec(t, e, tc.update)
+			seg := lastSegment(t, e)
+			b, err := os.ReadFile(seg)
+			require.NoError(t, err)
+			b = tc.damage(b)
+			require.NoError(t, os.WriteFile(seg, b, 0o600))
 
-			_, err := Open(context.Background(), e.url, Options{Node: "node-a", HashKey: testKey()})
-			require.ErrorIs(t, err, ErrCorrupt)
-			assert.Contains(t, err.Error(), "txlog row")
-			assert.Equal(t, rows, rawCount(t, e, `SELECT COUNT(*) FROM txlog`), "nothing is dropped")
-			assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "nothing is half applied")
+			j2, err := Open(context.Background(), e.url, Options{Node: "node-a", HashKey: testKey()})
+			if tc.corrupt {
+				require.ErrorIs(t, err, ErrCorrupt)
+				after, rerr := os.ReadFile(seg)
+				require.NoError(t, rerr)
+				assert.Equal(t, b, after, "nothing is dropped")
+				assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "nothing is half applied")
+				return
+			}
+			require.NoError(t, err)
+			defer j2.Close()
+			// The last write was the reversal state of the declined record.
+			got, err := j2.Get(context.Background(), ids["declined"])
+			require.NoError(t, err)
+			assert.Equal(t, StateDeclined, got.State)
+			assert.Equal(t, ReversalNone, got.Reversal, "the torn frame's change is not there")
+			got, err = j2.Get(context.Background(), ids["reversed"])
+			require.NoError(t, err)
+			assert.Equal(t, ReversalQueued, got.Reversal, "the frames before it are")
 		})
 	}
 }
@@ -190,7 +269,7 @@ func TestLogBackPressure(t *testing.T) {
 	assert.Positive(t, worst.Load())
 	require.NoError(t, j.Close())
 	assert.Equal(t, n, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "Close applies the rest")
-	assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txlog`))
+	assert.Zero(t, logFrames(t, e))
 }
 
 // TestLogAppliedAndLogged mixes records applied to table txn with later
@@ -217,7 +296,7 @@ func TestLogAppliedAndLogged(t *testing.T) {
 	assert.Equal(t, StateApproved, finish(t, j, a, StateDeclined, "05"), "Prev comes from the overlay")
 
 	s.hold.Store(false)
-	insert(t, j, newRecord(j, 3)) // wakes the committer, which applies when idle again
+	insert(t, j, newRecord(j, 3)) // the applier applies when idle again
 	require.Eventually(t, func() bool { return s.backlog() == 0 }, 5*time.Second, time.Millisecond)
 	got, err := j.Get(ctx, a)
 	require.NoError(t, err)
@@ -225,10 +304,10 @@ func TestLogAppliedAndLogged(t *testing.T) {
 	assert.Equal(t, 1, rawCount(t, e, `SELECT COUNT(*) FROM txn WHERE state = 'approved'`))
 }
 
-// TestLogSecondConnection opens a second journal on the file while the
-// first holds unapplied records: it sees them (from the log), replays them
-// at open, and the first journal notices and keeps going.
-func TestLogSecondConnection(t *testing.T) {
+// TestLogSecondProcess opens a second journal on the file while the first
+// owns it and holds unapplied records (switchd clearing while switchd
+// runs): it reads everything, the log included, and cannot write.
+func TestLogSecondProcess(t *testing.T) {
 	ctx := context.Background()
 	e := sqliteEnv(t)
 	a := openJournal(t, e, "node-a")
@@ -237,15 +316,29 @@ func TestLogSecondConnection(t *testing.T) {
 
 	b := openJournal(t, e, "node-b")
 	checkScenario(t, b, ids)
-	assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txlog`), "b's open applied a's log")
+	w := &Write{Kind: WriteInsert, Record: newRecord(b, 70)}
+	assert.ErrorIs(t, b.Do(ctx, w), ErrReadOnly)
 
-	// a goes on: its overlay is stale, IDs and states come from the table.
+	// a goes on; b reads a's newer frames.
 	assert.Equal(t, StateForwarded, finish(t, a, ids["forwarded"], StateApproved, "00"))
 	next := insert(t, a, newRecord(a, 60))
 	assert.Greater(t, next, ids["declined"])
 	got, err := b.Get(ctx, ids["forwarded"])
 	require.NoError(t, err)
-	assert.Equal(t, StateApproved, got.State, "b reads a's newer log rows")
+	assert.Equal(t, StateApproved, got.State, "b reads a's newer log frames")
+	day, err := b.Day(ctx, "2025-03-14")
+	require.NoError(t, err)
+	assert.Len(t, day, len(ids)+1)
 	_, err = b.Get(ctx, next)
 	require.NoError(t, err)
+
+	// Once a has applied its log, b reads the same from the table.
+	a.b.(*sqliteStore).hold.Store(false)
+	require.NoError(t, a.Close())
+	got, err = b.Get(ctx, ids["forwarded"])
+	require.NoError(t, err)
+	assert.Equal(t, StateApproved, got.State)
+	require.NoError(t, b.Close())
+	c := openJournal(t, e, "node-c")
+	checkDuplicate(t, c, ids)
 }

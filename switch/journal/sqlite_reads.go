@@ -2,42 +2,39 @@ package journal
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 )
 
 // Reads and SAF operations of the SQLite backend. A record's latest image
-// is, in order of precedence: in a txlog row this process has not seen
-// (another process wrote it, or this one after the overlay snapshot), in
-// the overlay, or in table txn.
-
-const logAfterSQL = `SELECT seq, data FROM txlog WHERE seq > $1 ORDER BY seq`
+// is in the overlay (logged by this process, not yet applied) or else in
+// table txn. A process reading another one's journal (read-only) finds
+// the images not yet applied in the owner's log files instead.
 
 func (s *sqliteStore) get(ctx context.Context, id int64) (*Record, error) {
-	known := s.ov.knownSeq()
-	rec, ok := s.ov.get(id)
-	return s.one(ctx, rec, ok, known, scanQuery{sql: byIDSQL, args: []any{id},
-		match: func(r *Record) bool { return r.ID == id }})
+	q := scanQuery{sql: byIDSQL, args: []any{id}, match: func(r *Record) bool { return r.ID == id }}
+	return s.one(ctx, q, func() (Record, bool) { return s.ov.get(id) })
 }
 
 func (s *sqliteStore) lookup(ctx context.Context, k Key) (*Record, error) {
-	known := s.ov.knownSeq()
-	rec, ok := s.ov.lookup(k)
-	return s.one(ctx, rec, ok, known, scanQuery{sql: byKeySQL, args: []any{k.MTI, k.Acquirer, k.STAN, k.TxTime},
-		match: func(r *Record) bool { return r.Key == k }})
+	q := scanQuery{sql: byKeySQL, args: []any{k.MTI, k.Acquirer, k.STAN, k.TxTime},
+		match: func(r *Record) bool { return r.Key == k }}
+	return s.one(ctx, q, func() (Record, bool) { return s.ov.lookup(k) })
 }
 
-// one reads the record q selects; held (when ok) is its overlay image,
-// taken when the overlay reflected the log up to known. Keys and IDs never
-// change, so a record the overlay does not hold is not in it.
-func (s *sqliteStore) one(ctx context.Context, held Record, ok bool, known int64, q scanQuery) (*Record, error) {
-	var snap []Record
-	ids := map[int64]struct{}{}
-	if ok {
-		snap, ids[held.ID] = []Record{held}, struct{}{}
+// one reads the record q selects (by ID or key: at most one): its overlay
+// image (held) or its table row. IDs and keys never change, so a record
+// the overlay does not hold is in the table if anywhere.
+func (s *sqliteStore) one(ctx context.Context, q scanQuery, held func() (Record, bool)) (*Record, error) {
+	if !s.log.readOnly() {
+		s.applyMu.RLock()
+		defer s.applyMu.RUnlock()
+		if r, ok := held(); ok {
+			return &r, nil
+		}
+		return oneRecord(ctx, sqlRunner{s.reader}, q.sql, q.args...)
 	}
-	rs, err := s.merge(ctx, q, snap, ids, known)
+	rs, err := s.scanFollower(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -47,60 +44,61 @@ func (s *sqliteStore) one(ctx context.Context, held Record, ok bool, known int64
 	return &rs[0], nil
 }
 
-// scan merges the overlay, the unseen log rows and table txn, in one read
-// transaction for the last two, and returns the matches ordered by ID.
+// scan returns the records q selects, ordered by ID: the overlay's images
+// (or, read-only, the owner's log) over table txn.
 func (s *sqliteStore) scan(ctx context.Context, q scanQuery) ([]Record, error) {
-	held, heldIDs, known := s.ov.snapshot(q.state, q.match)
-	return s.merge(ctx, q, held, heldIDs, known)
-}
-
-// merge returns the records q selects: held (overlay images matching q,
-// the overlay holding heldIDs and reflecting the log up to known), then the
-// log rows after known, then table txn.
-func (s *sqliteStore) merge(ctx context.Context, q scanQuery, held []Record, heldIDs map[int64]struct{}, known int64) ([]Record, error) {
-	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("journal: read records: %w", err)
+	if s.log.readOnly() {
+		return s.scanFollower(ctx, q)
 	}
-	defer func() { _ = tx.Rollback() }()
-	r := sqlRunner{tx}
-	unseen := make(map[int64]Record)
-	err = r.each(ctx, logAfterSQL, []any{known}, func(scan scanFunc) error {
-		var lr logRow
-		if err := scan(&lr.seq, &lr.data); err != nil {
-			return err
-		}
-		if err := decodeRow(lr.data, func(rec Record) { unseen[rec.ID] = rec }); err != nil {
-			return fmt.Errorf("txlog row %d: %w", lr.seq, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("journal: read records: %w", err)
-	}
-	table, err := records(ctx, r, q.sql, q.args...)
+	// Shared with the applier's commit-and-evict: a record leaves the
+	// overlay only for a table this read does not see, never in between.
+	s.applyMu.RLock()
+	held, heldIDs := s.ov.snapshot(q.state, q.match)
+	table, err := records(ctx, sqlRunner{s.reader}, q.sql, q.args...)
+	s.applyMu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	var out []Record
-	for _, rec := range table {
-		_, logged := unseen[rec.ID]
-		if _, ok := heldIDs[rec.ID]; !ok && !logged {
-			out = append(out, rec)
-		}
+	return mergeImages(table, held, heldIDs), nil
+}
+
+// scanFollower reads another process's journal: its log files first, then
+// the table (a segment the owner recycles meanwhile is in the table by
+// then).
+func (s *sqliteStore) scanFollower(ctx context.Context, q scanQuery) ([]Record, error) {
+	logged := make(map[int64]Record)
+	_, err := s.log.replay(0, false, func(_ int64, payload []byte) error {
+		return decodeRow(payload, func(rec Record) { logged[rec.ID] = rec })
+	})
+	if err != nil {
+		return nil, fmt.Errorf("journal: read the log: %w", err)
 	}
-	for _, rec := range held {
-		if _, logged := unseen[rec.ID]; !logged {
-			out = append(out, rec)
-		}
+	table, err := records(ctx, sqlRunner{s.reader}, q.sql, q.args...)
+	if err != nil {
+		return nil, err
 	}
-	for _, rec := range unseen {
+	var held []Record
+	ids := make(map[int64]struct{}, len(logged))
+	for id, rec := range logged {
+		ids[id] = struct{}{}
 		if q.match(&rec) {
+			held = append(held, rec)
+		}
+	}
+	return mergeImages(table, held, ids), nil
+}
+
+// mergeImages returns held (newer images matching the query) and the table
+// rows of records not among heldIDs, ordered by ID.
+func mergeImages(table, held []Record, heldIDs map[int64]struct{}) []Record {
+	out := held
+	for _, rec := range table {
+		if _, ok := heldIDs[rec.ID]; !ok {
 			out = append(out, rec)
 		}
 	}
 	slices.SortFunc(out, func(a, b Record) int { return cmpID(a.ID, b.ID) })
-	return out, nil
+	return out
 }
 
 // cmpID orders IDs.
@@ -153,17 +151,21 @@ func (s *sqliteStore) expire(ctx context.Context, nowUS int64) (int, error) {
 	return n, err
 }
 
-// logged runs fn in a write transaction seen through the log.
+// logged runs fn in a group of changes with a writer transaction open.
 func (s *sqliteStore) logged(ctx context.Context, fn func(v *txView) error) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	v, err := s.begin(ctx)
-	if err != nil {
+	if s.log.readOnly() {
+		return ErrReadOnly
+	}
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	v := s.view(ctx)
+	if _, err := v.writeTx(); err != nil {
 		return err
 	}
 	if err := fn(v); err != nil {
 		v.rollback()
 		return err
 	}
-	return v.commit()
+	_, err := v.commit(true)
+	return err
 }

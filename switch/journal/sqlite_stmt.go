@@ -6,34 +6,48 @@ import (
 	"fmt"
 )
 
-// ready compiles the hot-path statements once on the writer connection,
-// after migration (parsing SQL costs more than executing an insert), then
-// replays the log: every row left by the last run is applied to table txn
-// before anything else happens. A corrupt row fails the open.
+// ready compiles the statements used often once on the writer connection,
+// after migration (parsing SQL costs more than executing an insert). The
+// owner of the journal then applies what is left in table txlog (written
+// before the segment log) and replays the segment log: every frame the
+// last run left unapplied reaches table txn before anything else happens;
+// a damaged log fails the open. Then writes start in a fresh segment and
+// the applier starts.
 func (s *sqliteStore) ready(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt)
-	for _, q := range append([]string{byIDSQL, byKeySQL, dataVersionSQL, appendLogSQL, sqliteLogEnqueueSQL,
-		upsertSQL, upsertRowsSQL(upsertRows), readLogSQL, trimLogSQL}, s.dupKeys.sql...) {
+	for _, q := range append([]string{byIDSQL, byKeySQL, sqliteLogEnqueueSQL, queuedReversalSQL,
+		upsertSQL, upsertRowsSQL(upsertRows), setAppliedSQL}, s.dupKeys.sql...) {
 		st, err := s.writer.PrepareContext(ctx, q)
 		if err != nil {
 			return err
 		}
 		s.stmts[q] = st
 	}
-	for {
-		n, err := s.applyUpTo(ctx, drainChunkImages)
-		if err != nil {
-			return fmt.Errorf("replay of the log: %w", err)
-		}
-		if n == 0 {
-			break
-		}
+	if s.log.readOnly() {
+		return nil
 	}
+	if err := s.applyLegacy(ctx); err != nil {
+		return fmt.Errorf("replay of table txlog: %w", err)
+	}
+	last, err := s.replay(ctx)
+	if err != nil {
+		return fmt.Errorf("replay of the log: %w", err)
+	}
+	var maxID int64
+	if err := (sqlRunner{s.writer}).each(ctx, maxIDSQL, nil, func(scan scanFunc) error { return scan(&maxID) }); err != nil {
+		return err
+	}
+	s.nextID = maxID + 1
 	keys, err := loadKeyFilter(ctx, sqlRunner{s.writer})
 	if err != nil {
 		return fmt.Errorf("loading the key filter: %w", err)
 	}
 	s.keys = keys
+	if err := s.log.start(last + 1); err != nil {
+		return err
+	}
+	s.running = true
+	go s.applyLoop()
 	return nil
 }
 

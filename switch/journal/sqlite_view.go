@@ -9,130 +9,134 @@ import (
 
 // SQL of the log design (SQLite only).
 const (
-	dataVersionSQL = `PRAGMA data_version`
-	maxIDSQL       = `SELECT COALESCE(MAX(id), 0) FROM txn`
-	appendLogSQL   = `INSERT INTO txlog (data) VALUES ($1) RETURNING seq`
+	maxIDSQL = `SELECT COALESCE(MAX(id), 0) FROM txn`
 	// The txn check of enqueueSQL is done against the log's view instead.
 	sqliteLogEnqueueSQL = `INSERT INTO saf (txn_id, issuer, mti, message, attempts, next_us,
 		expires_us, state, created_us) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)
 		RETURNING id`
+	// queuedReversalSQL finds a reversal advice already queued for a record:
+	// a crash after the SAF commit and before the log frame leaves the
+	// record without its reversal state, and recovery asks again.
+	queuedReversalSQL = `SELECT id FROM saf WHERE txn_id = $1 AND mti = '0420'
+		AND state IN ('pending', 'acknowledged') ORDER BY id LIMIT 1`
+	setAppliedSQL = `UPDATE log_applied SET seq = $1`
+	appliedSQL    = `SELECT seq FROM log_applied`
 )
 
-// txView is one write transaction of the SQLite backend seen through the
-// log: records read come from the changes staged in this transaction, then
-// the overlay (latest logged images), then table txn; changed records are
-// staged, logged as one txlog row at the end and published to the overlay
-// once the transaction has committed. sqliteStore.wmu is held throughout.
+// txView is one group of changes of the SQLite backend seen through the
+// log: records read come from the changes staged in this group, then the
+// overlay (latest logged images), then table txn (through the reader pool:
+// only the applier changes it, and it evicts a record from the overlay
+// only after the table holds it). Changed records are staged and logged as
+// one frame at the end, then published to the overlay. Only SAF changes
+// open a writer transaction (tx); it commits before the frame when the
+// group queues entries (an entry never goes missing: at worst a crash
+// leaves it without its record's reversal state, and the next enqueue for
+// that record finds it), after the frame otherwise (an acknowledgement
+// logged but not committed only means one more send).
 type txView struct {
 	s     *sqliteStore
 	ctx   context.Context
-	tx    *sql.Tx
-	r     *stmtRunner
-	reset bool // another connection changed the database: the log was applied, the overlay is stale
+	r     runner      // reads of table txn: the writer transaction when open, else the reader pool
+	tx    *sql.Tx     // SAF changes, opened on demand; s.wmu is held while it is open
+	safTx *stmtRunner // runner of tx
+	queue bool        // the group queued SAF entries: tx commits before the frame
 
 	recs   map[int64]*Record
 	keys   map[Key]int64
 	stored map[Key]*Record // the group's insert keys found in table txn (checkKeys)
 	order  []*Record       // staged records in first-change order
-	nextID int64           // restored if the transaction fails
-	dv     int64
-	// applied: log rows up to this seq were applied in this transaction.
-	applied int64
+	nextID int64           // restored if the group fails
 }
 
-// begin opens the transaction. When another connection committed since
-// this one last did (PRAGMA data_version moved), the whole log is applied
-// first inside this transaction, the overlay is bypassed (and dropped on
-// commit) and IDs continue from the table.
-func (s *sqliteStore) begin(ctx context.Context) (*txView, error) {
-	tx, err := s.writer.BeginTx(ctx, nil)
+// view starts a group of changes.
+func (s *sqliteStore) view(ctx context.Context) *txView {
+	return &txView{s: s, ctx: ctx, r: sqlRunner{s.reader}, recs: make(map[int64]*Record),
+		keys: make(map[Key]int64), nextID: s.nextID}
+}
+
+// writeTx opens the writer transaction for SAF changes.
+func (v *txView) writeTx() (*stmtRunner, error) {
+	if v.safTx != nil {
+		return v.safTx, nil
+	}
+	v.s.wmu.Lock()
+	tx, err := v.s.writer.BeginTx(v.ctx, nil)
 	if err != nil {
+		v.s.wmu.Unlock()
 		return nil, err
 	}
-	v := &txView{s: s, ctx: ctx, tx: tx, recs: make(map[int64]*Record), keys: make(map[Key]int64),
-		nextID: s.nextID, dv: s.dataVersion,
-		r: &stmtRunner{tx: tx, prepared: s.stmts, bound: make(map[string]*sql.Stmt, 4)}}
-	var dv int64
-	if err := v.r.each(ctx, dataVersionSQL, nil, func(scan scanFunc) error { return scan(&dv) }); err != nil {
-		_ = tx.Rollback()
-		return nil, err
-	}
-	if dv != s.dataVersion {
-		if err := v.catchUp(); err != nil {
-			_ = tx.Rollback()
-			return nil, err
-		}
-		s.dataVersion = dv
-	}
-	return v, nil
+	v.tx = tx
+	v.safTx = &stmtRunner{tx: tx, prepared: v.s.stmts, bound: make(map[string]*sql.Stmt, 4)}
+	v.r = v.safTx
+	return v.safTx, nil
 }
 
-// catchUp applies the whole log and reloads the next ID from the table.
-func (v *txView) catchUp() error {
-	for {
-		_, n, err := applyChunk(v.ctx, v.r, applyChunkImages)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			break
-		}
+// endTx commits (or with commit false rolls back) the writer transaction,
+// if any, and releases the writer.
+func (v *txView) endTx(commit bool) error {
+	if v.tx == nil {
+		return nil
 	}
-	var maxID int64
-	if err := v.r.each(v.ctx, maxIDSQL, nil, func(scan scanFunc) error { return scan(&maxID) }); err != nil {
-		return err
+	var err error
+	if commit {
+		err = v.tx.Commit()
+	} else {
+		_ = v.tx.Rollback()
 	}
-	keys, err := loadKeyFilter(v.ctx, v.r)
-	if err != nil {
-		return err
-	}
-	v.reset = true
-	v.s.nextID = maxID + 1
-	v.s.keys = keys
-	return nil
+	v.tx, v.safTx, v.r = nil, nil, sqlRunner{v.s.reader}
+	v.s.wmu.Unlock()
+	return err
 }
 
-// rollback abandons the transaction and its staged changes.
+// rollback abandons the group and its staged changes.
 func (v *txView) rollback() {
-	_ = v.tx.Rollback()
-	v.s.nextID, v.s.dataVersion = v.nextID, v.dv
+	_ = v.endTx(false)
+	v.s.nextID = v.nextID
 }
 
-// commit logs the staged records as one row, commits and publishes them.
-func (v *txView) commit() error {
+// commit logs the staged records as one frame and publishes them, with
+// the writer transaction (if any) committed before or after the frame.
+// Unless sync, the frame is only written: the caller makes it durable
+// (segLog.sync) before telling anyone. It returns the frame's sequence
+// number, 0 when nothing was staged.
+func (v *txView) commit(sync bool) (int64, error) {
+	if v.queue {
+		if err := v.endTx(true); err != nil {
+			v.rollback()
+			return 0, err
+		}
+	}
 	var seq int64
-	var row []byte
-	var ends []int
 	if len(v.order) > 0 {
-		row = appendRowHeader(make([]byte, 0, 64+imageSizeHint*len(v.order)), len(v.order))
-		ends = make([]int, len(v.order)+1)
+		row := appendRowHeader(make([]byte, 0, 64+imageSizeHint*len(v.order)), len(v.order))
+		ends := make([]int, len(v.order)+1)
 		ends[0] = len(row)
 		for i, r := range v.order {
 			row = appendImage(row, r)
 			ends[i+1] = len(row)
 		}
 		row = sealRow(row)
-		err := v.r.each(v.ctx, appendLogSQL, []any{row}, func(scan scanFunc) error { return scan(&seq) })
+		var err error
+		if seq, err = v.s.log.write(row); err == nil && sync {
+			err = v.s.log.sync(seq)
+		}
 		if err != nil {
 			v.rollback()
-			return err
+			return 0, err
 		}
-	}
-	if err := v.tx.Commit(); err != nil {
-		v.s.nextID, v.s.dataVersion = v.nextID, v.dv
-		return err
-	}
-	if len(v.order) > 0 || v.reset {
 		imgs := make([][]byte, len(v.order))
 		for i := range imgs {
 			imgs[i] = row[ends[i]:ends[i+1]:ends[i+1]]
 		}
-		v.s.ov.publish(seq, v.order, imgs, v.reset)
+		v.s.ov.publish(seq, v.order, imgs)
 	}
-	if v.applied > 0 {
-		v.s.ov.evict(v.applied)
+	if err := v.endTx(true); err != nil {
+		// The frame holds the change: the SAF row is left as it was
+		// (one more send of an acknowledged entry, or a later expiry).
+		v.s.opt.Logger.Warn("journal: SAF change not committed after its log frame", "err", err)
 	}
-	return nil
+	return seq, nil
 }
 
 // record returns a copy of record id to change and stage, or nil.
@@ -140,10 +144,8 @@ func (v *txView) record(id int64) (*Record, error) {
 	if r, ok := v.recs[id]; ok {
 		return r, nil
 	}
-	if !v.reset {
-		if r, ok := v.s.ov.get(id); ok {
-			return &r, nil
-		}
+	if r, ok := v.s.ov.get(id); ok {
+		return &r, nil
 	}
 	r, err := oneRecord(v.ctx, v.r, byIDSQL, id)
 	if errors.Is(err, ErrNotFound) {
@@ -167,10 +169,8 @@ func (v *txView) checkKeys(ws []*Write) error {
 		if !v.s.keys.mayHold(k) {
 			continue
 		}
-		if !v.reset {
-			if _, ok := v.s.ov.lookup(k); ok {
-				continue
-			}
+		if _, ok := v.s.ov.lookup(k); ok {
+			continue
 		}
 		keys = append(keys, k)
 	}
@@ -191,10 +191,8 @@ func (v *txView) byKey(k Key) (*Record, error) {
 	if !v.s.keys.mayHold(k) {
 		return nil, nil
 	}
-	if !v.reset {
-		if r, ok := v.s.ov.lookup(k); ok {
-			return &r, nil
-		}
+	if r, ok := v.s.ov.lookup(k); ok {
+		return &r, nil
 	}
 	if r, ok := v.stored[k]; ok {
 		c := *r
@@ -286,7 +284,8 @@ func (v *txView) reversal(w *Write) error {
 }
 
 // enqueue inserts the SAF entry straight into table saf (SAF operations
-// read that table) and logs the record's reversal state.
+// read that table) and logs the record's reversal state. A reversal
+// advice already queued for the record is not queued twice.
 func (v *txView) enqueue(w *Write, createdUS int64) error {
 	r, err := v.record(w.SAF.TxnID)
 	if err != nil || r == nil {
@@ -295,10 +294,23 @@ func (v *txView) enqueue(w *Write, createdUS int64) error {
 		}
 		return err
 	}
-	var id int64
-	err = v.r.each(v.ctx, sqliteLogEnqueueSQL, enqueueArgs(w.SAF, createdUS), func(scan scanFunc) error { return scan(&id) })
+	t, err := v.writeTx()
 	if err != nil {
 		return err
+	}
+	v.queue = true
+	var id int64
+	if w.SAF.MTI == "0420" {
+		err = t.each(v.ctx, queuedReversalSQL, []any{w.SAF.TxnID}, func(scan scanFunc) error { return scan(&id) })
+		if err != nil {
+			return err
+		}
+	}
+	if id == 0 {
+		err = t.each(v.ctx, sqliteLogEnqueueSQL, enqueueArgs(w.SAF, createdUS), func(scan scanFunc) error { return scan(&id) })
+		if err != nil {
+			return err
+		}
 	}
 	w.SAF.ID = id
 	if w.SAF.MTI == "0420" && r.Reversal != ReversalDone {

@@ -75,12 +75,3 @@ type scanQuery struct {
 	match func(r *Record) bool
 	state State // when set, match holds only records in this state (lets the overlay skip the others undecoded)
 }
-
-// background is what a backend with a log to apply offers the committer.
-type background interface {
-	// backlog is the number of records logged but not yet applied.
-	backlog() int
-	// applySome applies one chunk of the log and returns the rows it
-	// applied (0: nothing left).
-	applySome(ctx context.Context) (int, error)
-}
