@@ -56,6 +56,11 @@ const (
 	maxSpares = 2
 	// maxUnsynced is the most frames written and not yet known durable.
 	maxUnsynced = 2
+	// firstSegSize is the size of a segment written out in the write path
+	// (no spare ready: a new journal's first); each spare is then four
+	// times the size of the segment being written, up to the configured
+	// size, so that a journal that sees little traffic costs little disk.
+	firstSegSize = 1 << 20
 )
 
 // ErrReadOnly reports a write to a SQLite journal opened while another
@@ -83,6 +88,7 @@ type segLog struct {
 	spares  []string   // paths of files ready to become segments
 	unsyncd []*os.File // earlier segments with frames not yet synced; closed once synced
 	cur     *os.File
+	capac   int64 // size of cur
 	off     int64
 	next    int64 // seq of the next frame
 	broken  error // a failed write or sync: the log takes no more frames
@@ -280,10 +286,9 @@ func (l *segLog) retireLocked(path string) {
 	_ = os.Remove(path)
 }
 
-// rotateLocked closes the current segment and starts the next one at
-// l.next, from a spare when one is ready (else a new file, preallocated
-// but not yet written, whose first syncs cost more), and has a spare
-// prepared in the background.
+// rotateLocked moves on from the current segment (kept open until a sync
+// covers its frames) to a new one starting at l.next: a spare when one is
+// ready, else a small zero-filled file written here.
 func (l *segLog) rotateLocked() error {
 	if l.cur != nil {
 		l.unsyncd = append(l.unsyncd, l.cur) // closed by the sync that covers its frames
@@ -298,12 +303,14 @@ func (l *segLog) rotateLocked() error {
 		if err = os.Rename(spare, path); err == nil {
 			f, err = os.OpenFile(path, os.O_RDWR, 0o600)
 		}
-	} else {
-		f, err = os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_EXCL, 0o600)
-		if err == nil {
-			if ferr := syscall.Fallocate(int(f.Fd()), 0, 0, l.segSize); ferr != nil && !errors.Is(ferr, syscall.EOPNOTSUPP) {
-				err = ferr
-			}
+	} else if err = writeZeros(path, min(l.segSize, firstSegSize)); err == nil {
+		f, err = os.OpenFile(path, os.O_RDWR, 0o600)
+	}
+	var size int64
+	if err == nil {
+		var st os.FileInfo
+		if st, err = f.Stat(); err == nil {
+			size = st.Size()
 		}
 	}
 	if err == nil {
@@ -315,7 +322,7 @@ func (l *segLog) rotateLocked() error {
 		}
 		return fmt.Errorf("journal: new log segment: %w", err)
 	}
-	l.cur, l.off = f, 0
+	l.cur, l.off, l.capac = f, 0, size
 	l.segs = append(l.segs, segment{first: l.next, last: l.next - 1})
 	return nil
 }
@@ -324,21 +331,21 @@ func (l *segLog) rotateLocked() error {
 // segment is half full and none is ready (short-lived journals never pay
 // for one).
 func (l *segLog) prepareLocked() {
-	if len(l.spares) > 0 || l.filling || l.off < l.segSize/2 {
+	if len(l.spares) > 0 || l.filling || l.off < l.capac/2 {
 		return
 	}
 	l.filling = true
 	l.spareN++
 	l.fills.Add(1)
-	go l.fillSpare(filepath.Join(l.dir, fmt.Sprintf("%d%s", l.spareN, spareSuffix)))
+	go l.fillSpare(filepath.Join(l.dir, fmt.Sprintf("%d%s", l.spareN, spareSuffix)), min(l.segSize, 4*l.capac))
 }
 
 // fillSpare writes a zero-filled segment-sized file and offers it as a
 // spare.
-func (l *segLog) fillSpare(path string) {
+func (l *segLog) fillSpare(path string, size int64) {
 	defer l.fills.Done()
 	tmp := path + ".tmp"
-	err := writeZeros(tmp, l.segSize)
+	err := writeZeros(tmp, size)
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
@@ -409,7 +416,7 @@ func (l *segLog) write(payload []byte) (int64, error) {
 		return 0, l.broken
 	}
 	size := alignUp(frameHeader + len(payload))
-	if l.off+int64(size) > max(l.segSize, int64(size)) || l.cur == nil {
+	if l.cur == nil || (l.off+int64(size) > l.capac && l.off > 0) {
 		if err := l.rotateLocked(); err != nil {
 			l.broken = err
 			return 0, err
