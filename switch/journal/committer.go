@@ -2,6 +2,8 @@ package journal
 
 import (
 	"context"
+	"runtime"
+	"sync"
 	"time"
 )
 
@@ -84,15 +86,38 @@ func (j *Journal) syncLoop(pl pipeliner, syncs <-chan prepared, notify chan<- []
 	}
 }
 
-// notifyLoop calls the callbacks of committed batches, in commit order,
-// then reports that the journal has stopped.
+// notifyLoop calls the callbacks of committed batches once they are
+// durable, each batch split across a few goroutines (a callback forwards
+// or answers a message: packing it is work that two cores share), then
+// reports that the journal has stopped. A batch's callbacks start only
+// after it is durable; callbacks of different writes may run concurrently.
 func (j *Journal) notifyLoop(notify <-chan []pending) {
 	defer close(j.stopped)
+	n := max(2, runtime.GOMAXPROCS(0))
+	lanes := make([]chan []pending, n)
+	var wg sync.WaitGroup
+	for i := range lanes {
+		lanes[i] = make(chan []pending, 4)
+		wg.Add(1)
+		go func(lane <-chan []pending) {
+			defer wg.Done()
+			for part := range lane {
+				for _, p := range part {
+					p.done(p.w)
+				}
+			}
+		}(lanes[i])
+	}
 	for batch := range notify {
-		for _, p := range batch {
-			p.done(p.w)
+		size := (len(batch) + n - 1) / n
+		for i := 0; i*size < len(batch); i++ {
+			lanes[i] <- batch[i*size : min(len(batch), (i+1)*size)]
 		}
 	}
+	for _, lane := range lanes {
+		close(lane)
+	}
+	wg.Wait()
 }
 
 // gather adds queued writes to batch up to MaxBatch: whatever is already

@@ -16,9 +16,9 @@
 // goroutine gathers everything queued (up to Options.MaxBatch), applies it in
 // one database transaction, commits (the durable point: one fsync for many
 // transactions, which is what keeps the journal cheap enough to sit on the
-// authorisation path) and only then has each write's done callback called,
-// in commit order, by a notifier goroutine (so that the callbacks' work
-// overlaps the next commit). A response that approves money must not leave
+// authorisation path) and only then has each write's done callback called
+// by the notifier goroutines (so that the callbacks' work overlaps the next
+// commit; callbacks of different writes may run concurrently). A response that approves money must not leave
 // the switch before its done has been called. Normal outcomes (a duplicate
 // key, a late answer to a timed-out transaction, an unknown id) are
 // reported per write and never abort the batch; a batch the database

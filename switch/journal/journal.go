@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,8 @@ type Journal struct {
 	closeErr  error
 
 	batches, writes, failed, largest atomic.Uint64
+
+	hmacs sync.Pool // keyed HMAC-SHA256 states for HashPAN (keying one costs two hash blocks)
 }
 
 // pending is a queued write and its callback.
@@ -67,10 +70,11 @@ func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 	return j, nil
 }
 
-// Submit queues w for the committer. done runs on the journal's notifier
-// goroutine (one for all callbacks, called in commit order) once the batch
-// holding w is durable, or has failed (w.Err); it must not block long. Submit blocks only while QueueSize writes are pending. After
-// Close, done is called at once with w.Err = ErrClosed.
+// Submit queues w for the committer. done runs on one of the journal's
+// notifier goroutines once the group holding w is durable, or has failed
+// (w.Err); callbacks of different writes may run concurrently, and must
+// not block long. Submit blocks only while QueueSize writes are pending.
+// After Close, done is called at once with w.Err = ErrClosed.
 func (j *Journal) Submit(w *Write, done func(*Write)) {
 	j.mu.RLock()
 	if j.closed {
@@ -99,10 +103,17 @@ func (j *Journal) Do(ctx context.Context, w *Write) error {
 // HashPAN returns the hex HMAC-SHA256 of pan under Options.HashKey: the
 // look-up key of a card, useless without the key.
 func (j *Journal) HashPAN(p []byte) string {
-	m := hmac.New(sha256.New, j.opt.HashKey)
+	m, ok := j.hmacs.Get().(hash.Hash)
+	if !ok {
+		m = hmac.New(sha256.New, j.opt.HashKey)
+	}
+	m.Reset()
 	m.Write(p)
 	var sum [sha256.Size]byte
-	return hex.EncodeToString(m.Sum(sum[:0]))
+	out := hex.EncodeToString(m.Sum(sum[:0]))
+	m.Reset() // the pooled state keeps no PAN
+	j.hmacs.Put(m)
+	return out
 }
 
 // SetPAN fills r.PANMasked (emv/pan.Mask) and r.PANHash from the clear pan,

@@ -17,7 +17,7 @@ type overlay struct {
 	mu     sync.RWMutex
 	seed   maphash.Seed
 	hash   func(Key) uint64 // hashKey; tests force collisions
-	byID   map[int64]ovEntry
+	byID   idIndex
 	byKey  map[uint64]int64 // maphash of the key -> id
 	clash  map[Key]int64    // keys whose hash slot holds another key
 	groups []ovGroup        // published groups in seq order, for eviction
@@ -38,7 +38,7 @@ type ovGroup struct {
 }
 
 func newOverlay() *overlay {
-	o := &overlay{seed: maphash.MakeSeed(), byID: make(map[int64]ovEntry),
+	o := &overlay{seed: maphash.MakeSeed(), byID: newIDIndex(),
 		byKey: make(map[uint64]int64), clash: make(map[Key]int64)}
 	o.hash = o.hashKey
 	return o
@@ -59,13 +59,13 @@ func (o *overlay) hashKey(k Key) uint64 {
 func (o *overlay) len() int {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	return len(o.byID)
+	return o.byID.len()
 }
 
 // get returns the image of record id.
 func (o *overlay) get(id int64) (Record, bool) {
 	o.mu.RLock()
-	e, ok := o.byID[id]
+	e, ok := o.byID.get(id)
 	o.mu.RUnlock()
 	if !ok {
 		return Record{}, false
@@ -104,8 +104,13 @@ func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte) {
 	g := ovGroup{seq: seq, ids: make([]int64, len(recs))}
 	for i, r := range recs {
 		g.ids[i] = r.ID
+		if old, ok := o.byID.get(r.ID); ok {
+			// A later image of a record held: its key and key index stay.
+			o.byID.set(r.ID, ovEntry{seq: seq, keyHash: old.keyHash, img: imgs[i], state: r.State.canonical()})
+			continue
+		}
 		h := o.hash(r.Key)
-		o.byID[r.ID] = ovEntry{seq: seq, keyHash: h, img: imgs[i], state: r.State.canonical()}
+		o.byID.set(r.ID, ovEntry{seq: seq, keyHash: h, img: imgs[i], state: r.State.canonical()})
 		if cur, ok := o.byKey[h]; !ok || cur == r.ID {
 			o.byKey[h] = r.ID
 		} else if o.keyOf(cur) != r.Key {
@@ -130,7 +135,7 @@ func (o *overlay) oldest(limit int, durable int64) ([]Record, int64) {
 			break
 		}
 		for _, id := range g.ids {
-			if e, ok := o.byID[id]; ok && e.seq == g.seq {
+			if e, ok := o.byID.get(id); ok && e.seq == g.seq {
 				if r, err := decodeImage(e.img); err == nil { // our own encoding
 					out = append(out, r)
 				}
@@ -143,7 +148,8 @@ func (o *overlay) oldest(limit int, durable int64) ([]Record, int64) {
 
 // keyOf returns the key of record id; o.mu is held.
 func (o *overlay) keyOf(id int64) Key {
-	r, _ := decodeImage(o.byID[id].img)
+	e, _ := o.byID.get(id)
+	r, _ := decodeImage(e.img)
 	return r.Key
 }
 
@@ -155,7 +161,7 @@ func (o *overlay) evict(upTo int64) {
 	n := 0
 	for ; n < len(o.groups) && o.groups[n].seq <= upTo; n++ {
 		for _, id := range o.groups[n].ids {
-			e, ok := o.byID[id]
+			e, ok := o.byID.get(id)
 			if !ok || e.seq > upTo {
 				continue // a later row changed it again
 			}
@@ -164,7 +170,7 @@ func (o *overlay) evict(upTo int64) {
 			} else if len(o.clash) > 0 {
 				delete(o.clash, o.keyOf(id))
 			}
-			delete(o.byID, id)
+			o.byID.del(id)
 		}
 	}
 	o.groups = append(o.groups[:0], o.groups[n:]...)
@@ -177,16 +183,16 @@ func (o *overlay) evict(upTo int64) {
 func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, map[int64]struct{}) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	ids := make(map[int64]struct{}, len(o.byID))
+	ids := make(map[int64]struct{}, o.byID.len())
 	var out []Record
-	for id, e := range o.byID {
+	o.byID.each(func(id int64, e ovEntry) {
 		ids[id] = struct{}{}
 		if state != "" && e.state != state {
-			continue
+			return
 		}
 		if r, err := decodeImage(e.img); err == nil && (keep == nil || keep(&r)) {
 			out = append(out, r)
 		}
-	}
+	})
 	return out, ids
 }

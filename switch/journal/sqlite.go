@@ -143,7 +143,7 @@ func (s *sqliteStore) prepareBatch(ctx context.Context, ws []*Write) (int64, err
 	s.busyAt.Store(time.Now().UnixNano())
 	s.vmu.Lock()
 	defer s.vmu.Unlock()
-	v := s.view(ctx)
+	v := s.view(ctx, len(ws))
 	if err := v.applyWrites(ws, micros(time.Now())); err != nil {
 		v.rollback()
 		return 0, err

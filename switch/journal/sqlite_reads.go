@@ -158,7 +158,7 @@ func (s *sqliteStore) logged(ctx context.Context, fn func(v *txView) error) erro
 	}
 	s.vmu.Lock()
 	defer s.vmu.Unlock()
-	v := s.view(ctx)
+	v := s.view(ctx, 4)
 	if _, err := v.writeTx(); err != nil {
 		return err
 	}

@@ -49,10 +49,10 @@ type txView struct {
 	nextID int64           // restored if the group fails
 }
 
-// view starts a group of changes.
-func (s *sqliteStore) view(ctx context.Context) *txView {
-	return &txView{s: s, ctx: ctx, r: sqlRunner{s.reader}, recs: make(map[int64]*Record),
-		keys: make(map[Key]int64), nextID: s.nextID}
+// view starts a group of about n changes.
+func (s *sqliteStore) view(ctx context.Context, n int) *txView {
+	return &txView{s: s, ctx: ctx, r: sqlRunner{s.reader}, recs: make(map[int64]*Record, n),
+		keys: make(map[Key]int64, n), order: make([]*Record, 0, n), nextID: s.nextID}
 }
 
 // writeTx opens the writer transaction for SAF changes.
@@ -207,7 +207,6 @@ func (v *txView) stage(r *Record) {
 		v.order = append(v.order, r)
 	}
 	v.recs[r.ID] = r
-	v.keys[r.Key] = r.ID
 }
 
 // applyWrites applies ws through the view; only database failures are
@@ -249,6 +248,7 @@ func (v *txView) insert(w *Write) error {
 	v.s.nextID++
 	w.Record.ID = r.ID
 	v.stage(&r)
+	v.keys[r.Key] = r.ID
 	v.s.keys.add(r.Key)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -103,7 +104,13 @@ func TestPINTranslatedFromAcquirerToIssuer(t *testing.T) {
 	require.NoError(t, j.Close())
 	secrets := [][]byte{[]byte(panBankA), req.Field(52), f52, clearBlock,
 		[]byte(hex.EncodeToString(req.Field(52))), []byte(hex.EncodeToString(f52)), []byte(strings.ToUpper(hex.EncodeToString(f52)))}
-	files, _ := filepath.Glob(filepath.Join(jdir, "*"))
+	var files []string // the database and its log directory
+	require.NoError(t, filepath.WalkDir(jdir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			files = append(files, path)
+		}
+		return err
+	}))
 	require.NotEmpty(t, files)
 	haystacks := map[string][]byte{"logs": []byte(logs.String())}
 	for _, f := range files {

@@ -1,0 +1,62 @@
+package journal
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestIDIndexLikeMap drives the index and a map with the same random
+// operations (mostly increasing IDs, deletions oldest first with
+// stragglers, old IDs set again, gaps) and compares them throughout.
+func TestIDIndexLikeMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := newIDIndex()
+	want := map[int64]ovEntry{}
+	var next, oldest int64 = 1, 1
+	seq := int64(1)
+	check := func() {
+		require.Equal(t, len(want), x.len())
+		got := map[int64]ovEntry{}
+		x.each(func(id int64, e ovEntry) { got[id] = e })
+		require.Equal(t, want, got)
+	}
+	for step := 0; step < 200000; step++ {
+		seq++
+		e := ovEntry{seq: seq, keyHash: uint64(step)}
+		switch r := rng.IntN(100); {
+		case r < 45: // a new record
+			x.set(next, e)
+			want[next] = e
+			next++
+		case r < 85 && oldest < next: // the applier takes the oldest
+			if rng.IntN(20) > 0 { // sometimes one stays behind
+				x.del(oldest)
+				delete(want, oldest)
+			}
+			oldest++
+		case r < 95: // a later image of a held or an old record
+			id := 1 + rng.Int64N(next)
+			x.set(id, e)
+			want[id] = e
+		case r == 99: // a gap in the IDs (another run's, say)
+			next += windowSlack + 100
+		default:
+			id := 1 + rng.Int64N(next)
+			x.del(id)
+			delete(want, id)
+		}
+		if step%997 == 0 {
+			check()
+		}
+		id := 1 + rng.Int64N(next+10)
+		g, ok := x.get(id)
+		w, wok := want[id]
+		require.Equal(t, wok, ok, "id %d", id)
+		require.Equal(t, w, g)
+	}
+	check()
+	assert.LessOrEqual(t, len(x.slots)-x.head, 4*x.live+2*windowSlack+1, "the window stays dense")
+}
