@@ -23,7 +23,7 @@ func TestIDIndexLikeMap(t *testing.T) {
 		x.each(func(id int64, e ovEntry) { got[id] = e })
 		require.Equal(t, want, got)
 	}
-	for step := 0; step < 200000; step++ {
+	for step := 0; step < 60000; step++ {
 		seq++
 		e := ovEntry{seq: seq, keyHash: uint64(step)}
 		switch r := rng.IntN(100); {

@@ -39,8 +39,9 @@ const (
 	// applyRows bounds the legacy txlog rows read per query.
 	applyRows = 256
 	// applyIdle: the applier works once no group has committed for this
-	// long (or at once past half of Options.MaxBacklog).
-	applyIdle = 5 * time.Millisecond
+	// long (or at once past half of Options.MaxBacklog); it looks that
+	// often.
+	applyIdle = 20 * time.Millisecond
 )
 
 // applyLoop is the applier goroutine: it moves the overlay's records to
