@@ -25,22 +25,29 @@
 // rejects as a whole is retried write by write so one bad write cannot fail
 // its neighbours.
 //
-// SQLite keeps a write-ahead log of its own (table txlog): a group commit
-// writes one compact row (version byte, the after-image of every record the
-// group changed, CRC-32C; logcodec.go) instead of one SQL row per change,
-// IDs are assigned in-process, and an in-memory overlay of the records
-// logged but not yet in table txn answers duplicate checks, Finish's
-// previous state and reads (which merge it with the table). A fixed-size
-// Bloom filter of every key in the table and the log (loaded at Open,
-// sqlite_keyfilter.go) spares new keys any statement: only a key it may
-// hold is looked up in table txn. The committer
-// applies the log to table txn when idle, a little within group commits,
-// and before anything else once Options.MaxBacklog records are waiting;
-// Open replays whatever a crash left, and refuses a row whose checksum
-// fails (ErrCorrupt). SAF entries go straight to table saf. PostgreSQL,
-// shared by several nodes that must see each other's transactions at once,
-// keeps its tables current: a group's inserts, finishes and reversal states
-// are each one set-based statement (unnest), sent in one round trip.
+// SQLite's durable point is a log in segment files beside the database
+// (PATH-log, seglog.go), not SQLite itself: a group writes one frame (the
+// after-image of every record it changed, logcodec.go) with one pwrite
+// into a preallocated file, and one fdatasync makes it durable. The
+// committer prepares the next group while a syncer goroutine syncs the
+// previous one (at most two frames are ever unsynced). IDs are assigned
+// in-process, and an in-memory overlay of the records logged but not yet
+// in table txn answers duplicate checks, Finish's previous state and reads
+// (which merge it with the table). A fixed-size Bloom filter of every key
+// in the table and the log (loaded at Open, sqlite_keyfilter.go) spares
+// new keys any statement: only a key it may hold is looked up in table
+// txn. An applier goroutine moves the overlay to table txn when no group
+// has committed for a while, continuously past half of Options.MaxBacklog,
+// and the committer waits at the bound. Open replays whatever a crash
+// left, stops at a frame torn by the crash, and refuses a log in which
+// valid frames follow a damaged one (ErrCorrupt). SAF entries go straight
+// to table saf (committed before the frame that records the reversal
+// state). One process owns the log; another one opening the journal reads
+// it (the log files, then the tables) and cannot write (ErrReadOnly).
+// PostgreSQL, shared by several nodes that must see each other's
+// transactions at once, keeps its tables current: a group's inserts,
+// finishes and reversal states are each one set-based statement (unnest),
+// sent in one round trip.
 //
 // Store-and-forward entries are leased with Claim (PostgreSQL: SELECT ...
 // FOR UPDATE SKIP LOCKED, so two nodes never hold the same entry; a dead
