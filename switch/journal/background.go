@@ -1,17 +1,13 @@
 package journal
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // background is what a backend that applies a log to its tables in the
-// background (SQLite) offers the committer: back-pressure. The backend's
-// own applier goroutine does the work, when the committer is idle or the
-// backlog has passed half of Options.MaxBacklog; once it reaches the
-// bound, the committer waits before each group commit until the applier
-// has made room (Submit blocks once QueueSize writes are pending), which
-// bounds the overlay's memory.
+// background (SQLite) offers Submit: back-pressure. The backend's own
+// applier goroutine does the work, when no group has committed for a while
+// or the backlog has passed half of Options.MaxBacklog; once it reaches
+// the bound, Submit waits until the applier has made room, which bounds
+// the overlay's memory.
 type background interface {
 	// backlog is the number of records logged but not yet applied.
 	backlog() int
@@ -21,15 +17,6 @@ type background interface {
 	roomCh() <-chan struct{}
 }
 
-// pipeliner is a backend whose group commit is split in two (SQLite's
-// log): prepareBatch applies ws and writes them to the log, not yet
-// durable (later groups see their changes), and returns the log frame;
-// durable makes every frame up to seq durable.
-type pipeliner interface {
-	prepareBatch(ctx context.Context, ws []*Write) (int64, error)
-	durable(seq int64) error
-}
-
 // next waits for the first write of a batch. It reports false when the
 // queue is closed and drained.
 func (j *Journal) next() (pending, bool) {
@@ -37,9 +24,10 @@ func (j *Journal) next() (pending, bool) {
 	return p, ok
 }
 
-// relieve waits while the backlog is at or over MaxBacklog.
-func (j *Journal) relieve(bg background) {
-	for bg != nil && bg.backlog() >= j.opt.MaxBacklog {
+// relieve waits while the backlog, plus extra records about to join it,
+// is at or over MaxBacklog.
+func (j *Journal) relieve(bg background, extra int) {
+	for bg != nil && bg.backlog()+extra >= j.opt.MaxBacklog {
 		bg.kick()
 		t := time.NewTimer(10 * applyIdle)
 		select {

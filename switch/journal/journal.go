@@ -25,8 +25,9 @@ type Journal struct {
 
 	mu      sync.RWMutex // guards closed and sending on queue
 	closed  bool
-	queue   chan pending
-	stopped chan struct{}
+	queue   chan pending    // the committer's (PostgreSQL)
+	stopped chan struct{}   // the committer has stopped
+	g       *groupCommitter // SQLite's group commit, instead of queue and committer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -66,15 +67,21 @@ func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 		_ = b.close()
 		return nil, fmt.Errorf("journal: %s: %w", b.dialect().name, err)
 	}
-	go j.commitLoop()
+	if s, ok := b.(*sqliteStore); ok && !s.log.readOnly() {
+		j.g = newGroupCommitter(j, s)
+	} else {
+		go j.commitLoop()
+	}
 	return j, nil
 }
 
-// Submit queues w for the committer. done runs on one of the journal's
-// notifier goroutines once the group holding w is durable, or has failed
-// (w.Err); callbacks of different writes may run concurrently, and must
-// not block long. Submit blocks only while QueueSize writes are pending.
-// After Close, done is called at once with w.Err = ErrClosed.
+// Submit queues w for the committer (SQLite: applies it to the open
+// group at once). done runs on one of the journal's notifier goroutines
+// once the group holding w is durable, or has failed (w.Err); callbacks
+// of different writes may run concurrently, and must not block long.
+// Submit blocks only while QueueSize writes are pending (SQLite: also
+// while the backlog is at MaxBacklog). After Close, done is called at once
+// with w.Err = ErrClosed.
 func (j *Journal) Submit(w *Write, done func(*Write)) {
 	j.mu.RLock()
 	if j.closed {
@@ -83,7 +90,11 @@ func (j *Journal) Submit(w *Write, done func(*Write)) {
 		done(w)
 		return
 	}
-	j.queue <- pending{w: w, done: done}
+	if j.g != nil {
+		j.g.submit(w, done)
+	} else {
+		j.queue <- pending{w: w, done: done}
+	}
 	j.mu.RUnlock()
 }
 
@@ -139,9 +150,15 @@ func (j *Journal) Close() error {
 	j.closeOnce.Do(func() {
 		j.mu.Lock()
 		j.closed = true
-		close(j.queue)
+		if j.g == nil {
+			close(j.queue)
+		}
 		j.mu.Unlock()
-		<-j.stopped
+		if j.g != nil {
+			j.g.close()
+		} else {
+			<-j.stopped
+		}
 		j.closeErr = j.b.close()
 	})
 	return j.closeErr

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // The SQLite backend's write-ahead log lives in segment files next to the
@@ -56,6 +57,9 @@ const (
 	maxSpares = 2
 	// maxUnsynced is the most frames written and not yet known durable.
 	maxUnsynced = 2
+	// zeroChunk and zeroPause pace the filling of spares (writeZeros).
+	zeroChunk = 256 << 10
+	zeroPause = time.Millisecond
 	// firstSegSize is the size of a segment written out in the write path
 	// (no spare ready: a new journal's first); each spare is then four
 	// times the size of the segment being written, up to the configured
@@ -303,7 +307,7 @@ func (l *segLog) rotateLocked() error {
 		if err = os.Rename(spare, path); err == nil {
 			f, err = os.OpenFile(path, os.O_RDWR, 0o600)
 		}
-	} else if err = writeZeros(path, min(l.segSize, firstSegSize)); err == nil {
+	} else if err = writeZeros(path, min(l.segSize, firstSegSize), false); err == nil {
 		f, err = os.OpenFile(path, os.O_RDWR, 0o600)
 	}
 	var size int64
@@ -345,7 +349,7 @@ func (l *segLog) prepareLocked() {
 func (l *segLog) fillSpare(path string, size int64) {
 	defer l.fills.Done()
 	tmp := path + ".tmp"
-	err := writeZeros(tmp, size)
+	err := writeZeros(tmp, size, true)
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
@@ -361,17 +365,24 @@ func (l *segLog) fillSpare(path string, size int64) {
 }
 
 // writeZeros creates path holding size zero bytes (rounded up to 4 KiB),
-// synced. (Writing them around the page cache, O_DIRECT, measured no
-// better: it competes with the log's own writes for the device.)
-func writeZeros(path string, size int64) error {
+// synced. Paced (a spare filled while the log is in use), it writes
+// zeroChunk bytes at a time, each synced, with a pause after each: a
+// burst of tens of megabytes would sit in the device's queue ahead of the
+// log's own syncs and stall every transaction for as long. (Writing
+// around the page cache, O_DIRECT, measured no better.)
+func writeZeros(path string, size int64, paced bool) error {
 	size = (size + 4095) &^ 4095
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	zero := make([]byte, 1<<20)
+	zero := make([]byte, zeroChunk)
 	for left := size; left > 0 && err == nil; left -= int64(len(zero)) {
 		_, err = f.Write(zero[:min(left, int64(len(zero)))])
+		if paced && err == nil {
+			err = syscall.Fdatasync(int(f.Fd()))
+			time.Sleep(zeroPause)
+		}
 	}
 	if err == nil {
 		err = f.Sync()

@@ -45,11 +45,11 @@ type sqliteStore struct {
 	log            *segLog
 	opt            Options
 
-	vmu     sync.Mutex   // serialises groups of changes (the committer's, SAF acks and expiries)
-	wmu     sync.Mutex   // serialises writer transactions (applier, SAF operations); after vmu
-	applyMu sync.RWMutex // reads hold it shared; the applier's commit-and-evict exclusively
+	group   *groupCommitter // the owner's group commit (sqlite_group.go); its mutex serialises groups of changes
+	wmu     sync.Mutex      // serialises writer transactions (applier, SAF operations); after group.mu
+	applyMu sync.RWMutex    // reads hold it shared; the applier's commit-and-evict exclusively
 	ov      *overlay
-	nextID  int64 // next record ID; vmu
+	nextID  int64 // next record ID; group.mu
 
 	room     chan struct{} // signalled when the applier shrank the backlog
 	kicked   chan struct{} // the committer waits for room: apply now
@@ -122,37 +122,26 @@ func (s *sqliteStore) inTx(ctx context.Context, fn func(r runner) error) error {
 	return tx.Commit()
 }
 
-// applyBatch applies ws through the log and waits until they are
-// durable.
-func (s *sqliteStore) applyBatch(ctx context.Context, ws []*Write) error {
-	seq, err := s.prepareBatch(ctx, ws)
-	if err == nil && seq > 0 {
-		err = s.durable(seq)
-	}
-	return err
-}
-
-// prepareBatch applies ws through the log: one frame for the whole group
-// (and, when the group queues SAF entries, one SQLite commit before it),
-// written but not yet synced; the next group sees its changes. It returns
-// the frame's sequence number (0: the group changed no record).
-func (s *sqliteStore) prepareBatch(ctx context.Context, ws []*Write) (int64, error) {
+// applyBatch applies ws through the group commit and waits until they
+// are durable (the journal's own Submit goes there directly).
+func (s *sqliteStore) applyBatch(_ context.Context, ws []*Write) error {
 	if s.log.readOnly() {
-		return 0, ErrReadOnly
+		return ErrReadOnly
 	}
-	s.busyAt.Store(time.Now().UnixNano())
-	s.vmu.Lock()
-	defer s.vmu.Unlock()
-	v := s.view(ctx, len(ws))
-	if err := v.applyWrites(ws, micros(time.Now())); err != nil {
-		v.rollback()
-		return 0, err
+	var wg sync.WaitGroup
+	wg.Add(len(ws))
+	for _, w := range ws {
+		s.group.submit(w, func(*Write) { wg.Done() })
 	}
-	return v.commit(false)
+	wg.Wait()
+	return nil
 }
 
 // durable makes every frame up to seq durable: one fdatasync.
-func (s *sqliteStore) durable(seq int64) error { return s.log.sync(seq) }
+func (s *sqliteStore) durable(seq int64) error {
+	s.busyAt.Store(time.Now().UnixNano())
+	return s.log.sync(seq)
+}
 
 // close stops the applier, applies what is left of the log (so that other
 // processes read table txn whole; what cannot be applied in time is

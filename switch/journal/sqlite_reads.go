@@ -151,21 +151,11 @@ func (s *sqliteStore) expire(ctx context.Context, nowUS int64) (int, error) {
 	return n, err
 }
 
-// logged runs fn in a group of changes with a writer transaction open.
-func (s *sqliteStore) logged(ctx context.Context, fn func(v *txView) error) error {
+// logged runs fn in the open group of changes, with its writer
+// transaction open, and waits until the group is durable.
+func (s *sqliteStore) logged(_ context.Context, fn func(v *txView) error) error {
 	if s.log.readOnly() {
 		return ErrReadOnly
 	}
-	s.vmu.Lock()
-	defer s.vmu.Unlock()
-	v := s.view(ctx, 4)
-	if _, err := v.writeTx(); err != nil {
-		return err
-	}
-	if err := fn(v); err != nil {
-		v.rollback()
-		return err
-	}
-	_, err := v.commit(true)
-	return err
+	return s.group.run(fn)
 }

@@ -97,10 +97,10 @@ func (v *txView) rollback() {
 
 // commit logs the staged records as one frame and publishes them, with
 // the writer transaction (if any) committed before or after the frame.
-// Unless sync, the frame is only written: the caller makes it durable
-// (segLog.sync) before telling anyone. It returns the frame's sequence
-// number, 0 when nothing was staged.
-func (v *txView) commit(sync bool) (int64, error) {
+// The frame is only written: the caller makes it durable (segLog.sync)
+// before telling anyone. It returns the frame's sequence number, 0 when
+// nothing was staged.
+func (v *txView) commit() (int64, error) {
 	if v.queue {
 		if err := v.endTx(true); err != nil {
 			v.rollback()
@@ -118,10 +118,7 @@ func (v *txView) commit(sync bool) (int64, error) {
 		}
 		row = sealRow(row)
 		var err error
-		if seq, err = v.s.log.write(row); err == nil && sync {
-			err = v.s.log.sync(seq)
-		}
-		if err != nil {
+		if seq, err = v.s.log.write(row); err != nil {
 			v.rollback()
 			return 0, err
 		}
