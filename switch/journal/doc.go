@@ -12,25 +12,26 @@
 // creates and migrates its own schema (table schema_version) and refuses a
 // database whose schema is newer than the code.
 //
-// Hot-path changes are Write values passed to Submit. One committer
-// goroutine gathers everything queued (up to Options.MaxBatch), applies it in
-// one database transaction, commits (the durable point: one fsync for many
-// transactions, which is what keeps the journal cheap enough to sit on the
-// authorisation path) and only then has each write's done callback called
-// by the notifier goroutines (so that the callbacks' work overlaps the next
-// commit; callbacks of different writes may run concurrently). A response that approves money must not leave
-// the switch before its done has been called. Normal outcomes (a duplicate
-// key, a late answer to a timed-out transaction, an unknown id) are
-// reported per write and never abort the batch; a batch the database
-// rejects as a whole is retried write by write so one bad write cannot fail
-// its neighbours.
+// Hot-path changes are Write values passed to Submit, made durable in
+// groups (one sync for many transactions, which is what keeps the journal
+// cheap enough to sit on the authorisation path); only then is each
+// write's done callback called, by the notifier goroutines (callbacks of
+// different writes may run concurrently). A response that approves money
+// must not leave the switch before its done has been called. Normal
+// outcomes (a duplicate key, a late answer to a timed-out transaction, an
+// unknown id) are reported per write and never fail the group. On
+// PostgreSQL one committer goroutine gathers everything queued (up to
+// Options.MaxBatch) and applies it in one database transaction; a batch
+// the database rejects as a whole is retried write by write so one bad
+// write cannot fail its neighbours.
 //
 // SQLite's durable point is a log in segment files beside the database
 // (PATH-log, seglog.go), not SQLite itself: a group writes one frame (the
 // after-image of every record it changed, logcodec.go) with one pwrite
-// into a preallocated file, and one fdatasync makes it durable. The
-// committer prepares the next group while a syncer goroutine syncs the
-// previous one (at most two frames are ever unsynced). IDs are assigned
+// into a preallocated file, and one fdatasync makes it durable. There is
+// no queue: Submit applies each write to the open group in the caller's
+// goroutine, and a syncer goroutine closes the group, writes it and syncs
+// it while the next one fills (sqlite_group.go). IDs are assigned
 // in-process, and an in-memory overlay of the records logged but not yet
 // in table txn answers duplicate checks, Finish's previous state and reads
 // (which merge it with the table). A fixed-size Bloom filter of every key
@@ -38,7 +39,7 @@
 // new keys any statement: only a key it may hold is looked up in table
 // txn. An applier goroutine moves the overlay to table txn when no group
 // has committed for a while, continuously past half of Options.MaxBacklog,
-// and the committer waits at the bound. Open replays whatever a crash
+// and Submit waits at the bound. Open replays whatever a crash
 // left, stops at a frame torn by the crash, and refuses a log in which
 // valid frames follow a damaged one (ErrCorrupt). SAF entries go straight
 // to table saf (committed before the frame that records the reversal
