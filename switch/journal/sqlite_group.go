@@ -9,18 +9,18 @@ import (
 // groupCommitter is the SQLite backend's group commit. There is no queue
 // and no committer goroutine: Submit applies each write at once, in the
 // caller's goroutine, to the open group (a txView: duplicate check, ID,
-// staged after-image), and one syncer goroutine closes the group, writes
-// it as one log frame, makes it durable (fdatasync) and hands its
-// callbacks to the notifier. While the syncer waits for the disk, the next
-// group fills. Compared with a committer goroutine fed by a channel, a
-// write waits for no goroutine to be scheduled before it is staged, and
-// for one sync (plus the one in progress) before it is durable: with two
-// durable points in every transaction, this is most of the journal's
-// latency.
+// staged after-image), and a syncer goroutine closes the group, writes it
+// as one log frame, makes it durable (fdatasync) and runs its callbacks.
+// There are two syncers: while one runs a group's callbacks, another
+// takes the next group (frames are still written in order, and synced in
+// order by segLog), and while one waits for the disk the next group
+// fills. Compared with a committer goroutine fed by a channel and
+// notifier goroutines behind it, a write waits for no goroutine to be
+// scheduled before it is staged or after it is durable: with two durable
+// points in every transaction, waiting is most of the journal's latency.
 type groupCommitter struct {
 	j *Journal
 	s *sqliteStore
-	n *notifier
 
 	mu      sync.Mutex
 	room    *sync.Cond // signalled when the syncer takes a group
@@ -30,15 +30,18 @@ type groupCommitter struct {
 	opened  time.Time
 	closing bool
 
-	kick   chan struct{} // a group is waiting for the syncer
-	exited chan struct{} // closed when the syncer has stopped
+	kick    chan struct{} // a group is waiting for a syncer
+	syncers sync.WaitGroup
 }
 
 func newGroupCommitter(j *Journal, s *sqliteStore) *groupCommitter {
-	g := &groupCommitter{j: j, s: s, n: newNotifier(), kick: make(chan struct{}, 1), exited: make(chan struct{})}
+	g := &groupCommitter{j: j, s: s, kick: make(chan struct{}, 1)}
 	g.room = sync.NewCond(&g.mu)
 	s.group = g
-	go g.syncLoop()
+	for range maxUnsynced { // more would only wait for a sync while holding the group
+		g.syncers.Add(1)
+		go g.syncLoop()
+	}
 	return g
 }
 
@@ -121,9 +124,9 @@ func (g *groupCommitter) wake() {
 }
 
 // syncLoop closes the open group whenever there is one, writes its frame,
-// syncs it and dispatches its callbacks, until close.
+// syncs it and runs its callbacks, until close.
 func (g *groupCommitter) syncLoop() {
-	defer close(g.exited)
+	defer g.syncers.Done()
 	for range g.kick {
 		for g.flush() {
 		}
@@ -131,12 +134,13 @@ func (g *groupCommitter) syncLoop() {
 		done := g.closing && g.v == nil && len(g.pending) == 0
 		g.mu.Unlock()
 		if done {
+			g.wake() // the other syncers stop too
 			return
 		}
 	}
 }
 
-// flush makes the open group durable and dispatches it; it reports
+// flush makes the open group durable and runs its callbacks; it reports
 // whether there was one.
 func (g *groupCommitter) flush() bool {
 	g.mu.Lock()
@@ -154,6 +158,9 @@ func (g *groupCommitter) flush() bool {
 		cancel()
 	}
 	g.mu.Unlock()
+	if len(batch) > 0 {
+		g.wake() // another syncer takes the next group meanwhile
+	}
 	if err == nil && seq > 0 {
 		err = g.s.durable(seq)
 	}
@@ -171,20 +178,21 @@ func (g *groupCommitter) flush() bool {
 	} else if valid > 0 {
 		g.j.count(valid)
 	}
-	if g.j.opt.OnCommit != nil && valid+len(batch) > 0 && v != nil {
+	if g.j.opt.OnCommit != nil && v != nil {
 		g.j.opt.OnCommit(len(batch), time.Since(opened), err)
 	}
-	g.n.dispatch(batch)
+	for _, p := range batch {
+		p.done(p.w)
+	}
 	return true
 }
 
-// close flushes what is open, stops the syncer and waits for the last
+// close flushes what is open, stops the syncers and waits for the last
 // callbacks. No Submit may run any more.
 func (g *groupCommitter) close() {
 	g.mu.Lock()
 	g.closing = true
 	g.mu.Unlock()
 	g.wake()
-	<-g.exited
-	g.n.close()
+	g.syncers.Wait()
 }

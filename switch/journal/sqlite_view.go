@@ -29,18 +29,19 @@ const (
 // only the applier changes it, and it evicts a record from the overlay
 // only after the table holds it). Changed records are staged and logged as
 // one frame at the end, then published to the overlay. Only SAF changes
-// open a writer transaction (tx); it commits before the frame when the
-// group queues entries (an entry never goes missing: at worst a crash
-// leaves it without its record's reversal state, and the next enqueue for
-// that record finds it), after the frame otherwise (an acknowledgement
-// logged but not committed only means one more send).
+// open a writer transaction (tx); it commits before the frame is written,
+// so that nobody reads a record's reversal state ahead of its SAF entry,
+// and an entry never goes missing. A crash between the two leaves the
+// record's reversal state behind its SAF entry: a queued reversal is
+// found by the next enqueue for that record (recovery asks again), an
+// acknowledged or expired one leaves the record saying "queued", which
+// clearing and reversal matching treat the same.
 type txView struct {
 	s     *sqliteStore
 	ctx   context.Context
 	r     runner      // reads of table txn: the writer transaction when open, else the reader pool
 	tx    *sql.Tx     // SAF changes, opened on demand; s.wmu is held while it is open
 	safTx *stmtRunner // runner of tx
-	queue bool        // the group queued SAF entries: tx commits before the frame
 
 	recs   map[int64]*Record
 	keys   map[Key]int64
@@ -95,17 +96,14 @@ func (v *txView) rollback() {
 	v.s.nextID = v.nextID
 }
 
-// commit logs the staged records as one frame and publishes them, with
-// the writer transaction (if any) committed before or after the frame.
-// The frame is only written: the caller makes it durable (segLog.sync)
-// before telling anyone. It returns the frame's sequence number, 0 when
-// nothing was staged.
+// commit commits the writer transaction (if any), then logs the staged
+// records as one frame and publishes them. The frame is only written: the
+// caller makes it durable (segLog.sync) before telling anyone. It returns
+// the frame's sequence number, 0 when nothing was staged.
 func (v *txView) commit() (int64, error) {
-	if v.queue {
-		if err := v.endTx(true); err != nil {
-			v.rollback()
-			return 0, err
-		}
+	if err := v.endTx(true); err != nil {
+		v.rollback()
+		return 0, err
 	}
 	var seq int64
 	if len(v.order) > 0 {
@@ -127,11 +125,6 @@ func (v *txView) commit() (int64, error) {
 			imgs[i] = row[ends[i]:ends[i+1]:ends[i+1]]
 		}
 		v.s.ov.publish(seq, v.order, imgs)
-	}
-	if err := v.endTx(true); err != nil {
-		// The frame holds the change: the SAF row is left as it was
-		// (one more send of an acknowledged entry, or a later expiry).
-		v.s.opt.Logger.Warn("journal: SAF change not committed after its log frame", "err", err)
 	}
 	return seq, nil
 }
@@ -295,7 +288,6 @@ func (v *txView) enqueue(w *Write, createdUS int64) error {
 	if err != nil {
 		return err
 	}
-	v.queue = true
 	var id int64
 	if w.SAF.MTI == "0420" {
 		err = t.each(v.ctx, queuedReversalSQL, []any{w.SAF.TxnID}, func(scan scanFunc) error { return scan(&id) })
