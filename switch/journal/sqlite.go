@@ -76,7 +76,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	}
 	s := &sqliteStore{d: dialect{
 		name:     "sqlite",
-		steps:    append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}, sqliteAppliedSchema),
+		steps:    append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}, sqliteAppliedSchema, sqliteNarrowSchema),
 		claimSQL: sqliteClaimSQL,
 	}, ov: newOverlay(), drainTimeout: o.CommitTimeout, dupKeys: newKeyQueries(), opt: o,
 		room: make(chan struct{}, 1), kicked: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}

@@ -6,30 +6,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
 const (
 	readLogSQL = `SELECT seq, data FROM txlog ORDER BY seq LIMIT $1`
 	trimLogSQL = `DELETE FROM txlog WHERE seq <= $1`
-	// upsertSQL writes a record's latest image: a new row, or only the
-	// columns that change after insertion (fewer index updates). Its
-	// arguments are the ID then insertArgs; anonymous placeholders bind
-	// without a parameter-name look-up each. upsertRowsSQL(upsertRows)
-	// writes upsertRows records in one statement.
-	upsertSQL  = upsertHead + upsertRow + upsertTail
-	upsertHead = `INSERT INTO txn (id, mti, acquirer, stan, tx_time, node, business_date,
-		received_us, acquirer_inst, issuer, route, link, pan_masked, pan_hash, processing,
-		amount, currency, rrn, terminal, merchant, receiving, state, response_code,
-		auth_id, responded_us, original_id, reversal) VALUES `
-	upsertRow  = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	upsertTail = ` ON CONFLICT (id) DO UPDATE SET state = excluded.state,
-		response_code = excluded.response_code, auth_id = excluded.auth_id,
-		responded_us = excluded.responded_us, reversal = excluded.reversal`
-	upsertCols = 27
-	upsertRows = 16
-
 	// applyChunkImages bounds the images one background apply transaction
 	// writes (some milliseconds of SQLite work), so that a SAF change never
 	// waits long behind it; drainChunkImages is the larger chunk of replay
@@ -284,32 +266,4 @@ func applyChunk(ctx context.Context, r runner, limit int) (int64, int, error) {
 		return 0, 0, err
 	}
 	return last, len(rows), nil
-}
-
-// upsertRowsSQL is upsertSQL for n records.
-func upsertRowsSQL(n int) string {
-	return upsertHead + strings.Repeat(upsertRow+", ", n-1) + upsertRow + upsertTail
-}
-
-// upsertAll writes the records of order (IDs of latest), upsertRows per
-// statement and the rest one by one.
-func upsertAll(ctx context.Context, r runner, latest map[int64]Record, order []int64) error {
-	many := upsertRowsSQL(upsertRows)
-	args := make([]any, 0, upsertCols*upsertRows)
-	for len(order) > 0 {
-		q, n := upsertSQL, 1
-		if len(order) >= upsertRows {
-			q, n = many, upsertRows
-		}
-		args = args[:0]
-		for _, id := range order[:n] {
-			rec := latest[id]
-			args = append(append(args, rec.ID), insertArgs(&rec)...)
-		}
-		if _, err := r.exec(ctx, q, args...); err != nil {
-			return err
-		}
-		order = order[n:]
-	}
-	return nil
 }

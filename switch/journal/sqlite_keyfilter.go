@@ -26,29 +26,26 @@ const (
 	keyFilterWords  = 1 << 20 // 8 MiB, 2^26 bits
 	keyFilterMask   = keyFilterWords*64 - 1
 	keyFilterProbes = 4
-	keysSQL         = `SELECT mti, acquirer, stan, tx_time FROM txn`
 )
 
 func newKeyFilter() *keyFilter {
 	return &keyFilter{seed: maphash.MakeSeed(), bits: make([]uint64, keyFilterWords)}
 }
 
-// hashes returns the two hashes the probes are derived from.
-func (f *keyFilter) hashes(k Key) (uint64, uint64) {
-	var h maphash.Hash
-	h.SetSeed(f.seed)
-	for _, s := range [...]string{k.MTI, k.Acquirer, k.STAN, k.TxTime} {
-		h.WriteString(s)
-		h.WriteByte(0)
-	}
-	a := h.Sum64()
+// hashes returns the two hashes the probes are derived from: from the
+// key's stable hash (column key_hash), mixed with the filter's seed.
+func (f *keyFilter) hashes(kh int64) (uint64, uint64) {
+	a := maphash.Comparable(f.seed, kh)
 	b := (a>>32 | a<<32) * 0x9e3779b97f4a7c15
 	return a, b | 1
 }
 
 // add records k.
-func (f *keyFilter) add(k Key) {
-	a, b := f.hashes(k)
+func (f *keyFilter) add(k Key) { f.addHash(keyHash(k)) }
+
+// addHash records the key whose stable hash is kh.
+func (f *keyFilter) addHash(kh int64) {
+	a, b := f.hashes(kh)
 	for i := range uint64(keyFilterProbes) {
 		p := (a + i*b) & keyFilterMask
 		f.bits[p>>6] |= 1 << (p & 63)
@@ -57,7 +54,7 @@ func (f *keyFilter) add(k Key) {
 
 // mayHold reports whether k may have been added; false is certain.
 func (f *keyFilter) mayHold(k Key) bool {
-	a, b := f.hashes(k)
+	a, b := f.hashes(keyHash(k))
 	for i := range uint64(keyFilterProbes) {
 		p := (a + i*b) & keyFilterMask
 		if f.bits[p>>6]&(1<<(p&63)) == 0 {
@@ -70,12 +67,12 @@ func (f *keyFilter) mayHold(k Key) bool {
 // loadKeyFilter builds a filter of every key of table txn read through r.
 func loadKeyFilter(ctx context.Context, r runner) (*keyFilter, error) {
 	f := newKeyFilter()
-	err := r.each(ctx, keysSQL, nil, func(scan scanFunc) error {
-		var k Key
-		if err := scan(&k.MTI, &k.Acquirer, &k.STAN, &k.TxTime); err != nil {
+	err := r.each(ctx, narrowKeysSQL, nil, func(scan scanFunc) error {
+		var kh int64
+		if err := scan(&kh); err != nil {
 			return err
 		}
-		f.add(k)
+		f.addHash(kh)
 		return nil
 	})
 	if err != nil {

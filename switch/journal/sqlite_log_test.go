@@ -342,3 +342,63 @@ func TestLogSecondProcess(t *testing.T) {
 	c := openJournal(t, e, "node-c")
 	checkDuplicate(t, c, ids)
 }
+
+// testSQLiteNarrowTable builds a journal file as version 5 left it (the
+// wide table txn, rows in it and in the old txlog table), then opens it:
+// version 6 moves every row to the narrow table, and everything reads
+// back the same.
+func testSQLiteNarrowTable(t *testing.T) {
+	ctx := context.Background()
+	e := sqliteEnv(t)
+	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(e.url, "sqlite:"))
+	require.NoError(t, err)
+	steps := append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}, sqliteAppliedSchema)
+	_, err = db.Exec(versionTableSQL)
+	require.NoError(t, err)
+	for v, step := range steps {
+		for _, q := range step {
+			_, err := db.Exec(q)
+			require.NoError(t, err, q)
+		}
+		_, err := db.Exec(insertVersionSQL, int64(v+1), int64(0))
+		require.NoError(t, err)
+	}
+	const wideInsert = `INSERT INTO txn (id, mti, acquirer, stan, tx_time, node, business_date,
+		received_us, acquirer_inst, issuer, route, link, pan_masked, pan_hash, processing,
+		amount, currency, rrn, terminal, merchant, receiving, state, response_code,
+		auth_id, responded_us, original_id, reversal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	var want []Record
+	for i := range 3 {
+		r := testImages()[i]
+		r.ID, r.STAN = int64(i+1), "00050"+string(rune('0'+i))
+		_, err := db.Exec(wideInsert, append([]any{r.ID}, insertArgs(&r)...)...)
+		require.NoError(t, err)
+		want = append(want, r)
+	}
+	// A fourth record only in the old log table, and a later image of the first.
+	fourth, first := want[0], want[0]
+	fourth.ID, fourth.STAN = 4, "999999"
+	first.State, first.ResponseCode = StateApproved, "00"
+	row := sealRow(appendImage(appendImage(appendRowHeader(nil, 2), &fourth), &first))
+	_, err = db.Exec(`INSERT INTO txlog (data) VALUES (?)`, row)
+	require.NoError(t, err)
+	want[0] = first
+	want = append(want, fourth)
+	require.NoError(t, db.Close())
+
+	j := openJournal(t, e, "node-a")
+	for _, w := range want {
+		got, err := j.Get(ctx, w.ID)
+		require.NoError(t, err)
+		assert.Equal(t, w, *got)
+		got, err = j.Lookup(ctx, w.Key)
+		require.NoError(t, err)
+		assert.Equal(t, w.ID, got.ID)
+	}
+	assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'txn_v5'`), "the wide table is gone")
+	assert.Equal(t, len(want), rawCount(t, e, `SELECT COUNT(*) FROM txn`))
+	dup := &Write{Kind: WriteInsert, Record: func() *Record { r := want[1]; r.ID = 0; return &r }()}
+	require.NoError(t, j.Do(ctx, dup))
+	require.NotNil(t, dup.Duplicate, "a moved record's key is known")
+	assert.Equal(t, want[1].ID, dup.Duplicate.ID)
+}

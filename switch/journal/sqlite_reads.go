@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -32,7 +33,11 @@ func (s *sqliteStore) one(ctx context.Context, q scanQuery, held func() (Record,
 		if r, ok := held(); ok {
 			return &r, nil
 		}
-		return oneRecord(ctx, sqlRunner{s.reader}, q.sql, q.args...)
+		rs, err := tableRecords(ctx, sqlRunner{s.reader}, q)
+		if err != nil || len(rs) == 0 {
+			return nil, cmp.Or(err, ErrNotFound)
+		}
+		return &rs[0], nil
 	}
 	rs, err := s.scanFollower(ctx, q)
 	if err != nil {
@@ -54,7 +59,7 @@ func (s *sqliteStore) scan(ctx context.Context, q scanQuery) ([]Record, error) {
 	// overlay only for a table this read does not see, never in between.
 	s.applyMu.RLock()
 	held, heldIDs := s.ov.snapshot(q.state, q.match)
-	table, err := records(ctx, sqlRunner{s.reader}, q.sql, q.args...)
+	table, err := tableRecords(ctx, sqlRunner{s.reader}, q)
 	s.applyMu.RUnlock()
 	if err != nil {
 		return nil, err
@@ -73,7 +78,7 @@ func (s *sqliteStore) scanFollower(ctx context.Context, q scanQuery) ([]Record, 
 	if err != nil {
 		return nil, fmt.Errorf("journal: read the log: %w", err)
 	}
-	table, err := records(ctx, sqlRunner{s.reader}, q.sql, q.args...)
+	table, err := tableRecords(ctx, sqlRunner{s.reader}, q)
 	if err != nil {
 		return nil, err
 	}

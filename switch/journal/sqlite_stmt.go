@@ -15,7 +15,7 @@ import (
 // the applier starts.
 func (s *sqliteStore) ready(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt)
-	for _, q := range append([]string{byIDSQL, byKeySQL, sqliteLogEnqueueSQL, queuedReversalSQL,
+	for _, q := range append([]string{narrowByID, narrowByKey, sqliteLogEnqueueSQL, queuedReversalSQL,
 		upsertSQL, upsertRowsSQL(upsertRows), setAppliedSQL}, s.dupKeys.sql...) {
 		st, err := s.writer.PrepareContext(ctx, q)
 		if err != nil {
@@ -25,6 +25,9 @@ func (s *sqliteStore) ready(ctx context.Context) error {
 	}
 	if s.log.readOnly() {
 		return nil
+	}
+	if err := s.moveOldRows(ctx); err != nil {
+		return err
 	}
 	if err := s.applyLegacy(ctx); err != nil {
 		return fmt.Errorf("replay of table txlog: %w", err)

@@ -3,7 +3,6 @@ package journal
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 )
 
@@ -137,11 +136,11 @@ func (v *txView) record(id int64) (*Record, error) {
 	if r, ok := v.s.ov.get(id); ok {
 		return &r, nil
 	}
-	r, err := oneRecord(v.ctx, v.r, byIDSQL, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
+	rs, err := narrowRecords(v.ctx, v.r, nil, narrowByID, id)
+	if err != nil || len(rs) == 0 {
+		return nil, err
 	}
-	return r, err
+	return &rs[0], nil
 }
 
 // checkKeys finds, with few statements, which keys of ws's inserts that
@@ -169,7 +168,7 @@ func (v *txView) checkKeys(ws []*Write) error {
 	}
 	v.stored = make(map[Key]*Record, len(keys))
 	return v.s.dupKeys.find(keys, v.stored, func(q string, args []any) ([]Record, error) {
-		return records(v.ctx, v.r, q, args...)
+		return narrowRecords(v.ctx, v.r, nil, q, args...)
 	})
 }
 
