@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +43,7 @@ import (
 //
 // One process owns the log (an exclusive flock on PATH-log/lock); another
 // process opening the journal meanwhile reads it but cannot write.
+// Reading the log back is in seglog_replay.go.
 
 const (
 	frameMagic  = 0x484c4731 // "HLG1"
@@ -80,8 +80,7 @@ type segment struct {
 }
 
 // segLog is the segment-file log: write and sync may be called from any
-// goroutine (the committer writes, its syncer syncs); recycle by the
-// applier.
+// goroutine (the group commit's syncers); recycle by the applier.
 type segLog struct {
 	dir     string
 	segSize int64
@@ -136,120 +135,6 @@ func (l *segLog) segPath(seq int64) string {
 	return filepath.Join(l.dir, fmt.Sprintf("%016x%s", seq, segSuffix))
 }
 
-// listSegments returns the first sequence numbers of the segment files
-// present, in order.
-func (l *segLog) listSegments() ([]int64, error) {
-	ents, err := os.ReadDir(l.dir)
-	if err != nil {
-		return nil, fmt.Errorf("journal: log directory: %w", err)
-	}
-	var firsts []int64
-	for _, e := range ents {
-		name, ok := strings.CutSuffix(e.Name(), segSuffix)
-		if !ok {
-			continue
-		}
-		n, err := strconv.ParseUint(name, 16, 63)
-		if err != nil || len(name) != 16 {
-			return nil, fmt.Errorf("%w: unexpected file %s in the log directory", ErrCorrupt, e.Name())
-		}
-		firsts = append(firsts, int64(n))
-	}
-	slices.Sort(firsts)
-	return firsts, nil
-}
-
-// frameAt decodes the frame at b[p:] if it is a valid frame of sequence
-// number want (want 0: any); it returns the payload, the frame's seq and
-// its padded length.
-func frameAt(b []byte, p int, want int64) (payload []byte, seq int64, size int, ok bool) {
-	if p+frameHeader > len(b) || binary.BigEndian.Uint32(b[p:]) != frameMagic {
-		return nil, 0, 0, false
-	}
-	n := int(binary.BigEndian.Uint32(b[p+4:]))
-	seq = int64(binary.BigEndian.Uint64(b[p+8:]))
-	if n > len(b)-p-frameHeader || (want != 0 && seq != want) {
-		return nil, 0, 0, false
-	}
-	body := b[p+frameHeader : p+frameHeader+n]
-	sum := crc32.Update(crc32.Checksum(b[p:p+16], castagnoli), castagnoli, body)
-	if sum != binary.BigEndian.Uint32(b[p+16:]) {
-		return nil, 0, 0, false
-	}
-	return body, seq, alignUp(frameHeader + n), true
-}
-
-func alignUp(n int) int { return (n + frameAlign - 1) / frameAlign * frameAlign }
-
-// replay reads every segment in order and calls fn for each frame after
-// seq after. It returns the last valid sequence number (after when there
-// is none). strict (the owner, at open) refuses a log in which a valid
-// frame follows an invalid one; a reader of another process's live log
-// simply stops at the first invalid frame.
-func (l *segLog) replay(after int64, strict bool, fn func(seq int64, payload []byte) error) (int64, error) {
-	firsts, err := l.listSegments()
-	if err != nil {
-		return after, err
-	}
-	last, ended := after, false
-	for i, first := range firsts {
-		b, err := os.ReadFile(l.segPath(first))
-		if errors.Is(err, os.ErrNotExist) {
-			continue // recycled by the owner meanwhile: applied to the table
-		}
-		if err != nil {
-			return last, fmt.Errorf("journal: read log segment: %w", err)
-		}
-		if ended {
-			if strict && hasFrameAfter(b, 0, last+maxUnsynced) {
-				return last, fmt.Errorf("%w: segment %016x holds frames after a damaged one", ErrCorrupt, first)
-			}
-			continue
-		}
-		if first > last+1 && last > after && strict {
-			return last, fmt.Errorf("%w: log segments %016x missing", ErrCorrupt, last+1)
-		}
-		p, want := 0, first
-		for {
-			payload, seq, size, ok := frameAt(b, p, want)
-			if !ok {
-				break
-			}
-			if seq > after {
-				if err := fn(seq, payload); err != nil {
-					return last, err
-				}
-				last = seq
-			}
-			p, want = p+size, seq+1
-		}
-		if want-1 > last {
-			last = want - 1 // frames all at or before after
-		}
-		if i < len(firsts)-1 && firsts[i+1] == want {
-			continue // the next segment continues this one
-		}
-		ended = true
-		if strict && hasFrameAfter(b, p, last+maxUnsynced) {
-			return last, fmt.Errorf("%w: segment %016x holds frames after a damaged one", ErrCorrupt, first)
-		}
-	}
-	return max(last, after), nil
-}
-
-// hasFrameAfter reports whether a valid frame with a sequence number above
-// last starts at an aligned position of b from p on. (After a frame torn
-// by a crash, the next one may be whole: it was written while the torn
-// one was being synced, and neither was reported durable.)
-func hasFrameAfter(b []byte, p int, last int64) bool {
-	for q := alignUp(p); q+frameHeader <= len(b); q += frameAlign {
-		if _, seq, _, ok := frameAt(b, q, 0); ok && seq > last {
-			return true
-		}
-	}
-	return false
-}
-
 // start begins writing at sequence number next, after a replay applied
 // every existing segment to the table: those become spares.
 func (l *segLog) start(next int64) error {
@@ -274,20 +159,6 @@ func (l *segLog) start(next int64) error {
 	l.next = next
 	l.synced.Store(next - 1)
 	return l.rotateLocked()
-}
-
-// retireLocked turns an applied segment file into a spare, or removes it
-// when there are enough.
-func (l *segLog) retireLocked(path string) {
-	if len(l.spares) < maxSpares {
-		l.spareN++
-		spare := filepath.Join(l.dir, fmt.Sprintf("%d%s", l.spareN, spareSuffix))
-		if os.Rename(path, spare) == nil {
-			l.spares = append(l.spares, spare)
-			return
-		}
-	}
-	_ = os.Remove(path)
 }
 
 // rotateLocked moves on from the current segment (kept open until a sync
@@ -329,81 +200,6 @@ func (l *segLog) rotateLocked() error {
 	l.cur, l.off, l.capac = f, 0, size
 	l.segs = append(l.segs, segment{first: l.next, last: l.next - 1})
 	return nil
-}
-
-// prepareLocked has a spare zero-filled in the background once the current
-// segment is half full and none is ready (short-lived journals never pay
-// for one).
-func (l *segLog) prepareLocked() {
-	if len(l.spares) > 0 || l.filling || l.off < l.capac/2 {
-		return
-	}
-	l.filling = true
-	l.spareN++
-	l.fills.Add(1)
-	go l.fillSpare(filepath.Join(l.dir, fmt.Sprintf("%d%s", l.spareN, spareSuffix)), min(l.segSize, 4*l.capac))
-}
-
-// fillSpare writes a zero-filled segment-sized file and offers it as a
-// spare.
-func (l *segLog) fillSpare(path string, size int64) {
-	defer l.fills.Done()
-	tmp := path + ".tmp"
-	err := writeZeros(tmp, size, true)
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.filling = false
-	if err != nil || l.lockF == nil {
-		_ = os.Remove(tmp)
-		_ = os.Remove(path)
-		return
-	}
-	l.spares = append(l.spares, path)
-}
-
-// writeZeros creates path holding size zero bytes (rounded up to 4 KiB),
-// synced. Paced (a spare filled while the log is in use), it writes
-// zeroChunk bytes at a time, each synced, with a pause after each: a
-// burst of tens of megabytes would sit in the device's queue ahead of the
-// log's own syncs and stall every transaction for as long. (Writing
-// around the page cache, O_DIRECT, measured no better.)
-func writeZeros(path string, size int64, paced bool) error {
-	size = (size + 4095) &^ 4095
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	zero := make([]byte, zeroChunk)
-	for left := size; left > 0 && err == nil; left -= int64(len(zero)) {
-		_, err = f.Write(zero[:min(left, int64(len(zero)))])
-		if paced && err == nil {
-			err = syscall.Fdatasync(int(f.Fd()))
-			time.Sleep(zeroPause)
-		}
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// syncDir makes a directory's entries (a new or renamed file) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // write writes payload as the next frame, not yet synced, and returns its
