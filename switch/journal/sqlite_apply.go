@@ -27,8 +27,8 @@ const (
 )
 
 // applyLoop is the applier goroutine: it moves the overlay's records to
-// table txn, oldest log frames first, when the committer is idle or the
-// backlog has passed half its bound, until close.
+// table txn, oldest log frames first, when no group has committed for
+// applyIdle or the backlog has passed half its bound, until close.
 func (s *sqliteStore) applyLoop() {
 	defer close(s.stopped)
 	t := time.NewTicker(applyIdle)
@@ -93,10 +93,9 @@ func (s *sqliteStore) applyImages(ctx context.Context, limit int) (int, error) {
 	if len(recs) == 0 {
 		return 0, nil
 	}
-	latest := make(map[int64]Record, len(recs))
-	order := make([]int64, len(recs))
-	for i, r := range recs {
-		latest[r.ID], order[i] = r, r.ID
+	l := newLatestImages(len(recs))
+	for _, r := range recs {
+		l.add(r)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -105,7 +104,7 @@ func (s *sqliteStore) applyImages(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	r := &stmtRunner{tx: tx, prepared: s.stmts, bound: make(map[string]*sql.Stmt, 3)}
-	if err := upsertAll(ctx, r, latest, order); err != nil {
+	if err := upsertAll(ctx, r, l); err != nil {
 		_ = tx.Rollback()
 		return 0, err
 	}
@@ -151,36 +150,28 @@ func (s *sqliteStore) replay(ctx context.Context) (int64, error) {
 	if err := (sqlRunner{s.writer}).each(ctx, appliedSQL, nil, func(scan scanFunc) error { return scan(&applied) }); err != nil {
 		return 0, err
 	}
-	latest := make(map[int64]Record)
-	var order []int64
+	l := newLatestImages(drainChunkImages)
 	var upTo int64
 	flush := func() error {
-		if len(order) == 0 {
+		if l.len() == 0 {
 			return nil
 		}
 		err := s.inTx(ctx, func(r runner) error {
-			if err := upsertAll(ctx, r, latest, order); err != nil {
+			if err := upsertAll(ctx, r, l); err != nil {
 				return err
 			}
 			_, err := r.exec(ctx, setAppliedSQL, upTo)
 			return err
 		})
-		clear(latest)
-		order = order[:0]
+		l.reset()
 		return err
 	}
 	last, err := s.log.replay(applied, true, func(seq int64, payload []byte) error {
-		err := decodeRow(payload, func(rec Record) {
-			if _, ok := latest[rec.ID]; !ok {
-				order = append(order, rec.ID)
-			}
-			latest[rec.ID] = rec
-		})
-		if err != nil {
+		if err := decodeRow(payload, l.add); err != nil {
 			return fmt.Errorf("log frame %d: %w", seq, err)
 		}
 		upTo = seq
-		if len(order) >= drainChunkImages {
+		if l.len() >= drainChunkImages {
 			return flush()
 		}
 		return nil
@@ -245,20 +236,13 @@ func applyChunk(ctx context.Context, r runner, limit int) (int64, int, error) {
 	if err != nil || len(rows) == 0 {
 		return 0, 0, err
 	}
-	latest := make(map[int64]Record, images)
-	var order []int64
+	l := newLatestImages(images)
 	for _, lr := range rows {
-		err := decodeRow(lr.data, func(rec Record) {
-			if _, ok := latest[rec.ID]; !ok {
-				order = append(order, rec.ID)
-			}
-			latest[rec.ID] = rec
-		})
-		if err != nil {
+		if err := decodeRow(lr.data, l.add); err != nil {
 			return 0, 0, fmt.Errorf("txlog row %d: %w", lr.seq, err)
 		}
 	}
-	if err := upsertAll(ctx, r, latest, order); err != nil {
+	if err := upsertAll(ctx, r, l); err != nil {
 		return 0, 0, err
 	}
 	last := rows[len(rows)-1].seq

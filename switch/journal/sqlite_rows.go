@@ -110,11 +110,38 @@ func upsertRowsSQL(n int) string {
 	return upsertHead + strings.Repeat(upsertRow+", ", n-1) + upsertRow + upsertTail
 }
 
-// upsertAll writes the records of order (IDs of latest), upsertRows per
-// statement and the rest one by one.
-func upsertAll(ctx context.Context, r runner, latest map[int64]Record, order []int64) error {
+// latestImages collects records for upsertAll: the last image of each ID,
+// in the order the IDs were first seen (a record inserted and finished in
+// the same chunk costs one row).
+type latestImages struct {
+	recs  map[int64]Record
+	order []int64
+}
+
+func newLatestImages(n int) *latestImages {
+	return &latestImages{recs: make(map[int64]Record, n), order: make([]int64, 0, n)}
+}
+
+func (l *latestImages) add(r Record) {
+	if _, ok := l.recs[r.ID]; !ok {
+		l.order = append(l.order, r.ID)
+	}
+	l.recs[r.ID] = r
+}
+
+func (l *latestImages) len() int { return len(l.order) }
+
+func (l *latestImages) reset() {
+	clear(l.recs)
+	l.order = l.order[:0]
+}
+
+// upsertAll writes the records of l, upsertRows per statement and the
+// rest one by one.
+func upsertAll(ctx context.Context, r runner, l *latestImages) error {
 	many := upsertRowsSQL(upsertRows)
 	args := make([]any, 0, upsertCols*upsertRows)
+	latest, order := l.recs, l.order
 	for len(order) > 0 {
 		q, n := upsertSQL, 1
 		if len(order) >= upsertRows {
@@ -185,12 +212,11 @@ func (s *sqliteStore) moveOldRows(ctx context.Context) error {
 			if err != nil || len(rs) == 0 {
 				return err
 			}
-			latest := make(map[int64]Record, len(rs))
-			order := make([]int64, len(rs))
-			for i, rec := range rs {
-				latest[rec.ID], order[i] = rec, rec.ID
+			l := newLatestImages(len(rs))
+			for _, rec := range rs {
+				l.add(rec)
 			}
-			if err := upsertAll(ctx, r, latest, order); err != nil {
+			if err := upsertAll(ctx, r, l); err != nil {
 				return err
 			}
 			moved = len(rs)
