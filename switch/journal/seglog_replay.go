@@ -85,8 +85,10 @@ func (l *segLog) replay(after int64, strict bool, fn func(seq int64, payload []b
 			}
 			continue
 		}
-		if first > last+1 && last > after && strict {
-			return last, fmt.Errorf("%w: log segments %016x missing", ErrCorrupt, last+1)
+		if first > last+1 && strict {
+			// Frames after the table's watermark, or between two
+			// segments, are missing: a file was lost.
+			return last, fmt.Errorf("%w: log frames from %d on are missing", ErrCorrupt, last+1)
 		}
 		p, want := 0, first
 		for {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,6 +55,38 @@ func TestLogSegmentsRotateAndReplay(t *testing.T) {
 	segs, err = filepath.Glob(filepath.Join(dir, "*"+segSuffix))
 	require.NoError(t, err)
 	assert.Empty(t, segs, "a clean close leaves no segment")
+}
+
+// TestLogSegmentMissing loses a segment file of a log that was not
+// applied: the open is refused (ErrCorrupt) rather than carrying on
+// without its records, whether the first or a middle one is gone.
+func TestLogSegmentMissing(t *testing.T) {
+	for _, which := range []string{"first", "middle"} {
+		t.Run(which, func(t *testing.T) {
+			ctx := context.Background()
+			e := sqliteEnv(t)
+			o := Options{Node: "node-a", HashKey: testKey(), LogSegmentSize: minSegmentSize}
+			j, err := Open(ctx, e.url, o)
+			require.NoError(t, err)
+			holdLog(t, j)
+			for i := range 600 {
+				insert(t, j, newRecord(j, i))
+			}
+			require.NoError(t, j.Close())
+			segs, err := filepath.Glob(strings.TrimPrefix(e.url, "sqlite:") + "-log/*" + segSuffix)
+			require.NoError(t, err)
+			require.Greater(t, len(segs), 2)
+			slices.Sort(segs)
+			victim := segs[0]
+			if which == "middle" {
+				victim = segs[len(segs)/2]
+			}
+			require.NoError(t, os.Remove(victim))
+			_, err = Open(ctx, e.url, o)
+			require.ErrorIs(t, err, ErrCorrupt)
+			assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "nothing is half applied")
+		})
+	}
 }
 
 // FuzzLogSegment parses arbitrary bytes as a segment (as a damaged disk
