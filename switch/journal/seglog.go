@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -146,13 +147,17 @@ func (l *segLog) start(next int64) error {
 	defer l.mu.Unlock()
 	ents, _ := os.ReadDir(l.dir)
 	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), spareSuffix) {
+		name, isSpare := strings.CutSuffix(e.Name(), spareSuffix)
+		switch {
+		case isSpare:
 			l.spares = append(l.spares, filepath.Join(l.dir, e.Name()))
-		} else if strings.HasSuffix(e.Name(), ".tmp") {
+			if n, err := strconv.Atoi(name); err == nil {
+				l.spareN = max(l.spareN, n) // new spares are numbered after every old one
+			}
+		case strings.HasSuffix(e.Name(), ".tmp"):
 			_ = os.Remove(filepath.Join(l.dir, e.Name()))
 		}
 	}
-	l.spareN = len(ents)
 	for _, first := range firsts {
 		l.retireLocked(l.segPath(first))
 	}

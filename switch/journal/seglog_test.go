@@ -123,3 +123,29 @@ func FuzzLogSegment(f *testing.F) {
 		_ = hasFrameAfter(b, p, want)
 	})
 }
+
+// TestLogSparesReused reopens a journal several times with more spares
+// than it keeps: the spare files are named apart, reused, and never more
+// than maxSpares of them stay.
+func TestLogSparesReused(t *testing.T) {
+	ctx := context.Background()
+	e := sqliteEnv(t)
+	dir := strings.TrimPrefix(e.url, "sqlite:") + "-log"
+	o := Options{Node: "node-a", HashKey: testKey(), LogSegmentSize: minSegmentSize}
+	for round := range 4 {
+		j, err := Open(ctx, e.url, o)
+		require.NoError(t, err)
+		holdLog(t, j) // the segments stay for the next open, which makes them spares
+		for i := range 400 {
+			insert(t, j, newRecord(j, round*1000+i))
+		}
+		require.NoError(t, j.Close())
+		spares, err := filepath.Glob(filepath.Join(dir, "*"+spareSuffix))
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(spares), maxSpares, "round %d", round)
+	}
+	j, err := Open(ctx, e.url, o)
+	require.NoError(t, err)
+	assert.Equal(t, 1600, rawCount(t, e, `SELECT COUNT(*) FROM txn`))
+	require.NoError(t, j.Close())
+}
