@@ -24,7 +24,7 @@ func openJournal(ctx context.Context, cfg *config.Config, m *metrics.Metrics) (*
 		return nil, fmt.Errorf("journal.hash_key_file: %w", err)
 	}
 	j, err := journal.Open(ctx, cfg.Journal.URL, journal.Options{Node: cfg.Switch.Node, HashKey: key,
-		OnCommit: m.JournalCommit})
+		MaxBacklog: cfg.Journal.MaxBacklog, OnCommit: m.JournalCommit})
 	if err != nil {
 		return nil, fmt.Errorf("journal.url: %w", err)
 	}

@@ -44,6 +44,10 @@ type Journal struct {
 	// kept for look-ups; relative to the configuration file. Required with
 	// a journal; every node of one journal must use the same key.
 	HashKeyFile string `yaml:"hash_key_file"`
+	// MaxBacklog (SQLite) bounds the records logged but not yet in table
+	// txn, held in memory meanwhile (about 400 bytes each); 0: the
+	// journal's default, 1,048,576.
+	MaxBacklog int `yaml:"max_backlog"`
 }
 
 // SAF configures store-and-forward of advices and reversals to issuers.

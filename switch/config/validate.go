@@ -184,6 +184,10 @@ func portZero(addr string) bool {
 	return err == "" && port == "0"
 }
 
+// minMaxBacklog is the smallest journal.max_backlog accepted: below a few
+// group commits' worth, writes would wait for the applier all the time.
+const minMaxBacklog = 4096
+
 // journal checks the journal, store-and-forward and clearing sections.
 func (v *checker) journal() {
 	j := v.c.Journal
@@ -199,6 +203,9 @@ func (v *checker) journal() {
 	case strings.HasPrefix(j.URL, "postgres://"), strings.HasPrefix(j.URL, "postgresql://"):
 	default:
 		v.add("journal.url", "must start with sqlite: or postgres://")
+	}
+	if j.MaxBacklog != 0 && (j.MaxBacklog < minMaxBacklog || !strings.HasPrefix(j.URL, "sqlite:")) {
+		v.addf("journal.max_backlog", "a SQLite journal's bound of at least %d records (0: the default)", minMaxBacklog)
 	}
 	if j.URL != "" {
 		if j.HashKeyFile == "" {

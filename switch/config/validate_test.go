@@ -250,6 +250,8 @@ func TestJournalAndClearingKeys(t *testing.T) {
 		{"journal: {url: \"sqlite:\", hash_key_file: " + key + "}\n", "journal.url", "needs a file path"},
 		{"journal: {url: \"sqlite:j.db\"}\n", "journal.hash_key_file", "required with a journal"},
 		{"journal: {url: \"sqlite:j.db\", hash_key_file: " + short + "}\n", "journal.hash_key_file", "at least 16 bytes"},
+		{"journal: {url: \"sqlite:j.db\", hash_key_file: " + key + ", max_backlog: 100}\n", "journal.max_backlog", "at least 4096"},
+		{"journal: {url: \"postgres://h/db\", hash_key_file: " + key + ", max_backlog: 100000}\n", "journal.max_backlog", "SQLite"},
 		{"store_and_forward: {interval: 10s, expiry: 5s}\n", "store_and_forward.expiry", "at least the interval"},
 		{"clearing: {cutoff: \"25:00\"}\n", "clearing.cutoff", "not a time of day"},
 		{"clearing: {timezone: \"Mars/Olympus\"}\n", "clearing.timezone", "not a time zone"},
@@ -262,10 +264,11 @@ func TestJournalAndClearingKeys(t *testing.T) {
 		}
 	}
 	base := specDir(t)
-	ok, err := Parse([]byte(baseYAML+"journal: {url: \"sqlite:j.db\", hash_key_file: "+key+"}\nclearing: {cutoff: \"23:00\"}\n"), base, "ok.yaml")
+	ok, err := Parse([]byte(baseYAML+"journal: {url: \"sqlite:j.db\", hash_key_file: "+key+", max_backlog: 200000}\nclearing: {cutoff: \"23:00\"}\n"), base, "ok.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, "sqlite:"+filepath.Join(base, "j.db"), ok.Journal.URL, "a relative SQLite path is relative to the file")
 	assert.Equal(t, "Asia/Shanghai", ok.Clearing.TimeZone)
+	assert.Equal(t, 200000, ok.Journal.MaxBacklog)
 	assert.Equal(t, 30*time.Second, ok.SAF.Interval.D())
 	assert.NotEmpty(t, ok.Switch.Node)
 }
