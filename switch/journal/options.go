@@ -43,8 +43,9 @@ type Options struct {
 	CommitTimeout time.Duration
 
 	// OnCommit, when set, is told after every group commit how many writes
-	// it carried, how long it took and whether it failed (metrics). It runs
-	// on the committer goroutine and must be quick.
+	// it carried, how long it took (SQLite: from the group's first write
+	// until it was durable) and whether it failed (metrics). It runs on
+	// the committer or a syncer goroutine and must be quick.
 	OnCommit func(writes int, took time.Duration, err error)
 }
 
