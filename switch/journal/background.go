@@ -17,13 +17,6 @@ type background interface {
 	roomCh() <-chan struct{}
 }
 
-// next waits for the first write of a batch. It reports false when the
-// queue is closed and drained.
-func (j *Journal) next() (pending, bool) {
-	p, ok := <-j.queue
-	return p, ok
-}
-
 // relieve waits while the backlog, plus extra records about to join it,
 // is at or over MaxBacklog.
 func (j *Journal) relieve(bg background, extra int) {

@@ -17,7 +17,7 @@ func (j *Journal) commitLoop() {
 	defer n.close()
 	ws := make([]*Write, 0, j.opt.MaxBatch)
 	for {
-		first, ok := j.next()
+		first, ok := <-j.queue
 		if !ok {
 			return
 		}

@@ -57,8 +57,7 @@ func Open(ctx context.Context, url string, o Options) (*Journal, error) {
 
 // start migrates the schema and starts the committer over b.
 func start(ctx context.Context, b backend, o Options) (*Journal, error) {
-	j := &Journal{b: b, opt: o, now: time.Now,
-		queue: make(chan pending, o.QueueSize), stopped: make(chan struct{})}
+	j := &Journal{b: b, opt: o, now: time.Now}
 	if err := migrate(ctx, b, len(b.dialect().steps), micros(j.now())); err != nil {
 		_ = b.close()
 		return nil, fmt.Errorf("journal: migrate %s schema: %w", b.dialect().name, err)
@@ -70,14 +69,15 @@ func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 	if s, ok := b.(*sqliteStore); ok && !s.log.readOnly() {
 		j.g = newGroupCommitter(j, s)
 	} else {
+		j.queue, j.stopped = make(chan pending, o.QueueSize), make(chan struct{})
 		go j.commitLoop()
 	}
 	return j, nil
 }
 
 // Submit queues w for the committer (SQLite: applies it to the open
-// group at once). done runs on one of the journal's notifier goroutines
-// once the group holding w is durable, or has failed (w.Err); callbacks
+// group at once). done runs on one of the journal's own goroutines once
+// the group holding w is durable, or has failed (w.Err); callbacks
 // of different writes may run concurrently, and must not block long.
 // Submit blocks only while QueueSize writes are pending (SQLite: also
 // while the backlog is at MaxBacklog). After Close, done is called at once

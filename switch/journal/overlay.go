@@ -11,8 +11,8 @@ import (
 // those records. Images are kept encoded (appendImage): a few hundred bytes
 // each and a single pointer for the garbage collector to follow.
 //
-// Lock order: sqliteStore.vmu, sqliteStore.wmu, sqliteStore.applyMu, then
-// overlay.mu.
+// Lock order: groupCommitter.mu, sqliteStore.wmu, sqliteStore.applyMu,
+// then overlay.mu.
 type overlay struct {
 	mu     sync.RWMutex
 	seed   maphash.Seed
@@ -92,9 +92,10 @@ func (o *overlay) lookup(k Key) (Record, bool) {
 	return Record{}, false
 }
 
-// publish records the images of a durable log frame: imgs[i] is the
+// publish records the images of a log frame just written: imgs[i] is the
 // encoding of recs[i] (it may share the frame's memory, never written
-// again).
+// again). Reads may see them before the frame is durable (nobody is told
+// it is before it is); the applier takes only durable frames (oldest).
 func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -34,8 +34,8 @@ import (
 // The payload is a log row (logcodec.go). Segments are preallocated with
 // written zeros, and recycled once applied, so that an fdatasync never has
 // to change the file's metadata. Writing a frame and making it durable
-// are separate steps (the committer prepares the next group while the
-// previous one is being synced), but a frame is written only once every
+// are separate steps (one syncer writes the next group while another waits
+// for the previous one's sync), but a frame is written only once every
 // frame before the previous one is durable: at most maxUnsynced frames are
 // ever unsynced, so a crash can tear only one of the last two. Replay
 // stops at the first frame that is not the next valid one, and refuses the
@@ -52,8 +52,6 @@ const (
 	frameAlign  = 512
 	segSuffix   = ".seg"
 	spareSuffix = ".spare"
-	// defaultSegSize is the size of a segment file.
-	defaultSegSize = 64 << 20
 	// maxSpares is how many applied segments are kept for reuse.
 	maxSpares = 2
 	// maxUnsynced is the most frames written and not yet known durable.
@@ -297,15 +295,6 @@ func (l *segLog) sync(seq int64) error {
 
 // syncedSeq returns the last frame known durable.
 func (l *segLog) syncedSeq() int64 { return l.synced.Load() }
-
-// append writes payload as the next frame and makes it durable.
-func (l *segLog) append(payload []byte) (int64, error) {
-	seq, err := l.write(payload)
-	if err == nil {
-		err = l.sync(seq)
-	}
-	return seq, err
-}
 
 // recycle retires the segments (but the current one) whose frames are all
 // at or before seq applied.

@@ -99,8 +99,9 @@ func FuzzLogSegment(f *testing.F) {
 	require.NoError(f, err)
 	require.NoError(f, l.start(1))
 	for _, rs := range [][]Record{testImages(), testImages()[:1]} {
-		_, err := l.append(testRow(rs))
+		seq, err := l.write(testRow(rs))
 		require.NoError(f, err)
+		require.NoError(f, l.sync(seq))
 	}
 	require.NoError(f, l.close(false))
 	seed, err := os.ReadFile(filepath.Join(dir, "seed.db-log", "0000000000000001"+segSuffix))

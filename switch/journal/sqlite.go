@@ -41,7 +41,7 @@ type sqliteStore struct {
 	stmts          map[string]*sql.Stmt // prepared on writer, read-only after open
 	drainTimeout   time.Duration
 	dupKeys        keyQueries
-	keys           *keyFilter // keys of txn and the log; committer
+	keys           *keyFilter // keys of txn and the log; group.mu
 	log            *segLog
 	opt            Options
 
@@ -52,7 +52,7 @@ type sqliteStore struct {
 	nextID  int64 // next record ID; group.mu
 
 	room     chan struct{} // signalled when the applier shrank the backlog
-	kicked   chan struct{} // the committer waits for room: apply now
+	kicked   chan struct{} // Submit waits for room: apply now
 	busyAt   atomic.Int64  // unix nanoseconds of the last group commit
 	stop     chan struct{} // closed by close: the applier stops
 	stopped  chan struct{} // closed by the applier when it has stopped
@@ -64,7 +64,7 @@ type sqliteStore struct {
 // OpenSQLite opens (creating if needed) the journal in the SQLite file at
 // path, in WAL mode with synchronous=FULL and a busy timeout, with its log
 // in the directory path+"-log", migrates its schema, replays the log and
-// starts the committer. When another process has the journal open, the
+// starts the group commit and the applier. When another process has the journal open, the
 // result reads it but its writes fail with ErrReadOnly.
 func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	o, err := o.withDefaults()

@@ -3,6 +3,8 @@ package journal
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,4 +58,21 @@ func TestKeyFilterSeesOtherWriters(t *testing.T) {
 	require.NoError(t, c.Do(ctx, dup))
 	require.NotNil(t, dup.Duplicate, "the key an earlier run only logged is found")
 	assert.Equal(t, second, dup.Duplicate.ID)
+}
+
+// TestKeyHash checks the key hash against the standard library's FNV-1a
+// (stored in table txn: it must never change) and its time prefix.
+func TestKeyHash(t *testing.T) {
+	for _, k := range []Key{{"0200", "48020000", "000123", "0314093000"}, {"0420", "", "9", "bad"}, {}} {
+		h := fnv.New64a()
+		for _, s := range []string{k.MTI, k.Acquirer, k.STAN, k.TxTime} {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		tx, err := strconv.ParseUint(k.TxTime, 10, 31)
+		if err != nil {
+			tx = 0
+		}
+		assert.Equal(t, int64(tx<<31|h.Sum64()&(1<<31-1)), keyHash(k), "%+v", k)
+	}
 }

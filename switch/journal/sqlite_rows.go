@@ -3,7 +3,6 @@ package journal
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"strings"
 )
@@ -80,16 +79,19 @@ var narrowSQL = map[string]string{
 // order, so the index grows at its end like the table instead of touching
 // a random page per row (which cost more than the row itself).
 func keyHash(k Key) int64 {
-	h := fnv.New64a()
+	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a, 64 bits
+	h := uint64(offset)
 	for _, s := range [...]string{k.MTI, k.Acquirer, k.STAN, k.TxTime} {
-		_, _ = h.Write([]byte(s))
-		_, _ = h.Write([]byte{0})
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * prime
+		}
+		h *= prime // the zero byte after each field
 	}
 	t, err := strconv.ParseUint(k.TxTime, 10, 31)
 	if err != nil {
 		t = 0
 	}
-	return int64(t<<31 | h.Sum64()&(1<<31-1))
+	return int64(t<<31 | h&(1<<31-1))
 }
 
 // panKey is the first 64 bits of a card's keyed hash (hex): column
