@@ -121,7 +121,9 @@ func (j *Journal) HashPAN(p []byte) string {
 	m.Reset()
 	m.Write(p)
 	var sum [sha256.Size]byte
-	out := hex.EncodeToString(m.Sum(sum[:0]))
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], m.Sum(sum[:0]))
+	out := string(text[:])
 	m.Reset() // the pooled state keeps no PAN
 	j.hmacs.Put(m)
 	return out
