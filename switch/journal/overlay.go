@@ -92,30 +92,51 @@ func (o *overlay) lookup(k Key) (Record, bool) {
 	return Record{}, false
 }
 
-// publish records the images of a log frame just written: imgs[i] is the
-// encoding of recs[i] (it may share the frame's memory, never written
-// again). Reads may see them before the frame is durable (nobody is told
-// it is before it is); the applier takes only durable frames (oldest).
-func (o *overlay) publish(seq int64, recs []*Record, imgs [][]byte) {
+// entry returns the entry of record id.
+func (o *overlay) entry(id int64) (ovEntry, bool) {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	return o.byID.get(id)
+}
+
+// publish records the images of a log frame just written (cs[i].img: it
+// may share the frame's memory, never written again). Reads may see them
+// before the frame is durable (nobody is told it is before it is); the
+// applier takes only durable frames (oldest).
+func (o *overlay) publish(seq int64, cs []staged) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if len(recs) == 0 {
+	if len(cs) == 0 {
 		return
 	}
-	g := ovGroup{seq: seq, ids: make([]int64, len(recs))}
-	for i, r := range recs {
-		g.ids[i] = r.ID
-		if old, ok := o.byID.get(r.ID); ok {
+	g := ovGroup{seq: seq, ids: make([]int64, len(cs))}
+	for i := range cs {
+		c := &cs[i]
+		g.ids[i] = c.id
+		state := c.state
+		if c.rec != nil {
+			state = c.rec.State
+		}
+		e := ovEntry{seq: seq, img: c.img, state: state.canonical()}
+		if old, ok := o.byID.get(c.id); ok {
 			// A later image of a record held: its key and key index stay.
-			o.byID.set(r.ID, ovEntry{seq: seq, keyHash: old.keyHash, img: imgs[i], state: r.State.canonical()})
+			e.keyHash = old.keyHash
+			o.byID.set(c.id, e)
 			continue
 		}
-		h := o.hash(r.Key)
-		o.byID.set(r.ID, ovEntry{seq: seq, keyHash: h, img: imgs[i], state: r.State.canonical()})
-		if cur, ok := o.byKey[h]; !ok || cur == r.ID {
-			o.byKey[h] = r.ID
-		} else if o.keyOf(cur) != r.Key {
-			o.clash[r.Key] = r.ID
+		// Not held (new, or applied since the group read it).
+		var k Key
+		if c.rec != nil {
+			k = c.rec.Key
+		} else if r, err := decodeImage(c.img); err == nil { // our own encoding
+			k = r.Key
+		}
+		e.keyHash = o.hash(k)
+		o.byID.set(c.id, e)
+		if cur, ok := o.byKey[e.keyHash]; !ok || cur == c.id {
+			o.byKey[e.keyHash] = c.id
+		} else if o.keyOf(cur) != k {
+			o.clash[k] = c.id
 		}
 	}
 	o.groups = append(o.groups, g)

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,8 +16,8 @@ func TestOverlayClash(t *testing.T) {
 	o.hash = func(Key) uint64 { return 42 }
 	imgs := testImages()
 	a, b := imgs[0], imgs[2] // IDs 7 and 8, different keys
-	o.publish(1, []*Record{&a}, [][]byte{appendImage(nil, &a)})
-	o.publish(2, []*Record{&b}, [][]byte{appendImage(nil, &b)})
+	publishRecs(o, 1, &a)
+	publishRecs(o, 2, &b)
 	assert.Len(t, o.clash, 1)
 
 	got, ok := o.lookup(b.Key)
@@ -30,7 +31,7 @@ func TestOverlayClash(t *testing.T) {
 	// A later image of a replaces the first; evicting row 1 keeps it.
 	a2 := a
 	a2.State, a2.ResponseCode = StateApproved, "00"
-	o.publish(3, []*Record{&a2}, [][]byte{appendImage(nil, &a2)})
+	publishRecs(o, 3, &a2)
 	next, upTo := o.oldest(1, 3)
 	assert.Equal(t, []Record{b}, next, "frame 1's image of a is stale: the applier takes b first")
 	assert.Equal(t, int64(2), upTo)
@@ -53,4 +54,38 @@ func TestOverlayClash(t *testing.T) {
 	assert.Empty(t, o.byKey)
 	next, _ = o.oldest(10, 3)
 	assert.Empty(t, next)
+}
+
+// publishRecs publishes rs as a frame of whole records.
+func publishRecs(o *overlay, seq int64, rs ...*Record) {
+	cs := make([]staged, len(rs))
+	for i, r := range rs {
+		cs[i] = staged{id: r.ID, rec: r, img: appendImage(nil, r)}
+	}
+	o.publish(seq, cs)
+}
+
+// TestOverlayPatchNotHeld publishes a finish staged as a patch of a record
+// the applier evicted meanwhile: the key is read back from the image, so
+// the record is found by key again.
+func TestOverlayPatchNotHeld(t *testing.T) {
+	o := newOverlay()
+	a := testImages()[0]
+	publishRecs(o, 1, &a)
+	src := appendImage(nil, &a)
+	o.evict(1)
+	_, ok := o.lookup(a.Key)
+	require.False(t, ok)
+
+	at := a.ReceivedAt.Add(time.Second)
+	img, err := appendFinished(nil, src, StateApproved, "00", "654321", at)
+	require.NoError(t, err)
+	o.publish(2, []staged{{id: a.ID, src: src, state: StateApproved, code: "00", authID: "654321", at: at, img: img}})
+	got, ok := o.lookup(a.Key)
+	require.True(t, ok)
+	assert.Equal(t, StateApproved, got.State)
+	assert.Equal(t, "654321", got.AuthID)
+	e, ok := o.entry(a.ID)
+	require.True(t, ok)
+	assert.Equal(t, StateApproved, e.state)
 }

@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -25,8 +24,9 @@ type groupCommitter struct {
 	mu      sync.Mutex
 	room    *sync.Cond // signalled when the syncer takes a group
 	v       *txView    // the open group; nil: none
-	cancel  context.CancelFunc
+	spare   *txView    // a closed group's view, emptied for reuse
 	pending []pending
+	batches [][]pending // emptied pending lists for reuse
 	opened  time.Time
 	closing bool
 
@@ -48,8 +48,11 @@ func newGroupCommitter(j *Journal, s *sqliteStore) *groupCommitter {
 // open returns the open group's view, opening one; g.mu is held.
 func (g *groupCommitter) open() *txView {
 	if g.v == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), g.j.opt.CommitTimeout)
-		g.v, g.cancel, g.opened = g.s.view(ctx, 64), cancel, time.Now()
+		g.opened = time.Now()
+		g.v, g.spare = g.s.view(g.spare, g.opened.Add(g.j.opt.CommitTimeout), 64), nil
+		if n := len(g.batches); n > 0 && g.pending == nil {
+			g.pending, g.batches = g.batches[n-1], g.batches[:n-1]
+		}
 	}
 	return g.v
 }
@@ -144,8 +147,8 @@ func (g *groupCommitter) syncLoop() {
 // whether there was one.
 func (g *groupCommitter) flush() bool {
 	g.mu.Lock()
-	v, batch, cancel, opened := g.v, g.pending, g.cancel, g.opened
-	g.v, g.pending, g.cancel = nil, nil, nil
+	v, batch, opened := g.v, g.pending, g.opened
+	g.v, g.pending = nil, nil
 	if len(batch) == 0 && v == nil {
 		g.mu.Unlock()
 		return false
@@ -155,7 +158,8 @@ func (g *groupCommitter) flush() bool {
 	var err error
 	if v != nil {
 		seq, err = v.commit() // the frame is written and published under g.mu: the next group reads it
-		cancel()
+		v.done()
+		g.spare = v
 	}
 	g.mu.Unlock()
 	if len(batch) > 0 {
@@ -183,6 +187,14 @@ func (g *groupCommitter) flush() bool {
 	}
 	for _, p := range batch {
 		p.done(p.w)
+	}
+	if cap(batch) <= 4*g.j.opt.MaxBatch {
+		clear(batch)
+		g.mu.Lock()
+		if len(g.batches) < maxUnsynced {
+			g.batches = append(g.batches, batch[:0])
+		}
+		g.mu.Unlock()
 	}
 	return true
 }

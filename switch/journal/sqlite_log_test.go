@@ -402,3 +402,63 @@ func testSQLiteNarrowTable(t *testing.T) {
 	require.NotNil(t, dup.Duplicate, "a moved record's key is known")
 	assert.Equal(t, want[1].ID, dup.Duplicate.ID)
 }
+
+// TestLogFinishPatched finishes records the overlay holds (staged as
+// patches of their images) alone and in one group with a reversal, a SAF
+// enqueue or a second finish of the same record (staged whole from
+// then on), and reads every record back before and after a replay.
+func TestLogFinishPatched(t *testing.T) {
+	e := sqliteEnv(t)
+	j := openJournal(t, e, "node-a")
+	s := holdLog(t, j)
+	ids := make([]int64, 4)
+	for i := range ids {
+		ids[i] = insert(t, j, newRecord(j, i))
+	}
+	at := day0().Add(time.Hour)
+	fin := func(id int64, st State) *Write {
+		return &Write{Kind: WriteFinish, ID: id, State: st, Code: "00", AuthID: "A1", At: at}
+	}
+	saf := &SAFEntry{TxnID: ids[3], Issuer: "ISS1", MTI: "0420", Message: []byte("x"),
+		NextAt: at, ExpiresAt: at.Add(time.Hour)}
+	ws := []*Write{
+		fin(ids[0], StateApproved), // alone
+		fin(ids[1], StateApproved), {Kind: WriteReversal, ID: ids[1], Reversal: ReversalDone},
+		fin(ids[2], StateDeclined), fin(ids[2], StateApproved), // the second is a late answer
+		fin(ids[3], StateApproved), {Kind: WriteEnqueue, SAF: saf},
+	}
+	g := s.group
+	g.mu.Lock()
+	v := g.open()
+	require.NoError(t, v.applyWrites(ws, micros(at)))
+	assert.Len(t, v.fins, 1, "only the finish of ids[0] stays a patch")
+	g.mu.Unlock()
+	for _, w := range ws {
+		require.NoError(t, w.Err)
+	}
+	g.flush()
+	assert.Equal(t, StateForwarded, ws[3].Prev)
+	assert.Equal(t, StateDeclined, ws[4].Prev, "the late answer sees the first")
+
+	check := func(j *Journal) {
+		t.Helper()
+		want := []struct {
+			state State
+			rev   ReversalState
+		}{{StateApproved, ReversalNone}, {StateApproved, ReversalDone}, {StateDeclined, ReversalNone},
+			{StateApproved, ReversalQueued}}
+		for i, id := range ids {
+			r, err := j.Get(context.Background(), id)
+			require.NoError(t, err)
+			assert.Equal(t, want[i].state, r.State, "record %d", i)
+			assert.Equal(t, want[i].rev, r.Reversal, "record %d", i)
+			assert.Equal(t, "A1", r.AuthID, "record %d", i)
+			assert.True(t, at.Equal(r.RespondedAt), "record %d", i)
+			assert.Equal(t, newRecord(j, i).Merchant, r.Merchant, "record %d keeps its other fields", i)
+		}
+	}
+	check(j)
+	require.NoError(t, j.Close(), "closing with the log held leaves it unapplied")
+	j = openJournal(t, e, "node-a")
+	check(j)
+}

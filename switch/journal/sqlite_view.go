@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // SQL of the log design (SQLite only).
@@ -36,23 +37,76 @@ const (
 // acknowledged or expired one leaves the record saying "queued", which
 // clearing and reversal matching treat the same.
 type txView struct {
-	s     *sqliteStore
-	ctx   context.Context
-	r     runner      // reads of table txn: the writer transaction when open, else the reader pool
-	tx    *sql.Tx     // SAF changes, opened on demand; s.wmu is held while it is open
-	safTx *stmtRunner // runner of tx
+	s        *sqliteStore
+	deadline time.Time          // of the group's statements
+	ctx      context.Context    // made by context() on first use: most groups run no statement
+	cancel   context.CancelFunc // of ctx
+	r        runner             // reads of table txn: the writer transaction when open, else the reader pool
+	tx       *sql.Tx            // SAF changes, opened on demand; s.wmu is held while it is open
+	safTx    *stmtRunner        // runner of tx
 
-	recs   map[int64]*Record
+	recs   map[int64]*Record // records staged whole
+	fins   map[int64]int     // finishes staged as patches: index in order
 	keys   map[Key]int64
 	stored map[Key]*Record // the group's insert keys found in table txn (checkKeys)
-	order  []*Record       // staged records in first-change order
+	order  []staged        // staged changes in first-change order
 	nextID int64           // restored if the group fails
 }
 
-// view starts a group of about n changes.
-func (s *sqliteStore) view(ctx context.Context, n int) *txView {
-	return &txView{s: s, ctx: ctx, r: sqlRunner{s.reader}, recs: make(map[int64]*Record, n),
-		keys: make(map[Key]int64, n), order: make([]*Record, 0, n), nextID: s.nextID}
+// staged is one record changed by a group: whole (rec), or a finish to
+// patch onto the image the overlay holds (src).
+type staged struct {
+	id  int64
+	rec *Record
+	img []byte // the image logged, once committed
+
+	src          []byte
+	state        State
+	code, authID string
+	at           time.Time
+}
+
+// appendTo appends the change's image to row.
+func (c *staged) appendTo(row []byte) ([]byte, error) {
+	if c.rec != nil {
+		return appendImage(row, c.rec), nil
+	}
+	return appendFinished(row, c.src, c.state, c.code, c.authID, c.at)
+}
+
+// view starts a group of about n changes whose statements must end by
+// deadline; it reuses spare (a view released by done) when not nil.
+func (s *sqliteStore) view(spare *txView, deadline time.Time, n int) *txView {
+	v := spare
+	if v == nil {
+		v = &txView{s: s, recs: make(map[int64]*Record, n), fins: make(map[int64]int, n),
+			keys: make(map[Key]int64, n), order: make([]staged, 0, n)}
+	}
+	v.deadline, v.r, v.nextID = deadline, sqlRunner{s.reader}, s.nextID
+	return v
+}
+
+// context returns the context of the group's statements.
+func (v *txView) context() context.Context {
+	if v.ctx == nil {
+		v.ctx, v.cancel = context.WithDeadline(context.Background(), v.deadline)
+	}
+	return v.ctx
+}
+
+// done ends the group after commit or rollback and empties the view for
+// reuse.
+func (v *txView) done() {
+	if v.cancel != nil {
+		v.cancel()
+	}
+	v.ctx, v.cancel = nil, nil
+	clear(v.recs)
+	clear(v.fins)
+	clear(v.keys)
+	v.stored = nil
+	clear(v.order)
+	v.order = v.order[:0]
 }
 
 // writeTx opens the writer transaction for SAF changes.
@@ -61,7 +115,7 @@ func (v *txView) writeTx() (*stmtRunner, error) {
 		return v.safTx, nil
 	}
 	v.s.wmu.Lock()
-	tx, err := v.s.writer.BeginTx(v.ctx, nil)
+	tx, err := v.s.writer.BeginTx(v.context(), nil)
 	if err != nil {
 		v.s.wmu.Unlock()
 		return nil, err
@@ -109,8 +163,12 @@ func (v *txView) commit() (int64, error) {
 		row := appendRowHeader(make([]byte, 0, 64+imageSizeHint*len(v.order)), len(v.order))
 		ends := make([]int, len(v.order)+1)
 		ends[0] = len(row)
-		for i, r := range v.order {
-			row = appendImage(row, r)
+		for i := range v.order {
+			var err error
+			if row, err = v.order[i].appendTo(row); err != nil {
+				v.rollback()
+				return 0, err
+			}
 			ends[i+1] = len(row)
 		}
 		row = sealRow(row)
@@ -119,11 +177,10 @@ func (v *txView) commit() (int64, error) {
 			v.rollback()
 			return 0, err
 		}
-		imgs := make([][]byte, len(v.order))
-		for i := range imgs {
-			imgs[i] = row[ends[i]:ends[i+1]:ends[i+1]]
+		for i := range v.order {
+			v.order[i].img = row[ends[i]:ends[i+1]:ends[i+1]]
 		}
-		v.s.ov.publish(seq, v.order, imgs)
+		v.s.ov.publish(seq, v.order)
 	}
 	return seq, nil
 }
@@ -133,10 +190,23 @@ func (v *txView) record(id int64) (*Record, error) {
 	if r, ok := v.recs[id]; ok {
 		return r, nil
 	}
+	if i, ok := v.fins[id]; ok {
+		// A finish staged as a patch, changed again: staged whole from now.
+		f := &v.order[i]
+		r, err := decodeImage(f.src)
+		if err != nil {
+			return nil, err
+		}
+		r.State, r.ResponseCode, r.AuthID, r.RespondedAt = f.state, f.code, f.authID, f.at
+		*f = staged{id: id, rec: &r}
+		delete(v.fins, id)
+		v.recs[id] = &r
+		return &r, nil
+	}
 	if r, ok := v.s.ov.get(id); ok {
 		return &r, nil
 	}
-	rs, err := narrowRecords(v.ctx, v.r, nil, narrowByID, id)
+	rs, err := narrowRecords(v.context(), v.r, nil, narrowByID, id)
 	if err != nil || len(rs) == 0 {
 		return nil, err
 	}
@@ -168,7 +238,7 @@ func (v *txView) checkKeys(ws []*Write) error {
 	}
 	v.stored = make(map[Key]*Record, len(keys))
 	return v.s.dupKeys.find(keys, v.stored, func(q string, args []any) ([]Record, error) {
-		return narrowRecords(v.ctx, v.r, nil, q, args...)
+		return narrowRecords(v.context(), v.r, nil, q, args...)
 	})
 }
 
@@ -193,7 +263,7 @@ func (v *txView) byKey(k Key) (*Record, error) {
 // stage records r (a copy the view owns) as changed.
 func (v *txView) stage(r *Record) {
 	if _, ok := v.recs[r.ID]; !ok {
-		v.order = append(v.order, r)
+		v.order = append(v.order, staged{id: r.ID, rec: r})
 	}
 	v.recs[r.ID] = r
 }
@@ -243,6 +313,9 @@ func (v *txView) insert(w *Write) error {
 }
 
 func (v *txView) finish(w *Write) error {
+	if v.finishHeld(w) {
+		return nil
+	}
 	r, err := v.record(w.ID)
 	if err != nil || r == nil {
 		if r == nil && err == nil {
@@ -257,6 +330,29 @@ func (v *txView) finish(w *Write) error {
 	r.State, r.ResponseCode, r.AuthID, r.RespondedAt = w.State, w.Code, w.AuthID, w.At
 	v.stage(r)
 	return nil
+}
+
+// finishHeld finishes, as a patch of its image, a record the overlay
+// holds and the group has not changed (the common case: a transaction's
+// answer a few milliseconds after its request); it reports whether it did.
+func (v *txView) finishHeld(w *Write) bool {
+	if _, ok := v.recs[w.ID]; ok {
+		return false
+	}
+	if _, ok := v.fins[w.ID]; ok {
+		return false
+	}
+	e, ok := v.s.ov.entry(w.ID)
+	if !ok {
+		return false
+	}
+	w.Prev = e.state
+	if e.state == StateForwarded {
+		v.fins[w.ID] = len(v.order)
+		v.order = append(v.order, staged{id: w.ID, src: e.img,
+			state: w.State, code: w.Code, authID: w.AuthID, at: w.At})
+	}
+	return true
 }
 
 func (v *txView) reversal(w *Write) error {
@@ -289,13 +385,13 @@ func (v *txView) enqueue(w *Write, createdUS int64) error {
 	}
 	var id int64
 	if w.SAF.MTI == "0420" {
-		err = t.each(v.ctx, queuedReversalSQL, []any{w.SAF.TxnID}, func(scan scanFunc) error { return scan(&id) })
+		err = t.each(v.context(), queuedReversalSQL, []any{w.SAF.TxnID}, func(scan scanFunc) error { return scan(&id) })
 		if err != nil {
 			return err
 		}
 	}
 	if id == 0 {
-		err = t.each(v.ctx, sqliteLogEnqueueSQL, enqueueArgs(w.SAF, createdUS), func(scan scanFunc) error { return scan(&id) })
+		err = t.each(v.context(), sqliteLogEnqueueSQL, enqueueArgs(w.SAF, createdUS), func(scan scanFunc) error { return scan(&id) })
 		if err != nil {
 			return err
 		}
