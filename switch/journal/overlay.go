@@ -21,11 +21,13 @@ type overlay struct {
 	byKey  map[uint64]int64 // maphash of the key -> id
 	clash  map[Key]int64    // keys whose hash slot holds another key
 	groups []ovGroup        // published groups in seq order, for eviction
+	last   int64            // the last frame published
 }
 
 // ovEntry is one record's latest image.
 type ovEntry struct {
 	seq     int64  // log frame holding the image
+	since   int64  // log frame from which the record has been held
 	keyHash uint64 // maphash of the record's key
 	img     []byte
 	state   State // the image's state (one of the State constants)
@@ -117,10 +119,10 @@ func (o *overlay) publish(seq int64, cs []staged) {
 		if c.rec != nil {
 			state = c.rec.State
 		}
-		e := ovEntry{seq: seq, img: c.img, state: state.canonical()}
+		e := ovEntry{seq: seq, since: seq, img: c.img, state: state.canonical()}
 		if old, ok := o.byID.get(c.id); ok {
 			// A later image of a record held: its key and key index stay.
-			e.keyHash = old.keyHash
+			e.keyHash, e.since = old.keyHash, old.since
 			o.byID.set(c.id, e)
 			continue
 		}
@@ -140,6 +142,7 @@ func (o *overlay) publish(seq int64, cs []staged) {
 		}
 	}
 	o.groups = append(o.groups, g)
+	o.last = seq
 }
 
 // oldest returns the records whose latest image is in the oldest frames,
@@ -199,16 +202,16 @@ func (o *overlay) evict(upTo int64) {
 }
 
 // snapshot returns the records held that match keep (all with keep nil),
-// and the IDs of every record held. When
-// state is set, keep holds only records in that state: the others are
-// skipped without being decoded.
-func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, map[int64]struct{}) {
+// and a test of whether a record was held at that moment, valid as long
+// as nothing is evicted (the caller holds sqliteStore.applyMu): a record
+// published since is held from a later frame. When state is set, keep
+// holds only records in that state: the others are skipped without being
+// decoded.
+func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, func(id int64) bool) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	ids := make(map[int64]struct{}, o.byID.len())
 	var out []Record
-	o.byID.each(func(id int64, e ovEntry) {
-		ids[id] = struct{}{}
+	o.byID.each(func(_ int64, e ovEntry) {
 		if state != "" && e.state != state {
 			return
 		}
@@ -216,5 +219,11 @@ func (o *overlay) snapshot(state State, keep func(*Record) bool) ([]Record, map[
 			out = append(out, r)
 		}
 	})
-	return out, ids
+	last := o.last
+	return out, func(id int64) bool {
+		o.mu.RLock()
+		defer o.mu.RUnlock()
+		e, ok := o.byID.get(id)
+		return ok && e.since <= last
+	}
 }

@@ -89,3 +89,23 @@ func TestOverlayPatchNotHeld(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, StateApproved, e.state)
 }
+
+// TestOverlaySnapshotHeld checks snapshot's test of what was held: a
+// record published after the snapshot was not (its table row stands for
+// it in the scan), a record held then and changed since was.
+func TestOverlaySnapshotHeld(t *testing.T) {
+	o := newOverlay()
+	imgs := testImages()
+	a, b := imgs[0], imgs[2]
+	publishRecs(o, 1, &a)
+	held, wasHeld := o.snapshot("", nil)
+	assert.Equal(t, []Record{a}, held)
+	a2 := a
+	a2.State = StateApproved
+	publishRecs(o, 2, &a2, &b)
+	assert.True(t, wasHeld(a.ID), "held at the snapshot, changed since")
+	assert.False(t, wasHeld(b.ID), "published after the snapshot")
+	assert.False(t, wasHeld(12345), "never held")
+	_, wasHeld = o.snapshot("", nil)
+	assert.True(t, wasHeld(b.ID))
+}

@@ -58,13 +58,13 @@ func (s *sqliteStore) scan(ctx context.Context, q scanQuery) ([]Record, error) {
 	// Shared with the applier's commit-and-evict: a record leaves the
 	// overlay only for a table this read does not see, never in between.
 	s.applyMu.RLock()
-	held, heldIDs := s.ov.snapshot(q.state, q.match)
+	defer s.applyMu.RUnlock()
+	held, wasHeld := s.ov.snapshot(q.state, q.match)
 	table, err := tableRecords(ctx, sqlRunner{s.reader}, q)
-	s.applyMu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	return mergeImages(table, held, heldIDs), nil
+	return mergeImages(table, held, wasHeld), nil
 }
 
 // scanFollower reads another process's journal: its log files first, then
@@ -90,15 +90,18 @@ func (s *sqliteStore) scanFollower(ctx context.Context, q scanQuery) ([]Record, 
 			held = append(held, rec)
 		}
 	}
-	return mergeImages(table, held, ids), nil
+	return mergeImages(table, held, func(id int64) bool {
+		_, ok := ids[id]
+		return ok
+	}), nil
 }
 
 // mergeImages returns held (newer images matching the query) and the table
-// rows of records not among heldIDs, ordered by ID.
-func mergeImages(table, held []Record, heldIDs map[int64]struct{}) []Record {
+// rows of records not wasHeld, ordered by ID.
+func mergeImages(table, held []Record, wasHeld func(id int64) bool) []Record {
 	out := held
 	for _, rec := range table {
-		if _, ok := heldIDs[rec.ID]; !ok {
+		if !wasHeld(rec.ID) {
 			out = append(out, rec)
 		}
 	}
