@@ -101,10 +101,10 @@ func (o *overlay) entry(id int64) (ovEntry, bool) {
 	return o.byID.get(id)
 }
 
-// publish records the images of a log frame just written (cs[i].img: it
-// may share the frame's memory, never written again). Reads may see them
-// before the frame is durable (nobody is told it is before it is); the
-// applier takes only durable frames (oldest).
+// publish records the images of a log frame just written (cs[i].img, each
+// its own copy, never written again). Reads may see them before the frame
+// is durable (nobody is told it is before it is); the applier takes only
+// durable frames (oldest).
 func (o *overlay) publish(seq int64, cs []staged) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
