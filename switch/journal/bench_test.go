@@ -19,12 +19,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 		newEnv newEnvFunc
 	}{{"sqlite", sqliteEnv}, {"postgres", pgEnv}} {
 		b.Run(bc.name, func(b *testing.B) {
-			e := bc.newEnv(b)
-			j, err := Open(context.Background(), e.url, Options{Node: "bench", HashKey: testKey()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer j.Close()
+			j := openBench(b, bc.newEnv(b))
 			var seq atomic.Int64
 			b.ReportAllocs()
 			b.SetParallelism(64)
@@ -52,17 +47,23 @@ func BenchmarkGroupCommit(b *testing.B) {
 	}
 }
 
+// openBench opens the journal of e for a benchmark, closed at its end.
+func openBench(b *testing.B, e env) *Journal {
+	b.Helper()
+	j, err := Open(context.Background(), e.url, Options{Node: "bench", HashKey: testKey()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = j.Close() })
+	return j
+}
+
 // BenchmarkApply measures the SQLite applier: records logged while it is
 // held (as under a burst), then moved to table txn as fast as it goes.
 // Its rate bounds the journal's sustained throughput once the backlog
 // passes half of MaxBacklog.
 func BenchmarkApply(b *testing.B) {
-	e := sqliteEnv(b)
-	j, err := Open(context.Background(), e.url, Options{Node: "bench", HashKey: testKey()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer j.Close()
+	j := openBench(b, sqliteEnv(b))
 	s := j.b.(*sqliteStore)
 	s.hold.Store(true)
 	var wg sync.WaitGroup
@@ -96,12 +97,7 @@ func BenchmarkApply(b *testing.B) {
 // counts) besides the rate: on two shared cores the switch's throughput
 // with the journal on is bounded by that CPU.
 func BenchmarkTransaction(b *testing.B) {
-	e := sqliteEnv(b)
-	j, err := Open(context.Background(), e.url, Options{Node: "bench", HashKey: testKey()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer j.Close()
+	j := openBench(b, sqliteEnv(b))
 	recs := make([]*Record, b.N)
 	for i := range recs {
 		recs[i] = newRecord(j, i)
