@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -40,4 +41,33 @@ func TestAppendFinished(t *testing.T) {
 	}
 	_, err := appendFinished(nil, append(img, 0), StateApproved, "00", "", at)
 	assert.ErrorIs(t, err, ErrCorrupt, "trailing byte")
+}
+
+// FuzzAppendFinished patches arbitrary bytes as an image: it never
+// panics, fails only with ErrCorrupt, succeeds on whatever decodeImage
+// accepts, and then gives what decoding, changing and encoding gives.
+func FuzzAppendFinished(f *testing.F) {
+	for _, r := range testImages() {
+		f.Add(appendImage(nil, &r))
+	}
+	f.Add([]byte{0x02})
+	at := time.Date(2026, 3, 14, 9, 30, 1, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, img []byte) {
+		got, err := appendFinished(nil, img, StateApproved, "00", "123456", at)
+		if err != nil && !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("untyped error %v", err)
+		}
+		r, derr := decodeImage(img)
+		if derr != nil {
+			return
+		}
+		if err != nil {
+			t.Fatalf("decodeImage accepts what appendFinished refuses: %v", err)
+		}
+		r.State, r.ResponseCode, r.AuthID, r.RespondedAt = StateApproved, "00", "123456", at
+		p, err := decodeImage(got)
+		if err != nil || p != r {
+			t.Fatalf("patched image decodes to %+v (%v), want %+v", p, err, r)
+		}
+	})
 }
