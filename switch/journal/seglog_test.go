@@ -4,8 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,7 +17,7 @@ import (
 func TestLogSegmentsRotateAndReplay(t *testing.T) {
 	ctx := context.Background()
 	e := sqliteEnv(t)
-	o := Options{Node: "node-a", HashKey: testKey(), LogSegmentSize: minSegmentSize}
+	o := smallSegments()
 	j, err := Open(ctx, e.url, o)
 	require.NoError(t, err)
 	holdLog(t, j)
@@ -32,10 +30,7 @@ func TestLogSegmentsRotateAndReplay(t *testing.T) {
 		}
 	}
 	require.NoError(t, j.Close())
-	dir := strings.TrimPrefix(e.url, "sqlite:") + "-log"
-	segs, err := filepath.Glob(filepath.Join(dir, "*"+segSuffix))
-	require.NoError(t, err)
-	assert.Greater(t, len(segs), 3, "the log went through several segments")
+	assert.Greater(t, len(logFiles(t, e, segSuffix)), 3, "the log went through several segments")
 
 	j, err = Open(ctx, e.url, o)
 	require.NoError(t, err)
@@ -52,9 +47,7 @@ func TestLogSegmentsRotateAndReplay(t *testing.T) {
 	next := insert(t, j, newRecord(j, n))
 	assert.Greater(t, next, ids[n-1])
 	require.NoError(t, j.Close())
-	segs, err = filepath.Glob(filepath.Join(dir, "*"+segSuffix))
-	require.NoError(t, err)
-	assert.Empty(t, segs, "a clean close leaves no segment")
+	assert.Empty(t, logFiles(t, e, segSuffix), "a clean close leaves no segment")
 }
 
 // TestLogSegmentMissing loses a segment file of a log that was not
@@ -65,7 +58,7 @@ func TestLogSegmentMissing(t *testing.T) {
 		t.Run(which, func(t *testing.T) {
 			ctx := context.Background()
 			e := sqliteEnv(t)
-			o := Options{Node: "node-a", HashKey: testKey(), LogSegmentSize: minSegmentSize}
+			o := smallSegments()
 			j, err := Open(ctx, e.url, o)
 			require.NoError(t, err)
 			holdLog(t, j)
@@ -73,10 +66,8 @@ func TestLogSegmentMissing(t *testing.T) {
 				insert(t, j, newRecord(j, i))
 			}
 			require.NoError(t, j.Close())
-			segs, err := filepath.Glob(strings.TrimPrefix(e.url, "sqlite:") + "-log/*" + segSuffix)
-			require.NoError(t, err)
+			segs := logFiles(t, e, segSuffix)
 			require.Greater(t, len(segs), 2)
-			slices.Sort(segs)
 			victim := segs[0]
 			if which == "middle" {
 				victim = segs[len(segs)/2]
@@ -131,8 +122,7 @@ func FuzzLogSegment(f *testing.F) {
 func TestLogSparesReused(t *testing.T) {
 	ctx := context.Background()
 	e := sqliteEnv(t)
-	dir := strings.TrimPrefix(e.url, "sqlite:") + "-log"
-	o := Options{Node: "node-a", HashKey: testKey(), LogSegmentSize: minSegmentSize}
+	o := smallSegments()
 	for round := range 4 {
 		j, err := Open(ctx, e.url, o)
 		require.NoError(t, err)
@@ -141,9 +131,7 @@ func TestLogSparesReused(t *testing.T) {
 			insert(t, j, newRecord(j, round*1000+i))
 		}
 		require.NoError(t, j.Close())
-		spares, err := filepath.Glob(filepath.Join(dir, "*"+spareSuffix))
-		require.NoError(t, err)
-		assert.LessOrEqual(t, len(spares), maxSpares, "round %d", round)
+		assert.LessOrEqual(t, len(logFiles(t, e, spareSuffix)), maxSpares, "round %d", round)
 	}
 	j, err := Open(ctx, e.url, o)
 	require.NoError(t, err)

@@ -114,13 +114,26 @@ func checkDuplicate(t *testing.T, j *Journal, want map[string]int64) {
 	assert.Equal(t, want["approved"], dup.Duplicate.ID)
 }
 
+// logFiles returns the paths of the journal's log files whose names end
+// in suffix (segSuffix, spareSuffix), sorted (oldest segment first).
+func logFiles(t *testing.T, e env, suffix string) []string {
+	t.Helper()
+	files, err := filepath.Glob(strings.TrimPrefix(e.url, "sqlite:") + "-log/*" + suffix)
+	require.NoError(t, err)
+	slices.Sort(files)
+	return files
+}
+
+// smallSegments opens journals whose log rotates as often as allowed.
+func smallSegments() Options {
+	return Options{Node: "node-a", HashKey: testKey(), LogSegmentSize: minSegmentSize}
+}
+
 // logFrames counts the valid frames in the journal's log segments.
 func logFrames(t *testing.T, e env) int {
 	t.Helper()
-	segs, err := filepath.Glob(strings.TrimPrefix(e.url, "sqlite:") + "-log/*" + segSuffix)
-	require.NoError(t, err)
 	n := 0
-	for _, seg := range segs {
+	for _, seg := range logFiles(t, e, segSuffix) {
 		b, err := os.ReadFile(seg)
 		require.NoError(t, err)
 		for p := 0; ; {
@@ -137,10 +150,8 @@ func logFrames(t *testing.T, e env) int {
 // lastSegment returns the path of the journal's newest log segment.
 func lastSegment(t *testing.T, e env) string {
 	t.Helper()
-	segs, err := filepath.Glob(strings.TrimPrefix(e.url, "sqlite:") + "-log/*" + segSuffix)
-	require.NoError(t, err)
+	segs := logFiles(t, e, segSuffix)
 	require.NotEmpty(t, segs)
-	slices.Sort(segs)
 	return segs[len(segs)-1]
 }
 
