@@ -38,7 +38,7 @@ func businessDay(cfg *config.Config) (func(time.Time) string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clearing: %w", err)
 	}
-	return func(t time.Time) string { return clearing.BusinessDate(t, c) }, nil
+	return clearing.NewDayMemo(c).Date, nil
 }
 
 // clearingArgs turns `switchd clearing --config FILE ...` into the explicit
