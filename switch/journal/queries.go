@@ -20,14 +20,17 @@ const (
 	stateSQL  = `SELECT state FROM txn WHERE id = $1`
 	finishSQL = `UPDATE txn SET state = $2, response_code = $3, auth_id = $4, responded_us = $5
 		WHERE id = $1 AND state = 'forwarded'`
-	reversalSQL   = `UPDATE txn SET reversal = $2 WHERE id = $1`
-	queueRevSQL   = `UPDATE txn SET reversal = 'queued' WHERE id = $1 AND reversal <> 'acknowledged'`
-	byKeySQL      = `SELECT ` + recordCols + ` FROM txn WHERE mti = $1 AND acquirer = $2 AND stan = $3 AND tx_time = $4`
-	byIDSQL       = `SELECT ` + recordCols + ` FROM txn WHERE id = $1`
-	unfinishedSQL = `SELECT ` + recordCols + ` FROM txn WHERE state = 'forwarded' AND received_us < $1 ORDER BY id`
-	unreversedSQL = `SELECT ` + recordCols + ` FROM txn WHERE state = 'timed_out' AND reversal = '' ORDER BY id`
-	daySQL        = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 ORDER BY id`
-	settledSQL    = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 AND state = 'approved'
+	reversalSQL = `UPDATE txn SET reversal = $2 WHERE id = $1`
+	queueRevSQL = `UPDATE txn SET reversal = 'queued' WHERE id = $1 AND reversal <> 'acknowledged'`
+	byKeySQL    = `SELECT ` + recordCols + ` FROM txn WHERE mti = $1 AND acquirer = $2 AND stan = $3 AND tx_time = $4`
+	byIDSQL     = `SELECT ` + recordCols + ` FROM txn WHERE id = $1`
+	// The open records are listed in txn_open (PostgreSQL's version 4).
+	unfinishedSQL = `SELECT ` + recordCols + ` FROM txn WHERE id IN (SELECT id FROM txn_open)
+		AND state = 'forwarded' AND received_us < $1 ORDER BY id`
+	unreversedSQL = `SELECT ` + recordCols + ` FROM txn WHERE id IN (SELECT id FROM txn_open)
+		AND state = 'timed_out' AND reversal = '' ORDER BY id`
+	daySQL     = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 ORDER BY id`
+	settledSQL = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 AND state = 'approved'
 		AND reversal NOT IN ('acknowledged', 'queued') AND mti IN ('0100', '0200', '0120', '0220') ORDER BY id`
 	ackSQL = `UPDATE saf SET state = 'acknowledged', lease_node = '', lease_us = 0
 		WHERE id = $1 RETURNING txn_id, mti`

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,6 +23,9 @@ func testMigrations(t *testing.T, e env) {
 	require.GreaterOrEqual(t, latest, int64(2))
 	assert.Equal(t, latest, version(j))
 	id := insert(t, j, newRecord(j, 1))
+	timedOut := insert(t, j, newRecord(j, 2))
+	finish(t, j, timedOut, StateTimedOut, "91")
+	finish(t, j, insert(t, j, newRecord(j, 3)), StateApproved, "00")
 	require.NoError(t, j.Close())
 
 	// Opening again is idempotent and keeps the data.
@@ -40,6 +44,13 @@ func testMigrations(t *testing.T, e env) {
 	require.NoError(t, j.Close())
 	j = openJournal(t, e, "node-a")
 	assert.Equal(t, latest, version(j))
+	// The open records are found after the upgrade.
+	open, err := j.Unfinished(ctx, day0().Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{id}, ids(open))
+	open, err = j.Unreversed(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{timedOut}, ids(open))
 
 	// A newer schema than the code knows is refused.
 	require.NoError(t, j.b.inTx(ctx, func(r runner) error {
@@ -51,12 +62,15 @@ func testMigrations(t *testing.T, e env) {
 	assert.ErrorIs(t, err, ErrSchemaTooNew)
 }
 
-// rollBackToV1 drops what versions 2 and 3 added, as if the database had
-// been created by the first version.
+// rollBackToV1 undoes what versions 2 to 4 did, as if the database had
+// been created by the first version (PostgreSQL).
 func rollBackToV1(t *testing.T, j *Journal) {
 	ctx := context.Background()
 	require.NoError(t, j.b.inTx(ctx, func(r runner) error {
-		for _, q := range []string{"DROP INDEX txn_pan_hash", "DROP INDEX txn_original", "DROP INDEX txn_unreversed",
+		for _, q := range []string{"DROP TRIGGER txn_open_insert ON txn", "DROP TRIGGER txn_open_update ON txn",
+			"DROP FUNCTION txn_open_inserted", "DROP FUNCTION txn_open_updated", "DROP TABLE txn_open",
+			"ALTER TABLE txn RESET (fillfactor)", "CREATE INDEX txn_forwarded ON txn (received_us) WHERE state = 'forwarded'",
+			"DROP INDEX txn_pan_hash", "DROP INDEX txn_original",
 			"DELETE FROM schema_version WHERE version > 1"} {
 			if _, err := r.exec(ctx, q); err != nil {
 				return err
