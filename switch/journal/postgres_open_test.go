@@ -142,3 +142,58 @@ func TestPostgresFinishHeapOnly(t *testing.T) {
 	assert.Empty(t, want)
 	assert.Equal(t, want, listed)
 }
+
+// TestPostgresPlansFollowTable checks that group commits keep using the
+// primary key once the table has grown: a statement first run on a
+// near-empty table must not keep a plan that scans the whole table (each
+// finish would then read every row).
+func TestPostgresPlansFollowTable(t *testing.T) {
+	ctx := context.Background()
+	e := pgEnv(t)
+	j := openJournal(t, e, "node-a")
+	next := 0
+	inserts := func(n int) []*Write {
+		ws := make([]*Write, n)
+		for i := range ws {
+			ws[i] = &Write{Kind: WriteInsert, Record: newRecord(j, next)}
+			next++
+		}
+		submitAll(t, j, ws)
+		return ws
+	}
+	finishes := func(ws []*Write) {
+		fins := make([]*Write, len(ws))
+		for i, w := range ws {
+			fins[i] = &Write{Kind: WriteFinish, ID: w.Record.ID, State: StateApproved, Code: "00", At: day0()}
+		}
+		submitAll(t, j, fins)
+		for _, w := range fins {
+			require.NoError(t, w.Err)
+		}
+	}
+	for range 12 { // group commits on a near-empty table
+		finishes(inserts(2))
+	}
+	var grown []*Write
+	for range 20 {
+		grown = append(grown, inserts(1000)...)
+	}
+	const finished = 2000
+	for i := 0; i < finished; i += 20 { // then small ones on 20,000 rows
+		finishes(grown[i : i+20])
+	}
+	// A backend reports its statistics when it exits (when idle, only
+	// after up to ten seconds).
+	require.NoError(t, j.Close())
+	c, err := pgx.Connect(ctx, e.url)
+	require.NoError(t, err)
+	defer c.Close(ctx)
+	var read, updated int64
+	require.Eventually(t, func() bool {
+		require.NoError(t, c.QueryRow(ctx, `SELECT seq_tup_read, n_tup_upd FROM pg_stat_user_tables
+			WHERE relid = 'txn'::regclass`).Scan(&read, &updated))
+		return updated == 24+finished
+	}, 20*time.Second, 50*time.Millisecond)
+	t.Logf("rows read by sequential scans of txn: %d", read)
+	assert.Less(t, read, int64(len(grown)), "rows read by sequential scans of txn: not one whole scan after it grew")
+}
