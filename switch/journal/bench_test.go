@@ -95,12 +95,22 @@ func BenchmarkApply(b *testing.B) {
 // finish, with 256 transactions in flight. It reports the process's CPU
 // time per transaction (user and system, so the syncs' kernel time
 // counts) besides the rate: on two shared cores the switch's throughput
-// with the journal on is bounded by that CPU.
+// with the journal on is bounded by that CPU (PostgreSQL: the client's
+// share only; the server's is its own process).
 func BenchmarkTransaction(b *testing.B) {
-	j := openBench(b, sqliteEnv(b))
+	for _, bc := range []struct {
+		name   string
+		newEnv newEnvFunc
+	}{{"sqlite", sqliteEnv}, {"postgres", pgEnv}} {
+		b.Run(bc.name, func(b *testing.B) { benchTransactions(b, openBench(b, bc.newEnv(b))) })
+	}
+}
+
+func benchTransactions(b *testing.B, j *Journal) {
 	recs := make([]*Record, b.N)
 	for i := range recs {
 		recs[i] = newRecord(j, i)
+		recs[i].STAN = fmt.Sprintf("%d", i)
 	}
 	slots := make(chan struct{}, 256)
 	var wg sync.WaitGroup

@@ -52,7 +52,11 @@
 // PostgreSQL, shared by several nodes that must see each other's
 // transactions at once, keeps its tables current: a group's inserts,
 // finishes and reversal states are each one set-based statement (unnest),
-// sent in one round trip.
+// sent in one round trip. No index names a column a finish changes, so a
+// finish is a heap-only update; the open records (for recovery) are listed
+// in table txn_open, kept by statement triggers (postgres_schema.go). Each
+// statement is planned for the table as it is (plan_cache_mode), not from
+// a plan cached while the table was empty.
 //
 // Store-and-forward entries are leased with Claim (PostgreSQL: SELECT ...
 // FOR UPDATE SKIP LOCKED, so two nodes never hold the same entry; a dead
