@@ -54,9 +54,9 @@
 // finishes and reversal states are each one set-based statement (unnest),
 // sent in one round trip. No index names a column a finish changes, so a
 // finish is a heap-only update; the open records (for recovery) are listed
-// in table txn_open, kept by statement triggers (postgres_schema.go). Each
-// statement is planned for the table as it is (plan_cache_mode), not from
-// a plan cached while the table was empty.
+// in table txn_open, kept by statement triggers (postgres_schema.go). The
+// set-based statements are planned for the table as it is at each group
+// (plan_cache_mode), not from a plan cached while the table was empty.
 //
 // Store-and-forward entries are leased with Claim (PostgreSQL: SELECT ...
 // FOR UPDATE SKIP LOCKED, so two nodes never hold the same entry; a dead

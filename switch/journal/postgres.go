@@ -44,15 +44,6 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*Journal, error) 
 		// The parse error may quote the DSN (and a password): keep it out.
 		return nil, fmt.Errorf("journal: postgres: invalid connection string")
 	}
-	// A prepared statement's cached generic plan is chosen from the
-	// table's size at the first executions: on a new, near-empty table
-	// that is a sequential scan, which every later group commit would
-	// repeat over the grown table (measured: each finish scanned the whole
-	// table until autovacuum happened to analyze it). Planning each
-	// execution for the table as it is costs less than one such scan.
-	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("journal: postgres: %w", err)
