@@ -55,8 +55,8 @@
 // sent in one round trip. No index names a column a finish changes, so a
 // finish is a heap-only update; the open records (for recovery) are listed
 // in table txn_open, kept by statement triggers (postgres_schema.go). The
-// set-based statements are planned for the table as it is at each group
-// (plan_cache_mode), not from a plan cached while the table was empty.
+// set-based statements reach rows through their indexes even when their
+// cached plans were made while the table was empty.
 //
 // Store-and-forward entries are leased with Claim (PostgreSQL: SELECT ...
 // FOR UPDATE SKIP LOCKED, so two nodes never hold the same entry; a dead
