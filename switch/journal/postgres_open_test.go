@@ -28,6 +28,21 @@ func openIDs(t *testing.T, url string) (listed, want []int64) {
 		read(`SELECT id FROM txn WHERE state = 'forwarded' OR (state = 'timed_out' AND reversal = '') ORDER BY id`)
 }
 
+// insertMany journals records first to first+n-1 (newRecord) together and
+// returns their writes.
+func insertMany(t *testing.T, j *Journal, first, n int) []*Write {
+	t.Helper()
+	ws := make([]*Write, n)
+	for i := range ws {
+		ws[i] = &Write{Kind: WriteInsert, Record: newRecord(j, first+i)}
+	}
+	submitAll(t, j, ws)
+	for _, w := range ws {
+		require.NoError(t, w.Err)
+	}
+	return ws
+}
+
 // TestPostgresOpenList drives every statement that changes a record's
 // state or reversal (set-based inserts and finishes, statement-by-statement
 // batches, reversal marks, SAF enqueues, acknowledgements and expiry, late
@@ -38,11 +53,7 @@ func TestPostgresOpenList(t *testing.T) {
 	e := pgEnv(t)
 	j := openJournal(t, e, "node-a")
 	const n = 120
-	ws := make([]*Write, n)
-	for i := range ws {
-		ws[i] = &Write{Kind: WriteInsert, Record: newRecord(j, i)}
-	}
-	submitAll(t, j, ws)
+	ws := insertMany(t, j, 0, n)
 	dup := &Write{Kind: WriteInsert, Record: newRecord(j, 0)}
 	require.NoError(t, j.Do(ctx, dup))
 	require.NotNil(t, dup.Duplicate)
@@ -115,12 +126,8 @@ func TestPostgresFinishHeapOnly(t *testing.T) {
 	e := pgEnv(t)
 	j := openJournal(t, e, "node-a")
 	const n = 200
-	ws := make([]*Write, n)
+	ws := insertMany(t, j, 0, n)
 	fins := make([]*Write, n)
-	for i := range ws {
-		ws[i] = &Write{Kind: WriteInsert, Record: newRecord(j, i)}
-	}
-	submitAll(t, j, ws)
 	for i, w := range ws {
 		fins[i] = &Write{ID: w.Record.ID, State: StateApproved, Code: "00", AuthID: "A1B2C3", At: day0()}
 	}
@@ -153,13 +160,8 @@ func TestPostgresPlansFollowTable(t *testing.T) {
 	j := openJournal(t, e, "node-a")
 	next := 0
 	inserts := func(n int) []*Write {
-		ws := make([]*Write, n)
-		for i := range ws {
-			ws[i] = &Write{Kind: WriteInsert, Record: newRecord(j, next)}
-			next++
-		}
-		submitAll(t, j, ws)
-		return ws
+		next += n
+		return insertMany(t, j, next-n, n)
 	}
 	finishes := func(ws []*Write) {
 		fins := make([]*Write, len(ws))
