@@ -38,8 +38,8 @@ const (
 	// on 20,000 rows). A group only ever touches rows by key, so the hint is
 	// always right, and the plans stay cached: planning each group's
 	// statements anew (plan_cache_mode) also fixed the scans but cost
-	// about a fifth of the throughput. Statements that select one row by its key
-	// plan an index scan even on an empty table and need no hint.
+	// about a fifth of the throughput. Statements that select one row by
+	// its key plan an index scan even on an empty table and need no hint.
 	pgIndexPlansSQL = `SET LOCAL enable_seqscan = off`
 )
 

@@ -24,13 +24,16 @@ const (
 	queueRevSQL = `UPDATE txn SET reversal = 'queued' WHERE id = $1 AND reversal <> 'acknowledged'`
 	byKeySQL    = `SELECT ` + recordCols + ` FROM txn WHERE mti = $1 AND acquirer = $2 AND stan = $3 AND tx_time = $4`
 	byIDSQL     = `SELECT ` + recordCols + ` FROM txn WHERE id = $1`
-	// The open records are listed in txn_open (PostgreSQL's version 4).
-	unfinishedSQL = `SELECT ` + recordCols + ` FROM txn WHERE id IN (SELECT id FROM txn_open)
-		AND state = 'forwarded' AND received_us < $1 ORDER BY id`
-	unreversedSQL = `SELECT ` + recordCols + ` FROM txn WHERE id IN (SELECT id FROM txn_open)
-		AND state = 'timed_out' AND reversal = '' ORDER BY id`
-	daySQL     = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 ORDER BY id`
-	settledSQL = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 AND state = 'approved'
+	// The open records are listed in txn_open (PostgreSQL's version 4);
+	// each is read by its key (OFFSET 0 keeps the planner from turning
+	// that into a join, which a plan cached while the table was empty would
+	// make a scan of the whole table every ten seconds).
+	openRecordsSQL = `SELECT t.* FROM txn_open o, LATERAL (SELECT ` + recordCols + `
+		FROM txn WHERE txn.id = o.id OFFSET 0) t`
+	unfinishedSQL = openRecordsSQL + ` WHERE t.state = 'forwarded' AND t.received_us < $1 ORDER BY t.id`
+	unreversedSQL = openRecordsSQL + ` WHERE t.state = 'timed_out' AND t.reversal = '' ORDER BY t.id`
+	daySQL        = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 ORDER BY id`
+	settledSQL    = `SELECT ` + recordCols + ` FROM txn WHERE business_date = $1 AND state = 'approved'
 		AND reversal NOT IN ('acknowledged', 'queued') AND mti IN ('0100', '0200', '0120', '0220') ORDER BY id`
 	ackSQL = `UPDATE saf SET state = 'acknowledged', lease_node = '', lease_us = 0
 		WHERE id = $1 RETURNING txn_id, mti`
