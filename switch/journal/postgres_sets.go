@@ -130,9 +130,9 @@ func (s *pgStore) applySets(ctx context.Context, ws []*Write) error {
 		err = cerr
 	}
 	if err != nil {
-		// A failed statement leaves the transaction aborted: end it before
-		// the connection goes back to the pool.
-		_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		// A failed statement leaves the transaction open and aborted: the
+		// pool closes such a connection on Release (the server rolls it
+		// back), so nothing waits here on a database that may be gone.
 		return err
 	}
 	r := pgRunner{s.pool}
