@@ -82,66 +82,50 @@ func splitSets(ws []*Write) pgSets {
 }
 
 // applySets applies ws (setBased) with one statement per kind, in one
-// transaction sent in one round trip: BEGIN and COMMIT travel in the same
-// pipeline as the statements. Duplicates are loaded afterwards: the rows
-// they hit are committed (ON CONFLICT waits for a concurrent insert).
+// round trip and one transaction; duplicates are loaded afterwards.
 func (s *pgStore) applySets(ctx context.Context, ws []*Write) error {
 	p := splitSets(ws)
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Release()
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue(pgIndexPlansSQL)
-	if len(p.inserts) > 0 {
-		b.Queue(pgInsertSetSQL, insertColumns(p.inserts)...)
-	}
-	if len(p.finishes) > 0 {
-		ids := make([]int64, len(p.finishes))
-		for i, w := range p.finishes {
-			ids[i] = w.ID
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(pgIndexPlansSQL)
+		if len(p.inserts) > 0 {
+			b.Queue(pgInsertSetSQL, insertColumns(p.inserts)...)
 		}
-		b.Queue(pgLockStatesSQL, ids)
-		b.Queue(pgFinishSetSQL, finishColumns(p.finishes)...)
-	}
-	if len(p.reversals) > 0 {
-		ids, revs := make([]int64, len(p.reversals)), make([]string, len(p.reversals))
-		for i, w := range p.reversals {
-			ids[i], revs[i] = w.ID, string(w.Reversal)
+		if len(p.finishes) > 0 {
+			ids := make([]int64, len(p.finishes))
+			for i, w := range p.finishes {
+				ids[i] = w.ID
+			}
+			b.Queue(pgLockStatesSQL, ids)
+			b.Queue(pgFinishSetSQL, finishColumns(p.finishes)...)
 		}
-		b.Queue(pgReversalSetSQL, ids, revs)
-	}
-	b.Queue("COMMIT")
-	br := conn.SendBatch(ctx, b)
-	_, err = br.Exec() // BEGIN
-	if err == nil {
-		_, err = br.Exec() // pgIndexPlansSQL
-	}
-	var dups []*Write
-	if err == nil {
-		dups, err = p.read(br)
-	}
-	if err == nil {
-		_, err = br.Exec() // COMMIT
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		// A failed statement leaves the transaction open and aborted: the
-		// pool closes such a connection on Release (the server rolls it
-		// back), so nothing waits here on a database that may be gone.
-		return err
-	}
-	r := pgRunner{s.pool}
-	for _, w := range dups {
-		if err := loadDuplicate(ctx, r, w); err != nil {
+		if len(p.reversals) > 0 {
+			ids, revs := make([]int64, len(p.reversals)), make([]string, len(p.reversals))
+			for i, w := range p.reversals {
+				ids[i], revs[i] = w.ID, string(w.Reversal)
+			}
+			b.Queue(pgReversalSetSQL, ids, revs)
+		}
+		br := tx.SendBatch(ctx, b)
+		_, err := br.Exec() // pgIndexPlansSQL
+		var dups []*Write
+		if err == nil {
+			dups, err = p.read(br)
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return err
 		}
-	}
-	return nil
+		r := pgRunner{tx}
+		for _, w := range dups {
+			if err := loadDuplicate(ctx, r, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // read reads the results back in the order applySets queued them and
