@@ -18,9 +18,7 @@ func TestLogSegmentsRotateAndReplay(t *testing.T) {
 	ctx := context.Background()
 	e := sqliteEnv(t)
 	o := smallSegments()
-	j, err := Open(ctx, e.url, o)
-	require.NoError(t, err)
-	holdLog(t, j)
+	j := openHeld(t, e)
 	const n = 1500
 	ids := make([]int64, n)
 	for i := range n {
@@ -32,7 +30,7 @@ func TestLogSegmentsRotateAndReplay(t *testing.T) {
 	require.NoError(t, j.Close())
 	assert.Greater(t, len(logFiles(t, e, segSuffix)), 3, "the log went through several segments")
 
-	j, err = Open(ctx, e.url, o)
+	j, err := Open(ctx, e.url, o)
 	require.NoError(t, err)
 	assert.Equal(t, n, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "every record replayed")
 	for i, id := range ids {
@@ -59,9 +57,7 @@ func TestLogSegmentMissing(t *testing.T) {
 			ctx := context.Background()
 			e := sqliteEnv(t)
 			o := smallSegments()
-			j, err := Open(ctx, e.url, o)
-			require.NoError(t, err)
-			holdLog(t, j)
+			j := openHeld(t, e)
 			for i := range 600 {
 				insert(t, j, newRecord(j, i))
 			}
@@ -73,7 +69,7 @@ func TestLogSegmentMissing(t *testing.T) {
 				victim = segs[len(segs)/2]
 			}
 			require.NoError(t, os.Remove(victim))
-			_, err = Open(ctx, e.url, o)
+			_, err := Open(ctx, e.url, o)
 			require.ErrorIs(t, err, ErrCorrupt)
 			assert.Zero(t, rawCount(t, e, `SELECT COUNT(*) FROM txn`), "nothing is half applied")
 		})
@@ -124,9 +120,7 @@ func TestLogSparesReused(t *testing.T) {
 	e := sqliteEnv(t)
 	o := smallSegments()
 	for round := range 4 {
-		j, err := Open(ctx, e.url, o)
-		require.NoError(t, err)
-		holdLog(t, j) // the segments stay for the next open, which makes them spares
+		j := openHeld(t, e) // the segments stay for the next open, which makes them spares
 		for i := range 400 {
 			insert(t, j, newRecord(j, round*1000+i))
 		}

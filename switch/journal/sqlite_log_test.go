@@ -129,6 +129,16 @@ func smallSegments() Options {
 	return Options{Node: "node-a", HashKey: testKey(), LogSegmentSize: minSegmentSize}
 }
 
+// openHeld opens e with smallSegments and holds its applier: what it
+// writes stays in the log's segments.
+func openHeld(t *testing.T, e env) *Journal {
+	t.Helper()
+	j, err := Open(context.Background(), e.url, smallSegments())
+	require.NoError(t, err)
+	holdLog(t, j)
+	return j
+}
+
 // logFrames counts the valid frames in the journal's log segments.
 func logFrames(t *testing.T, e env) int {
 	t.Helper()
