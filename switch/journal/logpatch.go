@@ -50,6 +50,12 @@ func (w *imageWalker) text() {
 	w.off += n + int(l)
 }
 
+// answer sets the fields a finish changes: r's final answer. appendFinished
+// patches the same fields in an image.
+func (r *Record) answer(state State, code, authID string, at time.Time) {
+	r.State, r.ResponseCode, r.AuthID, r.RespondedAt = state, code, authID, at
+}
+
 // appendFinished appends to dst the image img with the finish's fields.
 func appendFinished(dst, img []byte, state State, code, authID string, at time.Time) ([]byte, error) {
 	w := imageWalker{b: img}

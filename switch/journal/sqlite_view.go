@@ -207,7 +207,7 @@ func (v *txView) record(id int64) (*Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.State, r.ResponseCode, r.AuthID, r.RespondedAt = f.state, f.code, f.authID, f.at
+		r.answer(f.state, f.code, f.authID, f.at)
 		*f = staged{id: id, rec: &r}
 		delete(v.fins, id)
 		v.recs[id] = &r
@@ -337,7 +337,7 @@ func (v *txView) finish(w *Write) error {
 	if r.State != StateForwarded {
 		return nil
 	}
-	r.State, r.ResponseCode, r.AuthID, r.RespondedAt = w.State, w.Code, w.AuthID, w.At
+	r.answer(w.State, w.Code, w.AuthID, w.At)
 	v.stage(r)
 	return nil
 }
