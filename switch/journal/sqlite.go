@@ -64,8 +64,8 @@ type sqliteStore struct {
 // OpenSQLite opens (creating if needed) the journal in the SQLite file at
 // path, in WAL mode with synchronous=FULL and a busy timeout, with its log
 // in the directory path+"-log", migrates its schema, replays the log and
-// starts the group commit and the applier. When another process has the journal open, the
-// result reads it but its writes fail with ErrReadOnly.
+// starts the group commit and the applier. When another process has the
+// journal open, the result reads it but its writes fail with ErrReadOnly.
 func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	o, err := o.withDefaults()
 	if err != nil {
