@@ -117,6 +117,20 @@ func runDemoCmd(t *testing.T, args ...string) (code int, stdout, stderr string) 
 	return code, out.String(), errOut.String()
 }
 
+// runDemoOnFreePorts runs the demo with args(), and again with fresh
+// arguments when a port picked free (exampleOnFreePorts) was taken by
+// another process before the demo bound it: at most three tries.
+func runDemoOnFreePorts(t *testing.T, args func() []string) (code int, stdout, stderr string) {
+	t.Helper()
+	for try := 1; ; try++ {
+		code, stdout, stderr = runDemoCmd(t, args()...)
+		if code == 0 || try == 3 || !strings.Contains(stdout+stderr, "address already in use") {
+			return code, stdout, stderr
+		}
+		t.Logf("a port picked free was taken meanwhile; again with fresh ones:\n%s", stderr)
+	}
+}
+
 func TestDemoEndToEnd(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" { // CI always runs it
 		t.Skip("builds and runs switchd")
@@ -153,20 +167,22 @@ func TestDemoEndToEnd(t *testing.T) {
 			if tc.reader == readerPCSC {
 				pcsctest.Context(t) // skips (fails with CI=true) without pcscd
 			}
-			dir := t.TempDir()
-			cfgPath := exampleOnFreePorts(t, dir)
-			if tc.edit != nil {
-				data, err := os.ReadFile(cfgPath)
-				require.NoError(t, err)
-				edited := tc.edit(string(data))
-				require.NotEqual(t, string(data), edited)
-				require.NoError(t, os.WriteFile(cfgPath, []byte(edited), 0o600))
-			}
-			logPath := filepath.Join(dir, "logs", "switchd.log")
-			reportDir := filepath.Join(dir, "report")
-			args := append([]string{"--switchd", bin, "--config", cfgPath, "--log", logPath, "--count", "120"},
-				demoFilesCard(reportDir, tc.reader, tc.card.profile)...)
-			code, out, errOut := runDemoCmd(t, args...)
+			var dir, cfgPath, logPath, reportDir string
+			code, out, errOut := runDemoOnFreePorts(t, func() []string {
+				dir = t.TempDir()
+				cfgPath = exampleOnFreePorts(t, dir)
+				if tc.edit != nil {
+					data, err := os.ReadFile(cfgPath)
+					require.NoError(t, err)
+					edited := tc.edit(string(data))
+					require.NotEqual(t, string(data), edited)
+					require.NoError(t, os.WriteFile(cfgPath, []byte(edited), 0o600))
+				}
+				logPath = filepath.Join(dir, "logs", "switchd.log")
+				reportDir = filepath.Join(dir, "report")
+				return append([]string{"--switchd", bin, "--config", cfgPath, "--log", logPath, "--count", "120"},
+					demoFilesCard(reportDir, tc.reader, tc.card.profile)...)
+			})
 			require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 			assertReport(t, out)
 			assertNewParts(t, out, reportDir, filepath.Join(dir, "keys.json"), tc.card)
@@ -302,7 +318,7 @@ func TestDemoFailures(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errOut := runDemoCmd(t, tc.args()...)
+			code, _, errOut := runDemoOnFreePorts(t, tc.args)
 			assert.Equal(t, 1, code)
 			for _, m := range tc.msg {
 				assert.Contains(t, errOut, m)
