@@ -46,8 +46,10 @@
 // and Submit waits at the bound. Open replays whatever a crash
 // left, stops at a frame torn by the crash, and refuses a log in which
 // valid frames follow a damaged one (ErrCorrupt). SAF entries go straight
-// to table saf (committed before the frame that records the reversal
-// state). One process owns the log; another one opening the journal reads
+// to table saf: a new entry commits before the frame that records its
+// record's reversal state, an acknowledgement or expiry after it (so a
+// crash leaves no record saying "queued" behind a settled entry). One
+// process owns the log; another one opening the journal reads
 // it (the log files, then the tables) and cannot write (ErrReadOnly).
 // PostgreSQL, shared by several nodes that must see each other's
 // transactions at once, keeps its tables current: a group's inserts,

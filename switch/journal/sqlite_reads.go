@@ -120,30 +120,70 @@ func cmpID(a, b int64) int {
 	return 0
 }
 
-// ack acknowledges the entry in table saf and logs the record's reversal
-// state, in one transaction.
+// ack acknowledges entry safID in two groups: the first logs its record's
+// reversal state (a reversal only), the second, once that frame is
+// durable, acknowledges the entry in table saf. A crash between the two
+// leaves the entry pending with its record already saying
+// "acknowledged": the entry is sent again and acknowledged again, which is
+// harmless. The other order could leave an acknowledged entry whose record
+// says "queued" for ever (table saf commits before a group's frame is
+// written).
 func (s *sqliteStore) ack(ctx context.Context, safID int64) error {
-	return s.logged(ctx, func(v *txView) error {
-		txn, mti, err := ackSAFRow(ctx, v.r, safID)
+	err := s.logged(ctx, func(v *txView) error {
+		txn, mti, err := safTxn(ctx, v.r, safID)
 		if err != nil || mti != "0420" {
 			return err
 		}
 		rec, err := v.record(txn)
-		if err == nil && rec != nil {
+		if err == nil && rec != nil && rec.Reversal != ReversalDone {
 			rec.Reversal = ReversalDone
 			v.stage(rec)
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return s.logged(ctx, func(v *txView) error {
+		_, _, err := ackSAFRow(ctx, v.r, safID)
+		return err
+	})
 }
 
-// expire expires the due entries in table saf and logs the reversal state
-// of their records, in one transaction.
+// safTxn returns entry safID's record and MTI, or ErrNotFound.
+func safTxn(ctx context.Context, r runner, safID int64) (txn int64, mti string, err error) {
+	found := false
+	err = r.each(ctx, safTxnSQL, []any{safID}, func(scan scanFunc) error {
+		found = true
+		return scan(&txn, &mti)
+	})
+	if err != nil || !found {
+		return 0, "", orNotFound(err)
+	}
+	return txn, mti, nil
+}
+
+// expire expires the due entries in two groups, in the order ack uses and
+// for the same reason: the first logs the reversal state of their records,
+// the second, once that frame is durable, expires those entries that are
+// still pending in table saf. It returns how many the second expired.
 func (s *sqliteStore) expire(ctx context.Context, nowUS int64) (int, error) {
-	n := 0
+	var due []int64
 	err := s.logged(ctx, func(v *txView) error {
-		reversals, count, err := expireSAFRows(ctx, v.r, nowUS)
-		n = count
+		var reversals []int64
+		due = due[:0]
+		err := v.r.each(ctx, dueSAFSQL, []any{nowUS}, func(scan scanFunc) error {
+			var id, txn int64
+			var mti string
+			if err := scan(&id, &txn, &mti); err != nil {
+				return err
+			}
+			due = append(due, id)
+			if mti == "0420" {
+				reversals = append(reversals, txn)
+			}
+			return nil
+		})
 		for _, id := range reversals {
 			if err != nil {
 				break
@@ -155,6 +195,20 @@ func (s *sqliteStore) expire(ctx context.Context, nowUS int64) (int, error) {
 			}
 		}
 		return err
+	})
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	n := 0
+	err = s.logged(ctx, func(v *txView) error {
+		for _, id := range due {
+			k, err := v.r.exec(ctx, expireOneSQL, id)
+			if err != nil {
+				return err
+			}
+			n += int(k)
+		}
+		return nil
 	})
 	return n, err
 }

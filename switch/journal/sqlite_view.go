@@ -21,6 +21,10 @@ const (
 	// record without its reversal state, and recovery asks again.
 	queuedReversalSQL = `SELECT id FROM saf WHERE txn_id = $1 AND mti = '0420'
 		AND state IN ('pending', 'acknowledged') ORDER BY id LIMIT 1`
+	safTxnSQL    = `SELECT txn_id, mti FROM saf WHERE id = $1`
+	dueSAFSQL    = `SELECT id, txn_id, mti FROM saf WHERE state = 'pending' AND expires_us <= $1`
+	expireOneSQL = `UPDATE saf SET state = 'expired', lease_node = '', lease_us = 0
+		WHERE id = $1 AND state = 'pending'`
 	setAppliedSQL = `UPDATE log_applied SET seq = $1`
 	appliedSQL    = `SELECT seq FROM log_applied`
 )
@@ -34,10 +38,10 @@ const (
 // open a writer transaction (tx); it commits before the frame is written,
 // so that nobody reads a record's reversal state ahead of its SAF entry,
 // and an entry never goes missing. A crash between the two leaves the
-// record's reversal state behind its SAF entry: a queued reversal is
-// found by the next enqueue for that record (recovery asks again), an
-// acknowledged or expired one leaves the record saying "queued", which
-// clearing and reversal matching treat the same.
+// record's reversal state behind its SAF entry; a queued reversal is
+// found by the next enqueue for that record (recovery asks again).
+// Acknowledging or expiring an entry therefore takes two groups, the
+// record's state first (sqliteStore.ack).
 type txView struct {
 	s        *sqliteStore
 	deadline time.Time          // of the group's statements
