@@ -75,6 +75,17 @@ func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 	return j, nil
 }
 
+// AwaitPrevious waits, before a restarted node lists its open records
+// (Unfinished, Unreversed), until nothing an earlier process of the same
+// node (Options.Node, same database and schema) sent the database can
+// still commit: on PostgreSQL, until no other session of that node is
+// busy (postgres_sessions.go). It fails when ctx ends first, naming the
+// node: another process may be running as this node. On SQLite it returns
+// at once.
+func (j *Journal) AwaitPrevious(ctx context.Context) error {
+	return wrapOp("await previous process", j.b.awaitPrevious(ctx))
+}
+
 // Submit queues w for the committer (SQLite: applies it to the open
 // group at once). done runs on one of the journal's own goroutines once
 // the group holding w is durable, or has failed (w.Err); callbacks

@@ -27,8 +27,10 @@ const (
 // pgStore is the shared backend: several switch nodes, one PostgreSQL
 // database, reached through a pgxpool.
 type pgStore struct {
-	pool *pgxpool.Pool
-	d    dialect
+	pool  *pgxpool.Pool
+	d     dialect
+	node  string // Options.Node
+	token string // this journal's sessions (postgres_sessions.go)
 }
 
 // OpenPostgres connects to the PostgreSQL database named by dsn (a pgx
@@ -44,22 +46,26 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*Journal, error) 
 		// The parse error may quote the DSN (and a password): keep it out.
 		return nil, fmt.Errorf("journal: postgres: invalid connection string")
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
+	s := &pgStore{node: o.Node}
+	if s.token, err = pgSessionToken(); err != nil {
+		return nil, err
+	}
+	cfg.AfterConnect = s.nameSession
+	if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		return nil, fmt.Errorf("journal: postgres: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
+	if err := s.pool.Ping(ctx); err != nil {
+		s.pool.Close()
 		return nil, fmt.Errorf("journal: postgres: %w", err)
 	}
-	s := &pgStore{pool: pool, d: dialect{
+	s.d = dialect{
 		name:       "postgres",
 		lockSQL:    pgLockSQL,
 		steps:      pgMigrations(),
 		selectLock: " FOR UPDATE",
 		enqueueSQL: pgEnqueueSQL,
 		claimSQL:   pgClaimSQL,
-	}}
+	}
 	return start(ctx, s, o)
 }
 

@@ -51,6 +51,8 @@ type backend interface {
 	expire(ctx context.Context, nowUS int64) (int, error)
 	// ready runs once after migration, before the committer starts.
 	ready(ctx context.Context) error
+	// awaitPrevious is Journal.AwaitPrevious.
+	awaitPrevious(ctx context.Context) error
 	// dialect holds the statements that differ between databases.
 	dialect() *dialect
 	close() error

@@ -9,6 +9,27 @@ import (
 	"github.com/hulian/hulian/switch/journal"
 )
 
+// previousWait bounds how long a starting node waits for what a killed
+// predecessor of the same node sent the journal to land
+// (Journal.AwaitPrevious); it normally takes milliseconds.
+const previousWait = 30 * time.Second
+
+// awaitPrevious waits until nothing an earlier process of this node sent
+// the journal can still commit, so that the open records recovery lists
+// are the ones it must recover.
+func (s *Server) awaitPrevious() error {
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(s.ctx, previousWait)
+	defer cancel()
+	if err := s.j.AwaitPrevious(ctx); err != nil {
+		return err
+	}
+	if took := time.Since(began); took > 100*time.Millisecond {
+		s.log.Info("waited for an earlier process's journal sessions to finish", "took", took.Round(time.Millisecond))
+	}
+	return nil
+}
+
 // recoverUnfinished finds requests that lost their switch: at start, every
 // request this node still has "forwarded" (it was in flight when the
 // process died); at start and then periodically, requests any node left

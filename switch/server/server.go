@@ -199,6 +199,9 @@ func (s *Server) Start(ctx context.Context) error {
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	snap := s.snap.Load()
 	if s.j != nil {
+		if err := s.awaitPrevious(); err != nil {
+			return fmt.Errorf("server: %w", err)
+		}
 		if err := s.recoverUnfinished(s.ctx, true); err != nil {
 			return fmt.Errorf("server: recovering unfinished transactions: %w", err)
 		}

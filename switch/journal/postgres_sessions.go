@@ -1,0 +1,74 @@
+package journal
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Sessions of an earlier process (PostgreSQL). A switch killed while a
+// group commit was on its way leaves a database session that still carries
+// it out: the server runs what it has received, COMMIT included, before it
+// notices that the client is gone. A restarted node that listed its open
+// records before that commit landed would time out and reverse
+// transactions the commit is about to answer, and would miss requests it
+// inserts (the SIGKILL crash test saw a whole group of answered purchases
+// reversed). So every connection of a journal names itself in
+// application_name after its schema and node (an identity, pgIdentitySQL)
+// plus a token of its own, and AwaitPrevious waits until no other session
+// with the same identity is busy: in any state but idle. A session of a
+// dead client that is idle has nothing left to commit.
+const (
+	// pgIdentitySQL is the first 20 characters of the application_name of
+	// node $1's sessions in the current schema.
+	pgIdentitySQL = `('hulian ' || left(md5(length(current_schema()) || ':' || current_schema() || $1::text), 12) || ' ')`
+	// pgNameSQL names this session: identity, token ($2), then the node
+	// for people reading pg_stat_activity (the server cuts names at 63
+	// bytes).
+	pgNameSQL = `SELECT set_config('application_name', ` + pgIdentitySQL + ` || $2::text || ' ' || $1::text, false)`
+	// pgBusySQL counts the busy sessions of node $1 in this database that
+	// are not this journal's (token $2).
+	pgBusySQL = `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND state <> 'idle'
+		AND left(application_name, 20) = ` + pgIdentitySQL + `
+		AND substr(application_name, 21, 16) <> $2::text`
+)
+
+// pgSessionToken returns a fresh token: 16 hex digits.
+func pgSessionToken() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("journal: postgres: session token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// nameSession is the pool's AfterConnect: it names the new connection.
+func (s *pgStore) nameSession(ctx context.Context, c *pgx.Conn) error {
+	_, err := c.Exec(ctx, pgNameSQL, s.node, s.token)
+	return err
+}
+
+// awaitPrevious polls until no other session of this node is busy, or ctx
+// ends.
+func (s *pgStore) awaitPrevious(ctx context.Context) error {
+	for {
+		var busy int64
+		if err := s.pool.QueryRow(ctx, pgBusySQL, s.node, s.token).Scan(&busy); err != nil {
+			return err
+		}
+		if busy == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d database sessions of an earlier process of node %q still busy "+
+				"(is another process running as this node?): %w", busy, s.node, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
