@@ -58,7 +58,10 @@
 // finish is a heap-only update; the open records (for recovery) are listed
 // in table txn_open, kept by statement triggers (postgres_schema.go). The
 // set-based statements reach rows through their indexes even when their
-// cached plans were made while the table was empty.
+// cached plans were made while the table was empty. A restarted node
+// calls AwaitPrevious before it lists its open records: the database may
+// still be committing what its killed predecessor sent
+// (postgres_sessions.go).
 //
 // Store-and-forward entries are leased with Claim (PostgreSQL: SELECT ...
 // FOR UPDATE SKIP LOCKED, so two nodes never hold the same entry; a dead
