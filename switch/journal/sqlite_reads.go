@@ -129,9 +129,15 @@ func cmpID(a, b int64) int {
 // says "queued" for ever (table saf commits before a group's frame is
 // written).
 func (s *sqliteStore) ack(ctx context.Context, safID int64) error {
+	settled := false
 	err := s.logged(ctx, func(v *txView) error {
 		txn, mti, err := safTxn(ctx, v.r, safID)
-		if err != nil || mti != "0420" {
+		switch {
+		case err != nil:
+			return err
+		case mti != "0420": // an advice: no record to change, one group
+			settled = true
+			_, _, err = ackSAFRow(ctx, v.r, safID)
 			return err
 		}
 		rec, err := v.record(txn)
@@ -141,7 +147,7 @@ func (s *sqliteStore) ack(ctx context.Context, safID int64) error {
 		}
 		return err
 	})
-	if err != nil {
+	if err != nil || settled {
 		return err
 	}
 	return s.logged(ctx, func(v *txView) error {
