@@ -95,9 +95,14 @@ func (g *groupCommitter) submit(w *Write, done func(*Write)) {
 }
 
 // run applies fn (a SAF acknowledgement or expiry) to the open group with
-// its writer transaction open, and waits until the group is durable.
+// its writer transaction open, and waits until the group is durable. After
+// close it returns ErrClosed: no syncer would take the group any more.
 func (g *groupCommitter) run(fn func(v *txView) error) error {
 	g.mu.Lock()
+	if g.closing {
+		g.mu.Unlock()
+		return ErrClosed
+	}
 	v := g.open()
 	err := func() error {
 		if _, err := v.writeTx(); err != nil {

@@ -222,7 +222,7 @@ func (s *sqliteStore) expire(ctx context.Context, nowUS int64) (int, error) {
 // logged runs fn in the open group of changes, with its writer
 // transaction open, and waits until the group is durable.
 func (s *sqliteStore) logged(_ context.Context, fn func(v *txView) error) error {
-	if s.log.readOnly() {
+	if s.group == nil { // read-only: only the owner of the log has one
 		return ErrReadOnly
 	}
 	return s.group.run(fn)

@@ -69,3 +69,31 @@ func TestSQLiteSettleBeforeLostFrame(t *testing.T) {
 		})
 	}
 }
+
+// A SAF acknowledgement or expiry that comes after Close (the switch's
+// acknowledgements run on their own goroutines) fails with ErrClosed
+// instead of waiting for ever for a group no syncer takes; the entry stays
+// pending for the next process.
+func TestSQLiteSettleAfterClose(t *testing.T) {
+	ctx := context.Background()
+	e := sqliteEnv(t)
+	j := openJournal(t, e, "node-a")
+	id := insert(t, j, newRecord(j, 1))
+	finish(t, j, id, StateTimedOut, "91")
+	safID := enqueue(t, j, id, "0420", day0())
+	settle := func() {
+		t.Helper()
+		assert.ErrorIs(t, j.Ack(ctx, safID), ErrClosed)
+		_, err := j.ExpireSAF(ctx, day0().Add(25*time.Hour))
+		assert.ErrorIs(t, err, ErrClosed)
+	}
+	j.g.close() // Close's first step: the syncers stop (the hang was here)
+	settle()
+	require.NoError(t, j.Close())
+	settle()
+
+	j = openJournal(t, e, "node-a")
+	n, err := j.SAFDepth(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+}
