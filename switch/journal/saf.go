@@ -54,7 +54,7 @@ func (j *Journal) Ack(ctx context.Context, safID int64) error {
 // sqlAck is Ack for a backend that writes table txn directly.
 func sqlAck(ctx context.Context, b backend, safID int64) error {
 	return b.inTx(ctx, func(r runner) error {
-		txn, mti, err := ackSAFRow(ctx, r, safID)
+		txn, mti, err := safRow(ctx, r, ackSQL, safID)
 		if err == nil && mti == "0420" {
 			_, err = r.exec(ctx, ackRevSQL, txn)
 		}
@@ -62,11 +62,11 @@ func sqlAck(ctx context.Context, b backend, safID int64) error {
 	})
 }
 
-// ackSAFRow acknowledges entry safID through r and returns its record and
-// MTI, or ErrNotFound.
-func ackSAFRow(ctx context.Context, r runner, safID int64) (txn int64, mti string, err error) {
+// safRow runs q (ackSQL, or a read of the entry) for entry safID through
+// r and returns the entry's record and MTI, or ErrNotFound.
+func safRow(ctx context.Context, r runner, q string, safID int64) (txn int64, mti string, err error) {
 	found := false
-	err = r.each(ctx, ackSQL, []any{safID}, func(scan scanFunc) error {
+	err = r.each(ctx, q, []any{safID}, func(scan scanFunc) error {
 		found = true
 		return scan(&txn, &mti)
 	})

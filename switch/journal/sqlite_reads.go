@@ -131,13 +131,13 @@ func cmpID(a, b int64) int {
 func (s *sqliteStore) ack(ctx context.Context, safID int64) error {
 	settled := false
 	err := s.logged(ctx, func(v *txView) error {
-		txn, mti, err := safTxn(ctx, v.r, safID)
+		txn, mti, err := safRow(ctx, v.r, safTxnSQL, safID)
 		switch {
 		case err != nil:
 			return err
 		case mti != "0420": // an advice: no record to change, one group
 			settled = true
-			_, _, err = ackSAFRow(ctx, v.r, safID)
+			_, _, err = safRow(ctx, v.r, ackSQL, safID)
 			return err
 		}
 		rec, err := v.record(txn)
@@ -151,22 +151,9 @@ func (s *sqliteStore) ack(ctx context.Context, safID int64) error {
 		return err
 	}
 	return s.logged(ctx, func(v *txView) error {
-		_, _, err := ackSAFRow(ctx, v.r, safID)
+		_, _, err := safRow(ctx, v.r, ackSQL, safID)
 		return err
 	})
-}
-
-// safTxn returns entry safID's record and MTI, or ErrNotFound.
-func safTxn(ctx context.Context, r runner, safID int64) (txn int64, mti string, err error) {
-	found := false
-	err = r.each(ctx, safTxnSQL, []any{safID}, func(scan scanFunc) error {
-		found = true
-		return scan(&txn, &mti)
-	})
-	if err != nil || !found {
-		return 0, "", orNotFound(err)
-	}
-	return txn, mti, nil
 }
 
 // expire expires the due entries in two groups, in the order ack uses and
