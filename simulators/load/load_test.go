@@ -117,7 +117,13 @@ func TestRunTimeoutsAndClosedConnection(t *testing.T) {
 
 	res, err = load.Run(simtest.Context(t), load.Options{Clients: []*acquirer.Client{c}, InFlight: 4, Rate: 1000, Duration: time.Hour})
 	require.NoError(t, err, "the open loop stops once every connection has closed")
-	assert.Equal(t, 1, res.ErrorsByKind["disconnect"])
+	// The loop learns of the close from the first failed request; requests
+	// it handed out meanwhile (one a millisecond, to at most InFlight
+	// workers) fail the same way and are counted.
+	assert.GreaterOrEqual(t, res.ErrorsByKind["disconnect"], 1)
+	assert.LessOrEqual(t, res.ErrorsByKind["disconnect"], 4)
+	assert.Equal(t, res.Errors, res.ErrorsByKind["disconnect"])
+	assert.Zero(t, res.Completed)
 }
 
 func TestRunContextCancel(t *testing.T) {

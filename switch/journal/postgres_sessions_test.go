@@ -41,13 +41,15 @@ func TestPostgresAwaitPrevious(t *testing.T) {
 	assert.Contains(t, err.Error(), `node "node-a"`)
 
 	var committing atomic.Bool
+	committed := make(chan error, 1)
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		committing.Store(true)
-		assert.NoError(t, tx.Commit(ctx))
+		committed <- tx.Commit(ctx)
 	}()
 	require.NoError(t, restarted.AwaitPrevious(ctx))
 	assert.True(t, committing.Load(), "returned before the earlier session's commit")
+	require.NoError(t, <-committed)
 	open, err := restarted.Unfinished(ctx, time.Now().Add(time.Hour))
 	require.NoError(t, err)
 	assert.Empty(t, open, "the records the earlier session answered are not open")
