@@ -24,8 +24,10 @@ import (
 // dead client that is idle has nothing left to commit.
 const (
 	// pgIdentitySQL is the first 20 characters of the application_name of
-	// node $1's sessions in the current schema.
-	pgIdentitySQL = `('hulian ' || left(md5(length(current_schema()) || ':' || current_schema() || $1::text), 12) || ' ')`
+	// node $1's sessions in the current schema (SHA-256: md5() fails on a
+	// server in FIPS mode).
+	pgIdentitySQL = `('hulian ' || left(encode(sha256(convert_to(` +
+		`length(current_schema()) || ':' || current_schema() || $1::text, 'UTF8')), 'hex'), 12) || ' ')`
 	// pgNameSQL names this session: identity, token ($2), then the node
 	// for people reading pg_stat_activity (the server cuts names at 63
 	// bytes).
@@ -58,17 +60,21 @@ func (s *pgStore) nameSession(ctx context.Context, c *pgx.Conn) error {
 func (s *pgStore) awaitPrevious(ctx context.Context) error {
 	for {
 		var busy int64
-		if err := s.pool.QueryRow(ctx, pgBusySQL, s.node, s.token).Scan(&busy); err != nil {
+		err := s.pool.QueryRow(ctx, pgBusySQL, s.node, s.token).Scan(&busy)
+		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("database sessions of an earlier process of node %q still busy "+
+				"(is another process running as this node?): %w", s.node, ctx.Err())
+		case err != nil:
 			return err
-		}
-		if busy == 0 {
+		case busy == 0:
 			return nil
 		}
+		t := time.NewTimer(10 * time.Millisecond)
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%d database sessions of an earlier process of node %q still busy "+
-				"(is another process running as this node?): %w", busy, s.node, ctx.Err())
-		case <-time.After(10 * time.Millisecond):
+		case <-t.C:
 		}
+		t.Stop()
 	}
 }
