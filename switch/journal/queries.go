@@ -42,7 +42,7 @@ const (
 		WHERE id = $1 AND state = 'pending' AND lease_node = $3`
 	safExistsSQL = `SELECT state FROM saf WHERE id = $1`
 	expireSQL    = `UPDATE saf SET state = 'expired', lease_node = '', lease_us = 0
-		WHERE state = 'pending' AND expires_us <= $1 RETURNING txn_id, mti`
+		WHERE state = 'pending' AND expires_us <= $1 RETURNING id, txn_id, mti`
 	expireRevSQL = `UPDATE txn SET reversal = 'expired' WHERE id = $1 AND reversal = 'queued'`
 	depthSQL     = `SELECT COUNT(*) FROM saf WHERE state = 'pending'`
 )

@@ -114,32 +114,31 @@ func (j *Journal) ExpireSAF(ctx context.Context, now time.Time) (int, error) {
 	return n, nil
 }
 
-// expireSAFRows expires the due entries through r and returns the txn IDs
-// of the reversals (MTI 0420) among them and how many entries it expired.
-func expireSAFRows(ctx context.Context, r runner, nowUS int64) ([]int64, int, error) {
-	n := 0
-	var reversals []int64
-	err := r.each(ctx, expireSQL, []any{nowUS}, func(scan scanFunc) error {
-		var txn int64
+// dueSAFRows runs q (expireSQL, or the SQLite backend's read of the due
+// entries) at nowUS through r and returns the entries' IDs and the txn IDs
+// of the reversals (MTI 0420) among them.
+func dueSAFRows(ctx context.Context, r runner, q string, nowUS int64) (ids, reversals []int64, err error) {
+	err = r.each(ctx, q, []any{nowUS}, func(scan scanFunc) error {
+		var id, txn int64
 		var mti string
-		n++
-		if err := scan(&txn, &mti); err != nil {
+		if err := scan(&id, &txn, &mti); err != nil {
 			return err
 		}
+		ids = append(ids, id)
 		if mti == "0420" {
 			reversals = append(reversals, txn)
 		}
 		return nil
 	})
-	return reversals, n, err
+	return ids, reversals, err
 }
 
 // sqlExpire is ExpireSAF for a backend that writes table txn directly.
 func sqlExpire(ctx context.Context, b backend, nowUS int64) (int, error) {
 	n := 0
 	err := b.inTx(ctx, func(r runner) error {
-		reversals, count, err := expireSAFRows(ctx, r, nowUS)
-		n = count
+		ids, reversals, err := dueSAFRows(ctx, r, expireSQL, nowUS)
+		n = len(ids)
 		for _, id := range reversals {
 			if err != nil {
 				break

@@ -164,19 +164,8 @@ func (s *sqliteStore) expire(ctx context.Context, nowUS int64) (int, error) {
 	var due []int64
 	err := s.logged(ctx, func(v *txView) error {
 		var reversals []int64
-		due = due[:0]
-		err := v.r.each(ctx, dueSAFSQL, []any{nowUS}, func(scan scanFunc) error {
-			var id, txn int64
-			var mti string
-			if err := scan(&id, &txn, &mti); err != nil {
-				return err
-			}
-			due = append(due, id)
-			if mti == "0420" {
-				reversals = append(reversals, txn)
-			}
-			return nil
-		})
+		var err error
+		due, reversals, err = dueSAFRows(ctx, v.r, dueSAFSQL, nowUS)
 		for _, id := range reversals {
 			if err != nil {
 				break
