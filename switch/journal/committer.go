@@ -17,55 +17,15 @@ func (j *Journal) commitLoop() {
 	defer n.close()
 	ws := make([]*Write, 0, j.opt.MaxBatch)
 	for {
-		first, ok := <-j.queue
+		batch, ok := j.q.take(make([]pending, 0, 64), j.opt.MaxBatch, j.opt.MaxDelay)
 		if !ok {
 			return
 		}
-		var batch []pending
-		batch, ok = j.gather(append(make([]pending, 0, 64), first))
+		j.room.broadcast()
 		ws = j.commit(batch, ws[:0])
 		clear(ws)
 		n.dispatch(batch)
-		if !ok {
-			return
-		}
 	}
-}
-
-// gather adds queued writes to batch up to MaxBatch: whatever is already
-// queued, and with MaxDelay > 0 whatever arrives within MaxDelay. It
-// reports false when the queue was closed and drained.
-func (j *Journal) gather(batch []pending) ([]pending, bool) {
-	var timer <-chan time.Time
-	if j.opt.MaxDelay > 0 {
-		t := time.NewTimer(j.opt.MaxDelay)
-		defer t.Stop()
-		timer = t.C
-	}
-	for len(batch) < j.opt.MaxBatch {
-		select {
-		case p, ok := <-j.queue:
-			if !ok {
-				return batch, false
-			}
-			batch = append(batch, p)
-			continue
-		default:
-		}
-		if timer == nil {
-			return batch, true
-		}
-		select {
-		case p, ok := <-j.queue:
-			if !ok {
-				return batch, false
-			}
-			batch = append(batch, p)
-		case <-timer:
-			return batch, true
-		}
-	}
-	return batch, true
 }
 
 // commit validates the batch and applies its valid writes in one

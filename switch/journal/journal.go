@@ -23,11 +23,12 @@ type Journal struct {
 	opt Options
 	now func() time.Time
 
-	mu      sync.RWMutex // guards closed and sending on queue
+	mu      sync.RWMutex // guards closed
 	closed  bool
-	queue   chan pending    // the committer's (PostgreSQL)
+	q       *writeQueue     // the committer's (PostgreSQL)
 	stopped chan struct{}   // the committer has stopped
-	g       *groupCommitter // SQLite's group commit, instead of queue and committer
+	g       *groupCommitter // SQLite's group commit, instead of q and committer
+	room    roomSignal      // wakes Admit (admit.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -69,7 +70,7 @@ func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 	if s, ok := b.(*sqliteStore); ok && !s.log.readOnly() {
 		j.g = newGroupCommitter(j, s)
 	} else {
-		j.queue, j.stopped = make(chan pending, o.QueueSize), make(chan struct{})
+		j.q, j.stopped = newWriteQueue(), make(chan struct{})
 		go j.commitLoop()
 	}
 	return j, nil
@@ -90,9 +91,11 @@ func (j *Journal) AwaitPrevious(ctx context.Context) error {
 // group at once). done runs on one of the journal's own goroutines once
 // the group holding w is durable, or has failed (w.Err); callbacks
 // of different writes may run concurrently, and must not block long.
-// Submit blocks only while QueueSize writes are pending (SQLite: also
-// while the backlog is at MaxBacklog). After Close, done is called at once
-// with w.Err = ErrClosed.
+// Submit never waits: new work waits for room in Admit before it is
+// submitted, and a callback may submit the writes that follow from its
+// own. Past overloadSlack writes over the admission bound a write fails
+// with ErrOverloaded instead. After Close, done is called at once with
+// w.Err = ErrClosed.
 func (j *Journal) Submit(w *Write, done func(*Write)) {
 	j.mu.RLock()
 	if j.closed {
@@ -101,12 +104,18 @@ func (j *Journal) Submit(w *Write, done func(*Write)) {
 		done(w)
 		return
 	}
+	ok := true
 	if j.g != nil {
-		j.g.submit(w, done)
+		ok = j.g.submit(w, done)
 	} else {
-		j.queue <- pending{w: w, done: done}
+		ok = j.q.push(pending{w: w, done: done}, j.opt.QueueSize+overloadSlack)
 	}
 	j.mu.RUnlock()
+	if !ok {
+		j.failed.Add(1)
+		j.fail(w, ErrOverloaded)
+		done(w)
+	}
 }
 
 // Do submits w and waits until it is durable; it returns w.Err, or the
@@ -164,7 +173,7 @@ func (j *Journal) Close() error {
 		j.mu.Lock()
 		j.closed = true
 		if j.g == nil {
-			close(j.queue)
+			j.q.close()
 		}
 		j.mu.Unlock()
 		if j.g != nil {

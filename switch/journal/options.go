@@ -80,6 +80,9 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MaxBatch == 0 {
 		o.MaxBatch = DefaultMaxBatch
 	}
+	if o.MaxBatch > maxLogImages/4 {
+		return o, fmt.Errorf("journal: Options.MaxBatch must be at most %d", maxLogImages/4)
+	}
 	if o.QueueSize == 0 {
 		o.QueueSize = DefaultQueueSize
 	}

@@ -51,8 +51,7 @@ type sqliteStore struct {
 	ov      *overlay
 	nextID  int64 // next record ID; group.mu
 
-	room     chan struct{} // signalled when the applier shrank the backlog
-	kicked   chan struct{} // Submit waits for room: apply now
+	kicked   chan struct{} // Admit waits for room: apply now
 	busyAt   atomic.Int64  // unix nanoseconds of the last group commit
 	stop     chan struct{} // closed by close: the applier stops
 	stopped  chan struct{} // closed by the applier when it has stopped
@@ -79,7 +78,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 		steps:    append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}, sqliteAppliedSchema, sqliteNarrowSchema),
 		claimSQL: sqliteClaimSQL,
 	}, ov: newOverlay(), drainTimeout: o.CommitTimeout, dupKeys: newKeyQueries(), opt: o,
-		room: make(chan struct{}, 1), kicked: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+		kicked: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 	if s.log, err = openSegLog(path, o.LogSegmentSize); err != nil {
 		return nil, err
 	}

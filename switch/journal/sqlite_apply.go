@@ -81,9 +81,6 @@ func (s *sqliteStore) kick() {
 	}
 }
 
-// roomCh is signalled each time the applier has applied a chunk.
-func (s *sqliteStore) roomCh() <-chan struct{} { return s.room }
-
 // applyImages writes to table txn the latest images of the records of the
 // oldest log frames, about limit of them, in one transaction that also
 // advances log_applied; then evicts them from the overlay and recycles the
@@ -122,10 +119,6 @@ func (s *sqliteStore) applyImages(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	s.log.recycle(upTo)
-	select {
-	case s.room <- struct{}{}:
-	default:
-	}
 	return len(recs), nil
 }
 

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,9 +23,9 @@ type groupCommitter struct {
 	s *sqliteStore
 
 	mu      sync.Mutex
-	room    *sync.Cond // signalled when the syncer takes a group
-	v       *txView    // the open group; nil: none
-	spare   *txView    // a closed group's view, emptied for reuse
+	size    atomic.Int64 // len(pending), for full without the lock
+	v       *txView      // the open group; nil: none
+	spare   *txView      // a closed group's view, emptied for reuse
 	pending []pending
 	batches [][]pending // emptied pending lists for reuse
 	opened  time.Time
@@ -36,7 +37,6 @@ type groupCommitter struct {
 
 func newGroupCommitter(j *Journal, s *sqliteStore) *groupCommitter {
 	g := &groupCommitter{j: j, s: s, kick: make(chan struct{}, 1)}
-	g.room = sync.NewCond(&g.mu)
 	s.group = g
 	for range maxUnsynced { // more would only wait for a sync while holding the group
 		g.syncers.Add(1)
@@ -58,27 +58,15 @@ func (g *groupCommitter) open() *txView {
 }
 
 // submit stages w in the open group; done runs once the group is durable.
-// It waits while the open group holds MaxBatch writes, and while the
-// overlay and the open group hold MaxBacklog records.
-func (g *groupCommitter) submit(w *Write, done func(*Write)) {
+// It never waits (Admit does, for new work); it reports false, staging
+// nothing, when the open group already holds overloadSlack writes more
+// than MaxBatch (no syncer has taken a group for that long).
+func (g *groupCommitter) submit(w *Write, done func(*Write)) bool {
 	g.mu.Lock()
-	for {
-		if len(g.pending) >= g.j.opt.MaxBatch {
-			g.wake()
-			g.room.Wait()
-			continue
-		}
-		if g.s.backlog()+len(g.pending) >= g.j.opt.MaxBacklog {
-			n := len(g.pending)
-			g.mu.Unlock()
-			g.wake()
-			g.j.relieve(g.s, n)
-			g.mu.Lock()
-			if g.s.backlog()+len(g.pending) >= g.j.opt.MaxBacklog {
-				continue
-			}
-		}
-		break
+	if len(g.pending) >= g.j.opt.MaxBatch+overloadSlack {
+		g.mu.Unlock()
+		g.wake()
+		return false
 	}
 	w.reset()
 	now := g.j.now()
@@ -90,8 +78,17 @@ func (g *groupCommitter) submit(w *Write, done func(*Write)) {
 		g.j.fail(w, err)
 	}
 	g.pending = append(g.pending, pending{w: w, done: done})
+	g.size.Store(int64(len(g.pending)))
 	g.mu.Unlock()
 	g.wake()
+	return true
+}
+
+// full reports whether new work must wait: the open group holds MaxBatch
+// writes, or the overlay and the open group hold MaxBacklog records.
+func (g *groupCommitter) full() bool {
+	n := int(g.size.Load())
+	return n >= g.j.opt.MaxBatch || g.s.backlog()+n >= g.j.opt.MaxBacklog
 }
 
 // run applies fn (a SAF acknowledgement or expiry) to the open group with
@@ -118,6 +115,7 @@ func (g *groupCommitter) run(fn func(v *txView) error) error {
 	}
 	w, ch := &Write{}, make(chan struct{})
 	g.pending = append(g.pending, pending{w: w, done: func(*Write) { close(ch) }})
+	g.size.Store(int64(len(g.pending)))
 	g.mu.Unlock()
 	g.wake()
 	<-ch
@@ -158,7 +156,8 @@ func (g *groupCommitter) flush() bool {
 		g.mu.Unlock()
 		return false
 	}
-	g.room.Broadcast()
+	g.size.Store(0)
+	g.j.room.broadcast()
 	var seq int64
 	var err error
 	if v != nil {

@@ -274,6 +274,7 @@ func TestLogBackPressure(t *testing.T) {
 	for i := range n {
 		wg.Add(1)
 		w := &Write{Kind: WriteInsert, Record: newRecord(j, i)}
+		require.NoError(t, j.Admit(context.Background()))
 		j.Submit(w, func(w *Write) {
 			if w.Err != nil || w.Record.ID == 0 {
 				failed.Add(1)

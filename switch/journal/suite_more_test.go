@@ -103,21 +103,27 @@ func testNoClearPAN(t *testing.T, e env) {
 
 func testGroupCommit(t *testing.T, e env) {
 	j := openJournal(t, e, "node-a")
-	const n = 10000
+	const n, workers = 10000, 64
 	var calls [n]atomic.Int32
 	var wg sync.WaitGroup
 	wg.Add(n)
 	var failed atomic.Int32
-	for i := range n {
+	var next atomic.Int64
+	for range workers {
 		go func() {
-			w := &Write{Kind: WriteInsert, Record: newRecord(j, i)}
-			j.Submit(w, func(w *Write) {
-				if w.Err != nil || w.Record.ID == 0 || w.Duplicate != nil {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				w := &Write{Kind: WriteInsert, Record: newRecord(j, i)}
+				if j.Admit(context.Background()) != nil {
 					failed.Add(1)
 				}
-				calls[i].Add(1)
-				wg.Done()
-			})
+				j.Submit(w, func(w *Write) {
+					if w.Err != nil || w.Record.ID == 0 || w.Duplicate != nil {
+						failed.Add(1)
+					}
+					calls[i].Add(1)
+					wg.Done()
+				})
+			}
 		}()
 	}
 	wg.Wait()
@@ -130,8 +136,69 @@ func testGroupCommit(t *testing.T, e env) {
 	assert.Equal(t, uint64(n), st.Writes)
 	assert.Less(t, st.Batches, uint64(n), "writes were grouped")
 	assert.Greater(t, st.LargestBatch, uint64(1))
-	assert.LessOrEqual(t, st.LargestBatch, uint64(DefaultMaxBatch))
+	assert.LessOrEqual(t, st.LargestBatch, uint64(DefaultMaxBatch+workers), "Admit holds a group near MaxBatch")
 	t.Logf("%d writes in %d batches (largest %d)", st.Writes, st.Batches, st.LargestBatch)
+}
+
+// testFollowUpsNeverWait chains writes from done callbacks, as the switch
+// does (a request's record, then its answer, then a reversal), with a
+// journal whose bounds are tiny, so that every group is full when a
+// callback submits: nothing may wait for the goroutine running it.
+func testFollowUpsNeverWait(t *testing.T, e env) {
+	j, err := Open(context.Background(), e.url, Options{Node: "node-a", HashKey: testKey(), MaxBatch: 4, QueueSize: 8})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = j.Close() })
+	const n, workers = 3000, 16
+	var wg sync.WaitGroup
+	wg.Add(n)
+	var failed atomic.Int32
+	var next atomic.Int64
+	check := func(w *Write) bool {
+		if w.Err != nil {
+			failed.Add(1)
+			return false
+		}
+		return true
+	}
+	for range workers {
+		go func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if j.Admit(context.Background()) != nil {
+					failed.Add(1)
+				}
+				r := newRecord(j, i)
+				j.Submit(&Write{Kind: WriteInsert, Record: r}, func(w *Write) {
+					if !check(w) {
+						wg.Done()
+						return
+					}
+					j.Submit(&Write{Kind: WriteFinish, ID: r.ID, State: StateTimedOut, Code: "91", At: day0()}, func(w *Write) {
+						if !check(w) {
+							wg.Done()
+							return
+						}
+						e := &SAFEntry{TxnID: r.ID, Issuer: "ISS1", MTI: "0420", Message: []byte("x"),
+							NextAt: day0(), ExpiresAt: day0().Add(time.Hour)}
+						j.Submit(&Write{Kind: WriteEnqueue, SAF: e}, func(w *Write) {
+							check(w)
+							wg.Done()
+						})
+					})
+				})
+			}
+		}()
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the journal wedged: callbacks never completed")
+	}
+	assert.Zero(t, failed.Load())
+	depth, err := j.SAFDepth(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, n, depth)
 }
 
 func testClose(t *testing.T, e env) {

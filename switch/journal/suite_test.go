@@ -31,6 +31,7 @@ func runSuite(t *testing.T, newEnv newEnvFunc) {
 		{"Migrations", testMigrations},
 		{"NoClearPAN", testNoClearPAN},
 		{"GroupCommit", testGroupCommit},
+		{"FollowUpsNeverWait", testFollowUpsNeverWait},
 		{"CloseFlushesAndRefuses", testClose},
 	}
 	for _, tc := range tests {

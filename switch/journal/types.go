@@ -116,8 +116,11 @@ type SAFEntry struct {
 
 // Errors returned by the journal. None of them carries a field value.
 var (
-	ErrNotFound       = errors.New("journal: not found")
-	ErrClosed         = errors.New("journal: closed")
+	ErrNotFound = errors.New("journal: not found")
+	ErrClosed   = errors.New("journal: closed")
+	// ErrOverloaded fails a write submitted far past the admission bound
+	// (see Admit): the journal refuses to grow without limit.
+	ErrOverloaded     = errors.New("journal: overloaded")
 	ErrSensitive      = errors.New("journal: sensitive data refused")
 	ErrInvalid        = errors.New("journal: invalid write")
 	ErrSchemaTooNew   = errors.New("journal: database schema is newer than this program")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,15 @@ import (
 
 // ErrClosed is returned when sending on a link that has ended.
 var ErrClosed = errors.New("link: closed")
+
+// ErrSlowConsumer ends a link whose peer does not take what the switch
+// sends: a write made no progress within Options.WriteTimeout, or the bytes
+// waiting for it passed Options.MaxPending. The link is closed; Run
+// returns this error.
+var ErrSlowConsumer = errors.New("link: slow consumer: the peer does not read")
+
+// DefaultWriteTimeout is Options.WriteTimeout when it is 0.
+const DefaultWriteTimeout = 5 * time.Second
 
 // Handler receives every message read from a link, on the link's read
 // goroutine. m is valid only during the call. When decoding failed, err is
@@ -30,8 +40,13 @@ type Options struct {
 	// order, then connection number): lower is preferred.
 	Rank int
 	// MaxPending bounds the bytes waiting to be written; past it Send fails
-	// rather than queueing without bound.
+	// and the link is closed as a slow consumer (frame.DefaultMaxPending
+	// when 0).
 	MaxPending int
+	// WriteTimeout bounds every write to the connection, the flush at Close
+	// included: a peer that takes nothing for that long is disconnected as
+	// a slow consumer. DefaultWriteTimeout when 0.
+	WriteTimeout time.Duration
 	// MaxFrame is the largest frame body read; frame.DefaultMax when 0.
 	MaxFrame int
 	// RemoteID is the header destination of messages sent on the link; it
@@ -66,20 +81,25 @@ type Link struct {
 
 	closeOnce  sync.Once
 	closedByUs atomic.Bool
+	slow       atomic.Bool // closed as a slow consumer
 	done       chan struct{}
+	frames     sync.Pool // *[]byte: frames signed outside the writer's lock
 }
 
 // New wraps an established connection. Run must be called to serve it.
 func New(id uint64, conn net.Conn, codec *wire.Codec, opts Options) *Link {
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
+	}
 	l := &Link{
 		id:      id,
 		opts:    opts,
 		conn:    conn,
 		codec:   codec,
-		w:       frame.NewWriter(conn, frame.WriterOptions{MaxPending: opts.MaxPending}),
 		waiters: make(map[[6]byte]chan *dialect.Message),
 		done:    make(chan struct{}),
 	}
+	l.w = frame.NewWriter(deadlineWriter{conn, opts.WriteTimeout}, frame.WriterOptions{MaxPending: opts.MaxPending})
 	l.remote.Store(&opts.RemoteID)
 	l.lastRead.Store(time.Now().UnixNano())
 	return l
@@ -162,12 +182,23 @@ func (l *Link) SetSigner(s *Signer) { l.signer.Store(s) }
 func (l *Link) Message() []byte { return l.msg }
 
 // Send packs m with the link's codec and queues it for writing. It never
-// blocks on the network.
+// blocks on the network. A message that needs a MAC is packed and signed
+// before it takes the writer's lock (the security module may be a network
+// round trip away); others are packed straight into the pending buffer.
 func (l *Link) Send(m *dialect.Message) error {
-	err := l.w.EnqueueFunc(func(dst []byte) ([]byte, error) { return l.AppendFrame(dst, m) })
-	if errors.Is(err, frame.ErrWriterClosed) {
-		return ErrClosed
+	if l.signer.Load() == nil {
+		return l.queued(l.w.EnqueueFunc(func(dst []byte) ([]byte, error) { return l.AppendFrame(dst, m) }))
 	}
+	bp, _ := l.frames.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	b, err := l.AppendFrame((*bp)[:0], m)
+	if err == nil {
+		err = l.SendFrame(b)
+	}
+	*bp = b[:0]
+	l.frames.Put(bp)
 	return err
 }
 
@@ -181,12 +212,43 @@ func (l *Link) AppendFrame(dst []byte, m *dialect.Message) ([]byte, error) {
 }
 
 // SendFrame queues a frame made by AppendFrame for writing.
-func (l *Link) SendFrame(b []byte) error {
-	err := l.w.Enqueue(b)
-	if errors.Is(err, frame.ErrWriterClosed) {
+func (l *Link) SendFrame(b []byte) error { return l.queued(l.w.Enqueue(b)) }
+
+// queued maps the writer's answer: past MaxPending the peer is a slow
+// consumer and the link is closed.
+func (l *Link) queued(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, frame.ErrWriterClosed):
 		return ErrClosed
+	case errors.Is(err, frame.ErrBackpressure):
+		l.failSlow()
+		return ErrSlowConsumer
 	}
 	return err
+}
+
+// failSlow ends the link at once as a slow consumer: nothing more is
+// flushed to a peer that does not read.
+func (l *Link) failSlow() {
+	if l.slow.CompareAndSwap(false, true) {
+		l.state.Store(int32(Closed))
+		_ = l.conn.Close()
+	}
+}
+
+// deadlineWriter bounds each write to the connection.
+type deadlineWriter struct {
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (d deadlineWriter) Write(b []byte) (int, error) {
+	if err := d.conn.SetWriteDeadline(time.Now().Add(d.timeout)); err != nil {
+		return 0, err
+	}
+	return d.conn.Write(b)
 }
 
 // Run serves the connection: it starts the write loop, reads frames until
@@ -197,8 +259,17 @@ func (l *Link) Run(ctx context.Context, h Handler) error {
 	defer cancel()
 	writeErr := make(chan error, 1)
 	// The writer gets its own context: on Close it flushes what is queued
-	// before returning.
-	go func() { writeErr <- l.w.Run(context.WithoutCancel(ctx)) }()
+	// (each write bounded by WriteTimeout) before returning. A write that
+	// fails ends the link: the reader is stopped too.
+	go func() {
+		err := l.w.Run(context.WithoutCancel(ctx))
+		if isTimeout(err) {
+			l.failSlow()
+		} else if err != nil {
+			_ = l.conn.Close()
+		}
+		writeErr <- err
+	}()
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -214,13 +285,21 @@ func (l *Link) Run(ctx context.Context, h Handler) error {
 	_ = l.conn.Close()
 	l.failWaiters()
 	close(l.done)
-	if byUs {
+	switch {
+	case l.slow.Load():
+		return ErrSlowConsumer
+	case byUs:
 		return nil
-	}
-	if err == nil {
-		err = werr
+	case err == nil:
+		return werr
 	}
 	return err
+}
+
+// isTimeout reports a write that hit its deadline.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 func (l *Link) readLoop(h Handler) error {

@@ -56,6 +56,11 @@ func TestSendUsesTheRemoteIDAsHeaderDestination(t *testing.T) {
 
 // pair returns a running link over loopback TCP and the raw peer socket.
 func pair(t *testing.T, c *wire.Codec, h Handler) (*Link, net.Conn, chan error) {
+	return pairWith(t, c, h, Options{Direction: Outbound, Name: "test"})
+}
+
+// pairWith is pair with the link's options.
+func pairWith(t *testing.T, c *wire.Codec, h Handler, o Options) (*Link, net.Conn, chan error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
@@ -64,7 +69,7 @@ func pair(t *testing.T, c *wire.Codec, h Handler) (*Link, net.Conn, chan error) 
 	t.Cleanup(func() { peer.Close() })
 	conn, err := ln.Accept()
 	require.NoError(t, err)
-	l := New(1, conn, c, Options{Direction: Outbound, Name: "test"})
+	l := New(1, conn, c, o)
 	done := make(chan error, 1)
 	go func() { done <- l.Run(context.Background(), h) }()
 	return l, peer, done
@@ -203,4 +208,70 @@ func TestHandlerGetsDecodeErrors(t *testing.T) {
 func TestStateStrings(t *testing.T) {
 	assert.Equal(t, "signed_on", SignedOn.String())
 	assert.Equal(t, "outbound", Outbound.String())
+}
+
+// A peer that stops reading is disconnected as a slow consumer: once the
+// socket buffers are full a write makes no progress within WriteTimeout.
+func TestPeerThatStopsReadingIsDisconnected(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	l, _, done := pairWith(t, c, func(*Link, *dialect.Message, error) {},
+		Options{Direction: Outbound, Name: "test", WriteTimeout: 200 * time.Millisecond, MaxPending: 1 << 30})
+	var m dialect.Message
+	dialect.SampleFinancial(&m, "000042")
+	start := time.Now()
+	for l.Send(&m) == nil && time.Since(start) < 10*time.Second {
+		time.Sleep(10 * time.Microsecond)
+	}
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, ErrSlowConsumer)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the link to a peer that reads nothing did not end")
+	}
+	assert.Equal(t, Closed, l.State())
+	assert.ErrorIs(t, l.Send(&m), ErrClosed)
+}
+
+// Past MaxPending bytes waiting the link ends at once: nothing more is
+// queued for a peer that does not read.
+func TestPendingPastTheBoundEndsTheLink(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	l, _, done := pairWith(t, c, func(*Link, *dialect.Message, error) {},
+		Options{Direction: Outbound, Name: "test", WriteTimeout: time.Hour, MaxPending: 64 << 10})
+	var m dialect.Message
+	dialect.SampleFinancial(&m, "000042")
+	var err error
+	for range 1 << 20 {
+		if err = l.Send(&m); err != nil {
+			break
+		}
+	}
+	assert.ErrorIs(t, err, ErrSlowConsumer)
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, ErrSlowConsumer)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the link did not end")
+	}
+}
+
+// Close finishes within WriteTimeout when the peer reads nothing: the
+// flush of what is queued gives up.
+func TestCloseDoesNotWaitForAPeerThatDoesNotRead(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	l, _, done := pairWith(t, c, func(*Link, *dialect.Message, error) {},
+		Options{Direction: Outbound, Name: "test", WriteTimeout: 300 * time.Millisecond, MaxPending: 64 << 20})
+	var m dialect.Message
+	dialect.SampleFinancial(&m, "000042")
+	for range 100000 { // far more than the socket buffers take
+		if l.Send(&m) != nil {
+			break
+		}
+	}
+	l.Close()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for a peer that does not read")
+	}
 }
