@@ -32,6 +32,15 @@ type Switch struct {
 	// Node names this switch process among several sharing one journal;
 	// default: the host name.
 	Node string `yaml:"node"`
+	// WriteTimeout bounds every write to a connection: an institution
+	// that takes nothing of what the switch sends for this long is
+	// disconnected as a slow consumer (its requests in flight time out and
+	// are reversed as usual); default 5s.
+	WriteTimeout Duration `yaml:"write_timeout"`
+	// MaxPending bounds the bytes waiting to be written to one connection;
+	// past it the connection is closed as a slow consumer. 4096..1 GiB,
+	// default 1 MiB.
+	MaxPending int `yaml:"max_pending"`
 }
 
 // Journal says where transactions are recorded.
@@ -137,6 +146,14 @@ type Listener struct {
 	Header bool `yaml:"header"`
 	// TLS, when set, makes the listener speak TLS (mutual with ca_file).
 	TLS *TLS `yaml:"tls"`
+	// SignOnWait is how long a connection may stay without a successful
+	// sign-on (TLS handshake included) before it is closed; default 10s.
+	SignOnWait Duration `yaml:"sign_on_wait"`
+	// MaxUnsigned bounds the connections on this listener that have not
+	// signed on yet; more are closed at once. Default 256.
+	MaxUnsigned int `yaml:"max_unsigned"`
+	// MaxUnsignedPerAddress bounds them per source address; default 16.
+	MaxUnsignedPerAddress int `yaml:"max_unsigned_per_address"`
 }
 
 // DialectFile names a dialect defined in a spec file.

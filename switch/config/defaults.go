@@ -27,23 +27,28 @@ const (
 
 // Default values applied by SetDefaults.
 const (
-	DefaultMaxFrame      = 8192
-	DefaultShutdownGrace = 15 * time.Second
-	DefaultMaxInFlight   = 1024
-	DefaultTimeout       = 10 * time.Second
-	DefaultConnections   = 2
-	DefaultEchoInterval  = 30 * time.Second
-	DefaultEchoFailures  = 3
-	DefaultEchoTimeout   = 5 * time.Second
-	DefaultSignOnTimeout = 5 * time.Second
-	DefaultReconnectMin  = 200 * time.Millisecond
-	DefaultReconnectMax  = 10 * time.Second
-	DefaultSAFInterval   = 30 * time.Second
-	DefaultSAFExpiry     = 24 * time.Hour
-	DefaultCutoff        = "00:00"
-	DefaultTimeZone      = "Asia/Shanghai"
-	DefaultClearingDir   = "clearing"
-	DefaultKeyOverlap    = 10 * time.Minute
+	DefaultMaxFrame              = 8192
+	DefaultShutdownGrace         = 15 * time.Second
+	DefaultMaxInFlight           = 1024
+	DefaultTimeout               = 10 * time.Second
+	DefaultConnections           = 2
+	DefaultEchoInterval          = 30 * time.Second
+	DefaultEchoFailures          = 3
+	DefaultEchoTimeout           = 5 * time.Second
+	DefaultSignOnTimeout         = 5 * time.Second
+	DefaultReconnectMin          = 200 * time.Millisecond
+	DefaultReconnectMax          = 10 * time.Second
+	DefaultSAFInterval           = 30 * time.Second
+	DefaultSAFExpiry             = 24 * time.Hour
+	DefaultCutoff                = "00:00"
+	DefaultTimeZone              = "Asia/Shanghai"
+	DefaultClearingDir           = "clearing"
+	DefaultKeyOverlap            = 10 * time.Minute
+	DefaultWriteTimeout          = 5 * time.Second
+	DefaultMaxPending            = 1 << 20
+	DefaultSignOnWait            = 10 * time.Second
+	DefaultMaxUnsigned           = 256
+	DefaultMaxUnsignedPerAddress = 16
 )
 
 // DefaultMTIs returns the request MTIs a route allows when mtis is empty:
@@ -81,6 +86,8 @@ func BuiltinDialect(name string) bool {
 func (c *Config) SetDefaults() {
 	setInt(&c.Switch.MaxFrame, DefaultMaxFrame)
 	setDur(&c.Switch.ShutdownGrace, DefaultShutdownGrace)
+	setDur(&c.Switch.WriteTimeout, DefaultWriteTimeout)
+	setInt(&c.Switch.MaxPending, DefaultMaxPending)
 	if c.Switch.Node == "" {
 		c.Switch.Node, _ = os.Hostname()
 	}
@@ -93,6 +100,9 @@ func (c *Config) SetDefaults() {
 	for i := range c.Listeners {
 		l := &c.Listeners[i]
 		setStr(&l.Framing, DefaultFraming(l.Dialect))
+		setDur(&l.SignOnWait, DefaultSignOnWait)
+		setInt(&l.MaxUnsigned, DefaultMaxUnsigned)
+		setInt(&l.MaxUnsignedPerAddress, DefaultMaxUnsignedPerAddress)
 	}
 	for i := range c.Institutions {
 		c.Institutions[i].setDefaults()

@@ -20,7 +20,10 @@ func TestExampleLoads(t *testing.T) {
 	require.Len(t, c.Listeners, 2)
 	a := c.Listener("hl87a-in")
 	require.NotNil(t, a)
-	assert.Equal(t, Listener{Name: "hl87a-in", Address: "127.0.0.1:5800", Dialect: "hl87a", Framing: "ascii4", Header: true}, *a)
+	assert.Equal(t, Listener{Name: "hl87a-in", Address: "127.0.0.1:5800", Dialect: "hl87a", Framing: "ascii4", Header: true,
+		SignOnWait: Duration(DefaultSignOnWait), MaxUnsigned: DefaultMaxUnsigned, MaxUnsignedPerAddress: DefaultMaxUnsignedPerAddress}, *a)
+	assert.Equal(t, Duration(DefaultWriteTimeout), c.Switch.WriteTimeout)
+	assert.Equal(t, DefaultMaxPending, c.Switch.MaxPending)
 	assert.Equal(t, "binary2", c.Listener("hl87b-in").Framing)
 
 	acq := c.Institution("48020000")

@@ -81,6 +81,12 @@ func (v *checker) switchSection() {
 	if s.ShutdownGrace < 0 {
 		v.addf("switch.shutdown_grace", "%s is negative", s.ShutdownGrace)
 	}
+	if s.WriteTimeout < 0 {
+		v.addf("switch.write_timeout", "%s is negative", s.WriteTimeout)
+	}
+	if s.MaxPending < 4096 || s.MaxPending > 1<<30 {
+		v.addf("switch.max_pending", "%d is not in 4096..1073741824", s.MaxPending)
+	}
 }
 
 // knownDialect reports whether name is a builtin or a dialects[] entry.
@@ -164,6 +170,15 @@ func (v *checker) listeners() {
 		}
 		v.dialect(key+".dialect", l.Dialect)
 		v.add(key+".framing", checkFraming(l.Framing, l.Dialect))
+		if l.SignOnWait < 0 {
+			v.addf(key+".sign_on_wait", "%s is negative", l.SignOnWait)
+		}
+		if l.MaxUnsigned < 0 {
+			v.addf(key+".max_unsigned", "%d is negative", l.MaxUnsigned)
+		}
+		if l.MaxUnsignedPerAddress < 0 {
+			v.addf(key+".max_unsigned_per_address", "%d is negative", l.MaxUnsignedPerAddress)
+		}
 	}
 }
 

@@ -60,7 +60,7 @@ func (r *roomSignal) broadcast() {
 // ends first and ErrClosed after Close. Only the goroutines that bring new
 // work (read loops) call it; a done callback never does.
 func (j *Journal) Admit(ctx context.Context) error {
-	if !j.full() {
+	if !j.Full() {
 		return j.closedErr()
 	}
 	var t *time.Timer
@@ -74,7 +74,7 @@ func (j *Journal) Admit(ctx context.Context) error {
 			return err
 		}
 		ch := j.room.wait() // before the check: a broadcast after it is not lost
-		if !j.full() {
+		if !j.Full() {
 			return nil
 		}
 		if j.g != nil {
@@ -95,8 +95,9 @@ func (j *Journal) Admit(ctx context.Context) error {
 	}
 }
 
-// full reports whether new work must wait (see Admit).
-func (j *Journal) full() bool {
+// Full reports whether new work must wait for room (see Admit); it takes
+// no lock on SQLite, so a caller may test it before making a context.
+func (j *Journal) Full() bool {
 	if j.g != nil {
 		return j.g.full()
 	}

@@ -23,6 +23,7 @@ type Metrics struct {
 	unmatched    *prometheus.CounterVec
 	formatErrors *prometheus.CounterVec
 	backpressure *prometheus.CounterVec
+	ownAnswers   *prometheus.CounterVec
 	disconnects  *prometheus.CounterVec
 	undelivered  *prometheus.CounterVec
 	spoofed      *prometheus.CounterVec
@@ -69,6 +70,9 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			"Messages that violated the dialect, by institution ('unknown' before sign-on).")), []string{"institution"}),
 		backpressure: prometheus.NewCounterVec(prometheus.CounterOpts(opts("backpressure_total",
 			"Requests refused with 91 because an in-flight limit was reached, by institution.")), []string{"institution"}),
+		ownAnswers: prometheus.NewCounterVec(prometheus.CounterOpts(opts("own_answers_total",
+			"Responses the switch made itself instead of passing on an issuer's, by institution ('unknown' before sign-on), response code and reason.")),
+			[]string{"institution", "code", "reason"}),
 		disconnects: prometheus.NewCounterVec(prometheus.CounterOpts(opts("disconnects_total",
 			"Connections closed, by institution and reason.")), []string{"institution", "reason"}),
 		undelivered: prometheus.NewCounterVec(prometheus.CounterOpts(opts("undelivered_responses_total",
@@ -101,7 +105,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		signedIn: make(map[string]*[2]int),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.responses, m.latency, m.inFlight, m.links,
-		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.disconnects, m.undelivered, m.spoofed,
+		m.timeouts, m.unmatched, m.formatErrors, m.backpressure, m.ownAnswers, m.disconnects, m.undelivered, m.spoofed,
 		m.macFailures, m.keyExchanges, m.signedOn, m.revQueued, m.revAcked, m.safDepth, m.commit,
 		m.commitWrites, m.commitFails} {
 		if err := reg.Register(c); err != nil {
@@ -181,6 +185,12 @@ func (m *Metrics) Links(institution, direction, state string, n int) {
 		up = 1
 	}
 	m.signedOn.WithLabelValues(institution).Set(up)
+}
+
+// OwnAnswer counts a response the switch made itself, with its reason (a
+// label from a fixed set the switch defines).
+func (m *Metrics) OwnAnswer(institution, code, reason string) {
+	m.ownAnswers.WithLabelValues(institution, code, reason).Inc()
 }
 
 // FormatErrorUnknown counts a format error from a connection not yet signed on.

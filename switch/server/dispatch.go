@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -22,7 +23,7 @@ func (s *Server) handle(l *link.Link, m *dialect.Message, err error) {
 	if inst := ownerOf(l); inst != nil && !s.verifyMAC(l, inst, m) {
 		s.log.Warn("bad or missing MAC", "institution", inst.id, "mti", string(mti), "stan", string(m.Field(11)))
 		if m.IsRequest() {
-			s.respond(l, m, codeSecurity)
+			s.respond(l, m, codeSecurity, causeBadMAC)
 		}
 		// A response with a bad MAC counts as not received: its request
 		// times out and is reversed.
@@ -44,44 +45,48 @@ func (s *Server) handle(l *link.Link, m *dialect.Message, err error) {
 // request times out and is answered 91), keeping the link and everything
 // else in flight on it. Anything else closes the link.
 func (s *Server) badMessage(l *link.Link, m *dialect.Message, err error) {
-	inst := ownerOf(l)
-	if inst != nil {
+	mti := m.MTI()
+	if len(mti) == 4 && m.IsRequest() && m.Has(7) && m.Has(11) {
+		s.log.Warn("format error", "link", l.String(), "mti", string(mti), "stan", string(m.Field(11)), "err", err)
+		s.respond(l, m, codeFormatError, causeFormat) // counted as a format error
+		return
+	}
+	if inst := ownerOf(l); inst != nil {
 		inst.m.FormatErrors.Inc()
 	} else {
 		s.metrics.FormatErrorUnknown()
 	}
-	mti := m.MTI()
-	switch {
-	case len(mti) == 4 && m.IsRequest() && m.Has(7) && m.Has(11):
-		s.log.Warn("format error", "link", l.String(), "mti", string(mti), "stan", string(m.Field(11)), "err", err)
-		s.respond(l, m, codeFormatError)
-	case len(mti) == 4 && m.IsResponse():
+	if len(mti) == 4 && m.IsResponse() {
 		s.log.Warn("malformed response dropped", "link", l.String(), "mti", string(mti), "stan", string(m.Field(11)), "err", err)
-	default:
-		s.log.Warn("unreadable message, closing link", "link", l.String(), "err", err)
-		s.closeLink(l, "format_error")
+		return
 	}
+	s.log.Warn("unreadable message, closing link", "link", l.String(), "err", err)
+	s.closeLink(l, "format_error")
 }
 
-// request routes a financial request from an acquirer to its issuer.
+// request routes a financial request from an acquirer to its issuer. A
+// request the switch refuses for load (in-flight limit, journal full) is
+// answered 91 at once and not journaled: nothing was done, so a repeat is
+// simply decided again, and a flood costs the journal nothing.
 func (s *Server) request(l *link.Link, m *dialect.Message) {
 	acq := ownerOf(l)
 	if acq == nil || l.State() != link.SignedOn {
-		s.respond(l, m, codeIssuerDown)
+		s.log.Warn("request before sign-on", "link", l.String(), "mti", string(m.MTI()), "stan", string(m.Field(11)))
+		s.respond(l, m, codeIssuerDown, causeNotSignedOn)
 		return
 	}
 	acq.m.Request(m.MTI())
 	set := acq.settings()
 	if s.draining.Load() {
-		s.reject(l, acq, m, codeIssuerDown)
+		s.reject(l, acq, m, codeIssuerDown, causeShuttingDown)
 		return
 	}
 	if !set.isAcquirer() {
-		s.reject(l, acq, m, codeInvalidTxn)
+		s.reject(l, acq, m, codeInvalidTxn, causeNotAcquirer)
 		return
 	}
 	if !m.Has(7) || !m.Has(11) {
-		s.respond(l, m, codeFormatError)
+		s.formatError(l, m, "field 7 or 11 missing")
 		return
 	}
 	if f32 := m.Field(32); f32 == nil {
@@ -94,18 +99,28 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 		s.spoofed(l, acq, m, 33)
 		return
 	}
+	if l.InFlight().Load() >= set.maxInFlight() {
+		acq.m.Backpressure.Inc()
+		s.respond(l, m, codeIssuerDown, causeInFlightLimit)
+		return
+	}
+	if !s.admit() {
+		acq.m.Backpressure.Inc()
+		s.respond(l, m, codeIssuerDown, causeJournalBusy)
+		return
+	}
 	if s.j != nil && isReversal(m.MTI()) {
 		s.acquirerReversal(l, acq, m)
 		return
 	}
 	snap := s.snap.Load()
-	r, code := s.lookupRoute(snap, m)
+	r, code, why := s.lookupRoute(snap, m)
 	if r == nil {
-		s.reject(l, acq, m, code)
+		s.reject(l, acq, m, code, why)
 		return
 	}
 	if !r.AllowsMTI(m.MTI()) || !r.AllowsProcessing(m.Field(3)) {
-		s.reject(l, acq, m, codeInvalidTxn)
+		s.reject(l, acq, m, codeInvalidTxn, causeNotAllowed)
 		return
 	}
 	issuer := snap.issuerOf[r.Index]
@@ -117,30 +132,53 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 	if to == nil {
 		if full {
 			issuer.m.Backpressure.Inc()
+			s.respond(l, m, codeIssuerDown, causeInFlightLimit)
+			return
 		}
-		s.reject(l, acq, m, codeIssuerDown)
-		return
-	}
-	if l.InFlight().Load() >= set.maxInFlight() {
-		acq.m.Backpressure.Inc()
-		s.reject(l, acq, m, codeIssuerDown)
+		s.reject(l, acq, m, codeIssuerDown, causeIssuerDown)
 		return
 	}
 	key, ok := match.MakeKey(m.MTI(), m.Field(32), m.Field(11), m.Field(7))
 	if !ok {
-		s.respond(l, m, codeFormatError)
+		s.formatError(l, m, "key fields (32, 11, 7) too long")
 		return
 	}
 	var perr errPIN
 	if err := s.translatePIN(acq, issuer, m); errors.As(err, &perr) {
-		s.reject(l, acq, m, perr.code)
+		s.reject(l, acq, m, perr.code, causePIN)
 		return
 	}
-	tx := s.txns.get()
-	tx.from, tx.acquirer, tx.to, tx.issuer = l, acq, to, issuer
-	tx.route, tx.rm, tx.start, tx.key = r, snap.routeM[r.Index], time.Now(), key
+	tx := s.newTxn(l, acq)
+	tx.to, tx.issuer = to, issuer
+	tx.route, tx.rm, tx.key = r, snap.routeM[r.Index], key
 	tx.req.CopyFrom(m)
 	s.begin(tx)
+}
+
+// admitWait bounds how long a read loop waits for room in the journal
+// before it answers 91.
+const admitWait = time.Second
+
+// admit waits, on a link's read goroutine, until the journal has room for
+// a new transaction (at once without a journal or when it has room); it
+// reports false when none was made within admitWait or shutdown began.
+func (s *Server) admit() bool {
+	if s.j == nil || !s.j.Full() {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, admitWait)
+	defer cancel()
+	return s.j.Admit(ctx) == nil
+}
+
+// newTxn takes a transaction for a request that arrived on l. It counts
+// in the link's in-flight requests (max_in_flight) from now until it is
+// released, whatever path it takes.
+func (s *Server) newTxn(l *link.Link, acq *institution) *txn {
+	tx := s.txns.get()
+	tx.from, tx.acquirer, tx.start = l, acq, time.Now()
+	l.InFlight().Add(1)
+	return tx
 }
 
 // spoofed refuses (63) a request whose acquiring or forwarding institution
@@ -150,7 +188,7 @@ func (s *Server) spoofed(l *link.Link, acq *institution, m *dialect.Message, fie
 	acq.m.Spoofed.Inc()
 	s.log.Warn("institution id not allowed on this connection", "institution", acq.id, "field", field,
 		"stan", string(m.Field(11)))
-	s.respond(l, m, codeSecurity)
+	s.respond(l, m, codeSecurity, causeSpoofed)
 }
 
 // forward sends a request to its issuer: without a journal at once, on the
@@ -167,14 +205,14 @@ func (s *Server) forward(tx *txn) {
 	if err != nil {
 		s.frames.put(buf)
 		s.log.Error("request does not pack for the issuer", "issuer", issuer.id, "err", err)
-		s.answer(tx, codeSystemMalfunction, journal.StateRejected)
+		s.answer(tx, codeSystemMalfunction, journal.StateRejected, causeSystem)
 		return
 	}
 	s.track(tx, 1)
 	if err := issuer.pending.Add(key, tx.start.Add(tx.route.Timeout), tx); err != nil {
 		s.frames.put(buf)
 		s.track(tx, -1)
-		s.answer(tx, codeDuplicate, journal.StateRejected)
+		s.answer(tx, codeDuplicate, journal.StateRejected, causeDuplicate)
 		return
 	}
 	err = to.SendFrame(frame)
@@ -187,20 +225,21 @@ func (s *Server) forward(tx *txn) {
 		if tx, ok := issuer.pending.Take(key); ok {
 			s.log.Warn("forward failed", "issuer", issuer.id, "link", to.String(), "err", err)
 			s.finish(tx)
-			s.answer(tx, codeIssuerDown, journal.StateRejected)
+			s.answer(tx, codeIssuerDown, journal.StateRejected, causeIssuerDown)
 		}
 	}
 }
 
 // lookupRoute finds the route of a request: by receiving institution (field
 // 100) for account-based payments, else by the longest BIN prefix of the PAN
-// (field 2, or field 35 when 2 is absent).
-func (s *Server) lookupRoute(snap *snapshot, m *dialect.Message) (*route.Route, string) {
+// (field 2, or field 35 when 2 is absent). Without one it gives the code
+// and cause of the refusal.
+func (s *Server) lookupRoute(snap *snapshot, m *dialect.Message) (*route.Route, string, cause) {
 	if f100 := m.Field(100); f100 != nil {
 		if r := snap.routes.ByReceiving(f100); r != nil {
-			return r, ""
+			return r, "", causeNone
 		}
-		return nil, codeNoIssuer
+		return nil, codeNoIssuer, causeNoRoute
 	}
 	p := m.Field(2)
 	if p == nil {
@@ -209,15 +248,15 @@ func (s *Server) lookupRoute(snap *snapshot, m *dialect.Message) (*route.Route, 
 		}
 	}
 	if p == nil {
-		return nil, codeFormatError
+		return nil, codeFormatError, causeFormat
 	}
 	if !pan.Luhn(p) {
-		return nil, codeInvalidCard
+		return nil, codeInvalidCard, causeInvalidCard
 	}
 	if r := snap.routes.ByPAN(p); r != nil {
-		return r, ""
+		return r, "", causeNone
 	}
-	return nil, codeNoIssuer
+	return nil, codeNoIssuer, causeNoRoute
 }
 
 // response delivers an issuer's response to the acquirer of the matching

@@ -46,15 +46,17 @@ func (s *Server) listen(lc config.Listener) error {
 		return fmt.Errorf("server: listeners %s: %w", lc.Name, err)
 	}
 	s.wg.Add(1)
-	go s.accept(ln, lc.Name, codec)
+	go s.accept(ln, lc, codec)
 	s.log.Info("listening", "listener", lc.Name, "address", ln.Addr().String(), "dialect", lc.Dialect,
 		"tls", tlsCfg != nil, "mutual_tls", tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert)
 	return nil
 }
 
 // accept serves one listener until it is closed. Temporary errors back off.
-func (s *Server) accept(ln net.Listener, name string, codec *wire.Codec) {
+func (s *Server) accept(ln net.Listener, lc config.Listener, codec *wire.Codec) {
 	defer s.wg.Done()
+	name := lc.Name
+	gate := newUnsignedGate(lc.MaxUnsigned, lc.MaxUnsignedPerAddress)
 	var delay time.Duration
 	for {
 		conn, err := ln.Accept()
@@ -74,27 +76,55 @@ func (s *Server) accept(ln net.Listener, name string, codec *wire.Codec) {
 			_ = conn.Close()
 			continue
 		}
+		addr := remoteAddr(conn.RemoteAddr())
+		if ok, reason := gate.enter(addr); !ok {
+			s.metrics.Disconnect("unknown", reason)
+			if log, unlogged := gate.throttle(time.Now()); log {
+				s.log.Warn("connection refused: too many connections not signed on", "listener", name,
+					"remote", conn.RemoteAddr().String(), "reason", reason, "refused_unlogged", unlogged)
+			}
+			_ = conn.Close()
+			continue
+		}
 		s.wg.Add(1)
-		go s.serveConn(conn, name, codec)
+		go s.serveConn(conn, lc, codec, &gatePass{g: gate, a: addr})
 	}
 }
 
 // serveConn completes the TLS handshake of an accepted connection, if any,
 // and serves it as an inbound link. A failed handshake closes the
 // connection and is counted as a disconnect with reason "tls_handshake".
-func (s *Server) serveConn(conn net.Conn, name string, codec *wire.Codec) {
+// The connection holds its place in the listener's gate until it signs on
+// or closes.
+func (s *Server) serveConn(conn net.Conn, lc config.Listener, codec *wire.Codec, pass *gatePass) {
 	defer s.wg.Done()
+	defer pass.release()
 	remote := conn.RemoteAddr().String()
 	nc, err := s.handshake(conn)
 	if err != nil {
-		s.log.Warn("TLS handshake failed", "listener", name, "remote", remote, "err", err)
+		s.log.Warn("TLS handshake failed", "listener", lc.Name, "remote", remote, "err", err)
 		s.metrics.Disconnect("unknown", "tls_handshake")
 		_ = conn.Close()
 		return
 	}
-	l := link.New(s.linkID.Add(1), nc, codec, link.Options{Direction: link.Inbound, Name: name,
-		MaxFrame: s.snap.Load().cfg.Switch.MaxFrame})
-	s.serveInbound(l)
+	cfg := s.snap.Load().cfg.Switch
+	l := link.New(s.linkID.Add(1), nc, codec, link.Options{Direction: link.Inbound, Name: lc.Name,
+		MaxFrame: cfg.MaxFrame, MaxPending: cfg.MaxPending, WriteTimeout: cfg.WriteTimeout.D()})
+	s.unsigned.Store(l, pass)
+	defer s.unsigned.Delete(l)
+	wait := s.signOnWait
+	if wait <= 0 {
+		wait = lc.SignOnWait.D()
+	}
+	s.serveInbound(l, wait)
+}
+
+// signedOn releases an inbound link's place among the listener's
+// connections not signed on.
+func (s *Server) signedOn(l *link.Link) {
+	if p, ok := s.unsigned.LoadAndDelete(l); ok {
+		p.(*gatePass).release()
+	}
 }
 
 // anyAllows reports whether some institution on the listener may connect
@@ -110,10 +140,11 @@ func (s *Server) anyAllows(listener string, a net.Addr) bool {
 	return false
 }
 
-// serveInbound runs an inbound link until it ends.
-func (s *Server) serveInbound(l *link.Link) {
+// serveInbound runs an inbound link until it ends; it is closed when it
+// has not signed on within wait.
+func (s *Server) serveInbound(l *link.Link, wait time.Duration) {
 	s.log.Info("connection accepted", "link", l.String())
-	unsigned := time.AfterFunc(s.signOnWait, func() {
+	unsigned := time.AfterFunc(wait, func() {
 		if ownerOf(l) == nil {
 			s.closeLink(l, "no_signon")
 		}
@@ -141,6 +172,8 @@ func disconnectReason(err error) string {
 		return "frame_too_long"
 	case errors.Is(err, frame.ErrBadPrefix):
 		return "bad_length_prefix"
+	case errors.Is(err, link.ErrSlowConsumer):
+		return "slow_consumer"
 	default:
 		return "connection_lost"
 	}

@@ -45,7 +45,7 @@ func (s *Server) begin(tx *txn) {
 		switch {
 		case w.Err != nil:
 			s.log.Error("journal insert failed", "err", w.Err)
-			s.answer(tx, codeSystemMalfunction, "")
+			s.answer(tx, codeSystemMalfunction, "", causeSystem)
 		case w.Duplicate != nil:
 			s.repeat(tx, w.Duplicate)
 		default:
@@ -77,7 +77,7 @@ func (s *Server) complete(tx *txn, m *dialect.Message) {
 		if w.Err != nil {
 			// Not durable: the approval must not be delivered.
 			s.log.Error("journal finish failed; answering 96", "err", w.Err, "stan", string(tx.req.Field(11)))
-			s.respondTx(tx, codeSystemMalfunction, "")
+			s.respondTx(tx, codeSystemMalfunction, "", causeSystem)
 			s.txns.put(tx)
 			return
 		}
@@ -92,7 +92,7 @@ func (s *Server) complete(tx *txn, m *dialect.Message) {
 func (s *Server) timedOut(tx *txn) {
 	s.finish(tx)
 	if s.j == nil || tx.rec == nil {
-		s.respondTx(tx, codeIssuerDown, "")
+		s.respondTx(tx, codeIssuerDown, "", causeTimeout)
 		s.txns.put(tx)
 		return
 	}
@@ -114,19 +114,19 @@ func (s *Server) timedOut(tx *txn) {
 	// 91 once both are durable.
 	s.j.Submit(&journal.Write{Kind: journal.WriteFinish, ID: id, State: journal.StateTimedOut,
 		Code: codeIssuerDown, At: time.Now()}, func(*journal.Write) {
-		s.respondTx(tx, codeIssuerDown, "")
+		s.respondTx(tx, codeIssuerDown, "", causeTimeout)
 		s.txns.put(tx)
 	})
 }
 
 // answer is the switch's own final answer to a request that did not reach
 // the issuer; with a journal the record, if any, says so.
-func (s *Server) answer(tx *txn, code string, state journal.State) {
+func (s *Server) answer(tx *txn, code string, state journal.State, why cause) {
 	if s.j != nil && tx.rec != nil && tx.rec.ID != 0 && state != "" {
 		s.j.Submit(&journal.Write{Kind: journal.WriteFinish, ID: tx.rec.ID, State: state, Code: code, At: time.Now()},
 			func(*journal.Write) {})
 	}
-	s.respondTx(tx, code, "")
+	s.respondTx(tx, code, "", why)
 	s.txns.put(tx)
 }
 
@@ -135,19 +135,20 @@ func (s *Server) answer(tx *txn, code string, state journal.State) {
 func (s *Server) repeat(tx *txn, orig *journal.Record) {
 	switch orig.State {
 	case journal.StateForwarded:
-		s.respondTx(tx, codeDuplicate, "")
+		s.respondTx(tx, codeDuplicate, "", causeDuplicate)
 	default:
 		code := orig.ResponseCode
 		if code == "" {
 			code = codeIssuerDown
 		}
-		s.respondTx(tx, code, orig.AuthID)
+		s.respondTx(tx, code, orig.AuthID, causeRepeat)
 	}
 	s.txns.put(tx)
 }
 
-// respondTx sends the switch's response to tx's request to the acquirer.
-func (s *Server) respondTx(tx *txn, code, authID string) {
+// respondTx sends the switch's response to tx's request to the acquirer
+// and counts it with its cause.
+func (s *Server) respondTx(tx *txn, code, authID string, why cause) {
 	resp := s.msgs.get()
 	defer s.msgs.put(resp)
 	buildResponse(resp, &tx.req, code)
@@ -161,6 +162,7 @@ func (s *Server) respondTx(tx *txn, code, authID string) {
 	if authID != "" {
 		resp.SetString(38, authID)
 	}
+	s.countOwn(tx.acquirer, code, why)
 	l := tx.acquirer.deliveryLink(tx.from)
 	if l == nil || l.Send(resp) != nil {
 		tx.acquirer.m.Undelivered.Inc()
@@ -172,8 +174,8 @@ func (s *Server) respondTx(tx *txn, code, authID string) {
 // reject answers a request the switch refuses before routing it anywhere
 // and, with a journal, records it (state rejected) so that a retransmission
 // gets the same answer and clearing can account for it.
-func (s *Server) reject(l *link.Link, acq *institution, m *dialect.Message, code string) {
-	s.respond(l, m, code)
+func (s *Server) reject(l *link.Link, acq *institution, m *dialect.Message, code string, why cause) {
+	s.respond(l, m, code, why)
 	if s.j == nil || !m.Has(7) || !m.Has(11) {
 		return
 	}

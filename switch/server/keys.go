@@ -74,13 +74,13 @@ func (inst *institution) ring() keyRing {
 func (s *Server) keyExchange(l *link.Link, m *dialect.Message) {
 	inst := ownerOf(l)
 	if inst == nil || s.hsm == nil {
-		s.respond(l, m, codeInvalidTxn)
+		s.respond(l, m, codeInvalidTxn, causeNone)
 		return
 	}
 	typ, wrapped, kcv, ok := parseKeyExchange(m.Field(48))
 	if !ok {
 		inst.m.KeyExchangeFailures.Inc()
-		s.respond(l, m, codeFormatError)
+		s.respond(l, m, codeFormatError, causeNone)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
@@ -108,10 +108,10 @@ func (s *Server) keyExchange(l *link.Link, m *dialect.Message) {
 		inst.m.KeyExchangeFailures.Inc()
 		s.log.Warn("key exchange refused", "institution", inst.id, "err", err,
 			"kcv_mismatch", errors.Is(err, hsm.ErrKCVMismatch))
-		s.respond(l, m, codeSecurity)
+		s.respond(l, m, codeSecurity, causeNone)
 		return
 	}
-	s.respond(l, m, codeApproved)
+	s.respond(l, m, codeApproved, causeNone)
 }
 
 // rotate makes id the institution's current key of type typ.

@@ -28,22 +28,22 @@ func (s *Server) networkManagement(l *link.Link, m *dialect.Message) {
 	code := m.Field(70)
 	switch {
 	case bytes.Equal(code, nmEcho):
-		s.respond(l, m, codeApproved)
+		s.respond(l, m, codeApproved, causeNone)
 	case bytes.Equal(code, nmSignOn):
 		s.signOn(l, m)
 	case bytes.Equal(code, nmSignOff):
 		if ownerOf(l) == nil {
-			s.respond(l, m, codeIssuerDown)
+			s.respond(l, m, codeIssuerDown, causeNone)
 			return
 		}
 		l.SetState(link.SignedOff)
 		s.updateLinkMetrics(ownerOf(l))
 		s.log.Info("institution signed off", "institution", ownerOf(l).id, "link", l.String())
-		s.respond(l, m, codeApproved)
+		s.respond(l, m, codeApproved, causeNone)
 	case bytes.Equal(code, nmKeys):
 		s.keyExchange(l, m)
 	default:
-		s.respond(l, m, codeInvalidTxn)
+		s.respond(l, m, codeInvalidTxn, causeNone)
 	}
 }
 
@@ -57,7 +57,7 @@ func (s *Server) signOn(l *link.Link, m *dialect.Message) {
 	if l.Direction() == link.Outbound {
 		l.SetState(link.SignedOn)
 		s.updateLinkMetrics(ownerOf(l))
-		s.respond(l, m, codeApproved)
+		s.respond(l, m, codeApproved, causeNone)
 		return
 	}
 	id := m.Field(33)
@@ -67,10 +67,11 @@ func (s *Server) signOn(l *link.Link, m *dialect.Message) {
 	inst, reason := s.checkSignOn(l, id)
 	if inst == nil {
 		s.log.Warn("sign-on refused", "link", l.String(), "institution", string(id), "reason", reason)
-		s.respond(l, m, codeInvalidTxn)
+		s.respond(l, m, codeInvalidTxn, causeNone)
 		return
 	}
 	if prev := ownerOf(l); prev == nil {
+		s.signedOn(l)
 		l.SetOwner(inst)
 		l.SetRemoteID(inst.id)
 		l.SetSigner(s.signer(inst))
@@ -79,7 +80,7 @@ func (s *Server) signOn(l *link.Link, m *dialect.Message) {
 	l.SetState(link.SignedOn)
 	s.updateLinkMetrics(inst)
 	s.log.Info("institution signed on", "institution", inst.id, "link", l.String())
-	s.respond(l, m, codeApproved)
+	s.respond(l, m, codeApproved, causeNone)
 }
 
 // checkSignOn returns the institution a sign-on names when it may use this

@@ -84,8 +84,9 @@ func (s *Server) dialOnce(ctx context.Context, inst *institution, addr string, t
 		return false
 	}
 	name := fmt.Sprintf("%s#%d", addr, n)
+	cfg := s.snap.Load().cfg.Switch
 	l := link.New(s.linkID.Add(1), conn, inst.codec, link.Options{Direction: link.Outbound, Name: name, Rank: rank,
-		MaxFrame: s.snap.Load().cfg.Switch.MaxFrame, RemoteID: inst.id})
+		MaxFrame: cfg.MaxFrame, MaxPending: cfg.MaxPending, WriteTimeout: cfg.WriteTimeout.D(), RemoteID: inst.id})
 	l.SetOwner(inst)
 	l.SetSigner(s.signer(inst))
 	inst.addLink(l)

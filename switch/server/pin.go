@@ -25,13 +25,20 @@ func (e errPIN) Error() string { return "server: PIN block refused with " + e.co
 // translatePIN moves the PIN block of m (field 52) from the acquirer's PIN
 // key and format to the issuer's, inside the security module: the clear PIN
 // never reaches this package. It sets field 53 to the issuer's format. A
-// request without a PIN block, or from an acquirer without a PIN format,
-// passes unchanged.
+// request without a PIN block passes unchanged; a PIN block from an
+// acquirer without a PIN format is refused (30), one for an issuer
+// without a PIN format too (96).
 func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) error {
 	block := m.Field(52)
 	from := acq.settings().cfg.PINFormat
-	if block == nil || from == "" {
+	if block == nil {
 		return nil
+	}
+	if from == "" {
+		// The switch holds no key for it: a PIN block never crosses a
+		// zone untranslated.
+		s.log.Warn("PIN block from an acquirer without a PIN key", "acquirer", acq.id)
+		return errPIN{codeFormatError}
 	}
 	to := issuer.settings().cfg.PINFormat
 	if to == "" || s.hsm == nil {

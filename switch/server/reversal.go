@@ -57,11 +57,10 @@ func originalKey(acq *institution, m *dialect.Message) (journal.Key, bool) {
 func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Message) {
 	key, ok := originalKey(acq, m)
 	if !ok {
-		s.reject(l, acq, m, codeFormatError)
+		s.reject(l, acq, m, codeFormatError, causeFormat)
 		return
 	}
-	tx := s.txns.get()
-	tx.from, tx.acquirer, tx.start = l, acq, time.Now()
+	tx := s.newTxn(l, acq)
 	tx.req.CopyFrom(m)
 	s.wg.Add(1)
 	go func() {
@@ -69,10 +68,10 @@ func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Mes
 		orig, err := s.j.Lookup(s.ctx, key)
 		switch {
 		case errors.Is(err, journal.ErrNotFound):
-			s.rejectTx(tx, codeNoOriginal)
+			s.rejectTx(tx, codeNoOriginal, causeNoOriginal)
 		case err != nil:
 			s.log.Error("journal look-up failed", "err", err)
-			s.rejectTx(tx, codeSystemMalfunction)
+			s.rejectTx(tx, codeSystemMalfunction, causeSystem)
 		case orig.State != journal.StateApproved || orig.Reversal != journal.ReversalNone:
 			s.reverseLocally(tx, orig)
 		case tx.req.MTI()[2] == '2':
@@ -84,8 +83,8 @@ func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Mes
 }
 
 // rejectTx is reject for a request already copied into tx.
-func (s *Server) rejectTx(tx *txn, code string) {
-	s.reject(tx.from, tx.acquirer, &tx.req, code)
+func (s *Server) rejectTx(tx *txn, code string, why cause) {
+	s.reject(tx.from, tx.acquirer, &tx.req, code, why)
 	s.txns.put(tx)
 }
 
@@ -96,7 +95,7 @@ func (s *Server) reverseLocally(tx *txn, orig *journal.Record) {
 		s.j.Submit(&journal.Write{Kind: journal.WriteReversal, ID: orig.ID, Reversal: journal.ReversalLocal}, func(*journal.Write) {})
 	}
 	s.insertAnswered(tx, orig, codeApproved, func() {
-		s.respondTx(tx, codeApproved, "")
+		s.respondTx(tx, codeApproved, "", causeReversed)
 		s.txns.put(tx)
 	})
 }
@@ -106,12 +105,12 @@ func (s *Server) reverseLocally(tx *txn, orig *journal.Record) {
 func (s *Server) reversalAdviceFromAcquirer(tx *txn, orig *journal.Record) {
 	s.insertAnswered(tx, orig, codeApproved, func() {
 		s.queueReversal(orig, reasonAcquirer, func(err error) {
-			code := codeApproved
+			code, why := codeApproved, causeReversed
 			if err != nil {
 				s.log.Error("reversal not queued", "err", err, "id", orig.ID)
-				code = codeSystemMalfunction
+				code, why = codeSystemMalfunction, causeSystem
 			}
-			s.respondTx(tx, code, "")
+			s.respondTx(tx, code, "", why)
 			s.txns.put(tx)
 		})
 	})
@@ -146,7 +145,7 @@ func (s *Server) reversalOnline(tx *txn, orig *journal.Record) {
 	key, ok := match.MakeKey(tx.req.MTI(), tx.req.Field(32), tx.req.Field(11), tx.req.Field(7))
 	r := routeOf(snap, orig.Route)
 	if to == nil || !ok || r == nil {
-		s.rejectTx(tx, codeIssuerDown)
+		s.rejectTx(tx, codeIssuerDown, causeIssuerDown)
 		return
 	}
 	tx.to, tx.issuer, tx.key, tx.route, tx.rm = to, issuer, key, r, snap.routeM[r.Index]
@@ -156,7 +155,7 @@ func (s *Server) reversalOnline(tx *txn, orig *journal.Record) {
 	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: tx.rec}, func(w *journal.Write) {
 		switch {
 		case w.Err != nil:
-			s.answer(tx, codeSystemMalfunction, "")
+			s.answer(tx, codeSystemMalfunction, "", causeSystem)
 		case w.Duplicate != nil:
 			s.repeat(tx, w.Duplicate)
 		default:
@@ -178,8 +177,7 @@ func routeOf(snap *snapshot, name string) *route.Route {
 // acquirerAdvice acknowledges an acquirer's 0120 or 0220 once it is
 // journaled and queued for its issuer through store-and-forward.
 func (s *Server) acquirerAdvice(l *link.Link, acq *institution, issuer *institution, r *route.Route, m *dialect.Message) {
-	tx := s.txns.get()
-	tx.from, tx.acquirer, tx.start = l, acq, time.Now()
+	tx := s.newTxn(l, acq)
 	tx.req.CopyFrom(m)
 	code := string(m.Field(39))
 	state := journal.StateApproved
@@ -194,13 +192,13 @@ func (s *Server) acquirerAdvice(l *link.Link, acq *institution, issuer *institut
 	out.Set(33, s.switchID)
 	payload, err := s.saf.encode(&out)
 	if err != nil {
-		s.rejectTx(tx, codeFormatError)
+		s.rejectTx(tx, codeFormatError, causeFormat)
 		return
 	}
 	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: rec}, func(w *journal.Write) {
 		switch {
 		case w.Err != nil:
-			s.answer(tx, codeSystemMalfunction, "")
+			s.answer(tx, codeSystemMalfunction, "", causeSystem)
 			return
 		case w.Duplicate != nil:
 			s.repeat(tx, w.Duplicate)
@@ -210,11 +208,11 @@ func (s *Server) acquirerAdvice(l *link.Link, acq *institution, issuer *institut
 		e := &journal.SAFEntry{TxnID: rec.ID, Issuer: issuer.id, MTI: mti, Message: payload, NextAt: now,
 			ExpiresAt: now.Add(s.snap.Load().cfg.SAF.Expiry.D())}
 		s.j.Submit(&journal.Write{Kind: journal.WriteEnqueue, SAF: e}, func(w *journal.Write) {
-			code := codeApproved
+			code, why := codeApproved, causeAdvice
 			if w.Err != nil {
-				code = codeSystemMalfunction
+				code, why = codeSystemMalfunction, causeSystem
 			}
-			s.respondTx(tx, code, "")
+			s.respondTx(tx, code, "", why)
 			s.txns.put(tx)
 		})
 	})

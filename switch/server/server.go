@@ -31,8 +31,9 @@ type Options struct {
 	// Dialects resolves a dialect name of the configuration; nil uses
 	// dialect.Builtin and the configuration's spec files.
 	Dialects func(name string) (*dialect.Dialect, error)
-	// SignOnWait is how long an inbound connection may stay without a
-	// successful sign-on before it is closed; 0 means DefaultSignOnWait.
+	// SignOnWait, when set, overrides every listener's sign_on_wait: how
+	// long an inbound connection may stay without a successful sign-on
+	// before it is closed.
 	SignOnWait time.Duration
 	// Journal records every transaction and holds the store-and-forward
 	// queue; nil runs without one (nothing is recorded or reversed).
@@ -47,10 +48,6 @@ type Options struct {
 	// the clearing cut-off applied; nil uses the UTC date.
 	BusinessDate func(time.Time) string
 }
-
-// DefaultSignOnWait bounds how long a connection that never signs on holds
-// a socket and a goroutine.
-const DefaultSignOnWait = time.Minute
 
 // snapshot is what a reload replaces at once.
 type snapshot struct {
@@ -90,6 +87,7 @@ type Server struct {
 	cancel    context.CancelFunc
 	lnMu      sync.Mutex
 	listeners map[string]net.Listener
+	unsigned  sync.Map // *link.Link -> *gatePass: inbound links not signed on yet
 	draining  atomic.Bool
 	closed    atomic.Bool
 	wg        sync.WaitGroup // every goroutine the server starts
@@ -139,9 +137,6 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		}
 	}
 	s.signOnWait = opts.SignOnWait
-	if s.signOnWait <= 0 {
-		s.signOnWait = DefaultSignOnWait
-	}
 	s.dialects = opts.Dialects
 	if s.dialects == nil {
 		s.dialects = configDialects(cfg)
@@ -258,10 +253,10 @@ func (s *Server) sweep() {
 }
 
 // track counts a transaction into (+1) or out of (-1) the in-flight
-// counters of its links and issuer.
+// counters of its issuer link and issuer (the acquirer's link counts it
+// from newTxn to its release).
 func (s *Server) track(tx *txn, d int64) {
 	tx.to.InFlight().Add(d)
-	tx.from.InFlight().Add(d)
 	tx.issuer.m.InFlight.Add(float64(d))
 	if d > 0 {
 		tx.to.Forwarded().Add(1)

@@ -14,7 +14,7 @@ import (
 
 // txn is a request forwarded to an issuer and not yet answered.
 type txn struct {
-	from     *link.Link   // the acquirer's link the request came on
+	from     *link.Link   // the acquirer's link the request came on; counted in its InFlight until put
 	acquirer *institution // the acquirer
 	to       *link.Link   // the issuer's link it went out on
 	issuer   *institution
@@ -41,7 +41,11 @@ func (tp *txnPool) get() *txn {
 	return new(txn)
 }
 
+// put releases t: it leaves its acquirer link's in-flight count (newTxn).
 func (tp *txnPool) put(t *txn) {
+	if t.from != nil {
+		t.from.InFlight().Add(-1)
+	}
 	t.from, t.acquirer, t.to, t.issuer, t.route, t.rm = nil, nil, nil, nil, nil, nil
 	t.key, t.f33, t.sent, t.rec, t.orig = match.Key{}, nil, false, nil, nil
 	t.req.Reset()
