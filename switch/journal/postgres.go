@@ -12,14 +12,24 @@ import (
 const (
 	pgLockSQL = `SELECT pg_advisory_xact_lock(hashtext('hulian.journal.' || current_schema()))`
 
-	pgEnqueueSQL = `INSERT INTO saf (txn_id, issuer, mti, message, attempts, next_us,
-		expires_us, state, created_us)
-		SELECT $1::bigint, $2::text, $3::text, $4::bytea, $5::bigint, $6::bigint, $7::bigint,
-		'pending', $8::bigint WHERE EXISTS (SELECT 1 FROM txn WHERE id = $1::bigint)
-		RETURNING id`
+	// pgEnqueueSQL adds an entry unless it is a reversal advice (0420) of
+	// an original that already has one pending or acknowledged (then that
+	// entry's id is returned), whichever node queued it: a concurrent one
+	// is caught by index saf_one_reversal and also counts as queued. It
+	// returns the entry's id (0 when another statement's insert won) and
+	// whether the record exists.
+	pgEnqueueSQL = `WITH t AS (SELECT EXISTS (SELECT 1 FROM txn WHERE id = $1::bigint) AS found),
+		e AS (SELECT id FROM saf WHERE $3::text = '0420' AND txn_id = $1::bigint AND mti = '0420'
+			AND state IN ('pending', 'acknowledged') ORDER BY id LIMIT 1),
+		i AS (INSERT INTO saf (txn_id, issuer, mti, message, attempts, next_us, expires_us, state, created_us)
+			SELECT $1::bigint, $2::text, $3::text, $4::bytea, $5::bigint, $6::bigint, $7::bigint, 'pending', $8::bigint
+			WHERE (SELECT found FROM t) AND NOT EXISTS (SELECT 1 FROM e)
+			ON CONFLICT (txn_id) WHERE mti = '0420' AND state = 'pending' DO NOTHING
+			RETURNING id)
+		SELECT COALESCE((SELECT id FROM i), (SELECT id FROM e), 0), (SELECT found FROM t)`
 	pgClaimSQL = `UPDATE saf SET lease_node = $1, lease_us = $2 WHERE id IN (
 		SELECT id FROM saf WHERE state = 'pending' AND next_us <= $3
-		AND (lease_us <= $3 OR lease_node = $1) ORDER BY next_us, id LIMIT $4
+		AND (lease_us <= $3 OR lease_node = $1) AND ($5 = '' OR issuer = $5) ORDER BY next_us, id LIMIT $4
 		FOR UPDATE SKIP LOCKED)
 		RETURNING ` + safCols
 )

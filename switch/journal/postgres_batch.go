@@ -106,8 +106,9 @@ func readResult(br pgx.BatchResults, w *Write) (dup bool, err error) {
 		}
 		return false, err
 	case WriteEnqueue:
-		id, found, err := scanOptionalID(br)
-		if err != nil {
+		var id int64
+		var found bool
+		if err := br.QueryRow().Scan(&id, &found); err != nil {
 			return false, err
 		}
 		if found {

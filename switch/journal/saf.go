@@ -15,11 +15,18 @@ import (
 // UPDATE SKIP LOCKED inside the claiming statement, so two nodes never claim
 // the same entry; a dead node's lease runs out and another node claims it.
 func (j *Journal) Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]SAFEntry, error) {
+	return j.ClaimIssuer(ctx, "", now, lease, max)
+}
+
+// ClaimIssuer is Claim for the entries of one issuer ("" for all): the
+// sender serves each issuer on its own, so that one that takes nothing
+// delays no other.
+func (j *Journal) ClaimIssuer(ctx context.Context, issuer string, now time.Time, lease time.Duration, max int) ([]SAFEntry, error) {
 	if max <= 0 || lease <= 0 {
 		return nil, invalid("claim", "max and lease must be positive")
 	}
 	nowUS := micros(now)
-	args := []any{j.opt.Node, micros(now.Add(lease)), nowUS, int64(max)}
+	args := []any{j.opt.Node, micros(now.Add(lease)), nowUS, int64(max), issuer}
 	var out []SAFEntry
 	err := j.b.inTx(ctx, func(r runner) error {
 		out = out[:0]

@@ -20,7 +20,7 @@ const (
 
 	sqliteClaimSQL = `UPDATE saf SET lease_node = $1, lease_us = $2 WHERE id IN (
 		SELECT id FROM saf WHERE state = 'pending' AND next_us <= $3
-		AND (lease_us <= $3 OR lease_node = $1) ORDER BY next_us, id LIMIT $4)
+		AND (lease_us <= $3 OR lease_node = $1) AND ($5 = '' OR issuer = $5) ORDER BY next_us, id LIMIT $4)
 		RETURNING ` + safCols
 )
 

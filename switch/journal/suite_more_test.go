@@ -40,10 +40,23 @@ func testMigrations(t *testing.T, e env) {
 		testSQLiteNarrowTable(t)
 	} else {
 		rollBackToV1(t, j)
+		// An older version could queue one original's reversal twice.
+		for range 2 {
+			require.NoError(t, j.b.inTx(ctx, func(r runner) error {
+				_, err := r.exec(ctx, `INSERT INTO saf (txn_id, issuer, mti, message, attempts, next_us, expires_us, state, created_us)
+					VALUES ($1, 'ISS1', '0420', ''::bytea, 0, 0, 0, 'pending', 0)`, id)
+				return err
+			}))
+		}
 	}
 	require.NoError(t, j.Close())
 	j = openJournal(t, e, "node-a")
 	assert.Equal(t, latest, version(j))
+	if _, ok := j.b.(*sqliteStore); !ok {
+		depth, err := j.SAFDepth(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 1, depth, "the upgrade leaves one pending reversal per original")
+	}
 	// The open records are found after the upgrade.
 	open, err := j.Unfinished(ctx, day0().Add(time.Hour))
 	require.NoError(t, err)
@@ -67,7 +80,7 @@ func testMigrations(t *testing.T, e env) {
 func rollBackToV1(t *testing.T, j *Journal) {
 	ctx := context.Background()
 	require.NoError(t, j.b.inTx(ctx, func(r runner) error {
-		for _, q := range []string{"DROP TRIGGER txn_open_insert ON txn", "DROP TRIGGER txn_open_update ON txn",
+		for _, q := range []string{"DROP INDEX saf_one_reversal", "DROP TRIGGER txn_open_insert ON txn", "DROP TRIGGER txn_open_update ON txn",
 			"DROP FUNCTION txn_open_inserted", "DROP FUNCTION txn_open_updated", "DROP TABLE txn_open",
 			"ALTER TABLE txn RESET (fillfactor)", "CREATE INDEX txn_forwarded ON txn (received_us) WHERE state = 'forwarded'",
 			"DROP INDEX txn_pan_hash", "DROP INDEX txn_original",
@@ -226,4 +239,45 @@ func testClose(t *testing.T, e env) {
 	day, err := j.Day(ctx, "2025-03-14")
 	require.NoError(t, err)
 	assert.Len(t, day, len(ws), "everything flushed is durable")
+}
+
+// testOneReversalPerOriginal queues the reversal of one original many
+// times at once, from two nodes where the backend has several (an
+// acquirer's 0420 and its repeats arriving together on different nodes):
+// every enqueue succeeds and one entry is pending.
+func testOneReversalPerOriginal(t *testing.T, e env) {
+	ctx := context.Background()
+	a := openJournal(t, e, "node-a")
+	nodes := []*Journal{a}
+	if b, err := Open(ctx, e.url, Options{Node: "node-b", HashKey: testKey()}); err == nil && b.g == nil && a.g == nil {
+		t.Cleanup(func() { _ = b.Close() })
+		nodes = append(nodes, b)
+	} else if err == nil {
+		_ = b.Close() // SQLite: one writer process; its goroutines race instead
+	}
+	for round := range 20 {
+		id := insert(t, a, newRecord(a, 5000+round))
+		var wg sync.WaitGroup
+		var failed atomic.Int32
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				j := nodes[i%len(nodes)]
+				e := &SAFEntry{TxnID: id, Issuer: "ISS1", MTI: "0420", Message: []byte("rev"),
+					NextAt: day0(), ExpiresAt: day0().Add(time.Hour)}
+				if j.Do(ctx, &Write{Kind: WriteEnqueue, SAF: e}) != nil {
+					failed.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		require.Zero(t, failed.Load(), "round %d: a repeat is no error", round)
+		got, err := a.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, ReversalQueued, got.Reversal)
+	}
+	depth, err := a.SAFDepth(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 20, depth, "one pending reversal per original")
 }

@@ -32,6 +32,7 @@ func runSuite(t *testing.T, newEnv newEnvFunc) {
 		{"NoClearPAN", testNoClearPAN},
 		{"GroupCommit", testGroupCommit},
 		{"FollowUpsNeverWait", testFollowUpsNeverWait},
+		{"OneReversalPerOriginal", testOneReversalPerOriginal},
 		{"CloseFlushesAndRefuses", testClose},
 	}
 	for _, tc := range tests {

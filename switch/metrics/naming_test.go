@@ -58,6 +58,7 @@ func exerciseAll(m *Metrics) {
 	m.Disconnect("48020000", "connection_lost")
 	m.Links("48020000", "inbound", "signed_on", 1)
 	m.FormatErrorUnknown()
+	m.OwnAnswer("48020000", "91", "in_flight_limit")
 	m.SAFDepth(3)
 	m.JournalCommit(10, 2*time.Millisecond, nil)
 	m.JournalCommit(0, time.Millisecond, errors.New("disk full"))
