@@ -108,7 +108,7 @@ func (j *Journal) Full() bool {
 func (j *Journal) closedErr() error {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
-	if j.closed {
+	if j.closing {
 		return ErrClosed
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 
 // commitLoop is the single committer goroutine of a backend without a
 // log of its own (PostgreSQL): it gathers a batch and makes it durable,
-// until the queue is closed and empty. It hands each committed batch to
+// until the queue is closed and empty and no callback is left to run. It hands each committed batch to
 // the notifier, which calls the callbacks while the next batch is being
 // committed: the callbacks' work (forwarding, answering) never delays the
 // next group commit.
@@ -19,7 +19,13 @@ func (j *Journal) commitLoop() {
 	for {
 		batch, ok := j.q.take(make([]pending, 0, 64), j.opt.MaxBatch, j.opt.MaxDelay)
 		if !ok {
-			return
+			// Closed and empty: once the callbacks already handed out have
+			// run, whatever they submitted is committed too.
+			n.wait()
+			if j.stopIfIdle(func() bool { return j.q.len() == 0 }) {
+				return
+			}
+			continue
 		}
 		j.room.broadcast()
 		ws = j.commit(batch, ws[:0])

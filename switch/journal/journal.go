@@ -23,8 +23,9 @@ type Journal struct {
 	opt Options
 	now func() time.Time
 
-	mu      sync.RWMutex // guards closed
-	closed  bool
+	mu      sync.RWMutex    // guards closing and closed
+	closing bool            // Close has begun: Admit refuses new work
+	closed  bool            // the committer has stopped: Submit refuses too
 	q       *writeQueue     // the committer's (PostgreSQL)
 	stopped chan struct{}   // the committer has stopped
 	g       *groupCommitter // SQLite's group commit, instead of q and committer
@@ -165,23 +166,37 @@ func (j *Journal) Stats() Stats {
 		Failed: j.failed.Load(), LargestBatch: j.largest.Load()}
 }
 
-// Close stops accepting writes, commits everything already queued, stops
-// the committer and closes the database. Later calls return the first
-// call's result.
+// Close stops admitting new work (Admit fails), commits everything
+// already submitted and everything the callbacks of those writes submit in
+// turn (a finish, then the reversal of an approval that could not be
+// delivered), stops the committer and closes the database. Later calls
+// return the first call's result.
 func (j *Journal) Close() error {
 	j.closeOnce.Do(func() {
 		j.mu.Lock()
-		j.closed = true
-		if j.g == nil {
-			j.q.close()
-		}
+		j.closing = true
 		j.mu.Unlock()
+		j.room.broadcast()
 		if j.g != nil {
 			j.g.close()
 		} else {
+			j.q.close()
 			<-j.stopped
 		}
 		j.closeErr = j.b.close()
 	})
 	return j.closeErr
+}
+
+// stopIfIdle marks the journal closed, so that Submit refuses from now
+// on, when Close has begun and idle (called with j.mu held) reports
+// nothing left to commit; it reports whether it did.
+func (j *Journal) stopIfIdle(idle func() bool) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !j.closing || !idle() {
+		return false
+	}
+	j.closed = true
+	return true
 }

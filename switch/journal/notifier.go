@@ -12,6 +12,7 @@ import (
 type notifier struct {
 	lanes []chan []pending
 	wg    sync.WaitGroup
+	busy  sync.WaitGroup // parts dispatched and not yet run
 }
 
 func newNotifier() *notifier {
@@ -25,6 +26,7 @@ func newNotifier() *notifier {
 				for _, p := range part {
 					p.done(p.w)
 				}
+				n.busy.Done()
 			}
 		}(n.lanes[i])
 	}
@@ -35,9 +37,13 @@ func newNotifier() *notifier {
 func (n *notifier) dispatch(batch []pending) {
 	size := (len(batch) + len(n.lanes) - 1) / len(n.lanes)
 	for i := 0; i*size < len(batch); i++ {
+		n.busy.Add(1)
 		n.lanes[i] <- batch[i*size : min(len(batch), (i+1)*size)]
 	}
 }
+
+// wait returns once every dispatched callback has run.
+func (n *notifier) wait() { n.busy.Wait() }
 
 // close waits until every dispatched callback has run.
 func (n *notifier) close() {

@@ -30,6 +30,9 @@ type groupCommitter struct {
 	batches [][]pending // emptied pending lists for reuse
 	opened  time.Time
 	closing bool
+	// flushing counts the syncers inside flush (taking a group, syncing it,
+	// running its callbacks).
+	flushing atomic.Int32
 
 	kick    chan struct{} // a group is waiting for a syncer
 	syncers sync.WaitGroup
@@ -136,10 +139,9 @@ func (g *groupCommitter) syncLoop() {
 	for range g.kick {
 		for g.flush() {
 		}
-		g.mu.Lock()
-		done := g.closing && g.v == nil && len(g.pending) == 0
-		g.mu.Unlock()
-		if done {
+		// Closing: stop once nothing is open, no other syncer is running
+		// callbacks that may submit more, and Submit refuses from now on.
+		if g.j.stopIfIdle(g.idle) {
 			g.wake() // the other syncers stop too
 			return
 		}
@@ -149,6 +151,8 @@ func (g *groupCommitter) syncLoop() {
 // flush makes the open group durable and runs its callbacks; it reports
 // whether there was one.
 func (g *groupCommitter) flush() bool {
+	g.flushing.Add(1)
+	defer g.flushing.Add(-1)
 	g.mu.Lock()
 	v, batch, opened := g.v, g.pending, g.opened
 	g.v, g.pending = nil, nil
@@ -203,8 +207,16 @@ func (g *groupCommitter) flush() bool {
 	return true
 }
 
-// close flushes what is open, stops the syncers and waits for the last
-// callbacks. No Submit may run any more.
+// idle reports, while closing, that no group is open and no syncer is
+// flushing one (whose callbacks could submit more).
+func (g *groupCommitter) idle() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.closing && g.v == nil && len(g.pending) == 0 && g.flushing.Load() == 0
+}
+
+// close flushes what is open and what its callbacks submit, stops the
+// syncers and waits for them.
 func (g *groupCommitter) close() {
 	g.mu.Lock()
 	g.closing = true

@@ -87,7 +87,11 @@ func TestSQLiteSettleAfterClose(t *testing.T) {
 		_, err := j.ExpireSAF(ctx, day0().Add(25*time.Hour))
 		assert.ErrorIs(t, err, ErrClosed)
 	}
-	j.g.close() // Close's first step: the syncers stop (the hang was here)
+	// Close's first steps: refuse new work, stop the syncers (the hang was here).
+	j.mu.Lock()
+	j.closing = true
+	j.mu.Unlock()
+	j.g.close()
 	settle()
 	require.NoError(t, j.Close())
 	settle()

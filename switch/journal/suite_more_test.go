@@ -2,6 +2,7 @@ package journal
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -280,4 +281,50 @@ func testOneReversalPerOriginal(t *testing.T, e env) {
 	depth, err := a.SAFDepth(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 20, depth, "one pending reversal per original")
+}
+
+// testCloseCommitsFollowUps closes the journal while callbacks are still
+// submitting the writes that follow from theirs (a switch stopping with
+// answers on the way): each follow-up is still made durable, and Admit
+// refuses new work from the start of Close.
+func testCloseCommitsFollowUps(t *testing.T, e env) {
+	ctx := context.Background()
+	j, err := Open(ctx, e.url, Options{Node: "node-a", HashKey: testKey()})
+	require.NoError(t, err)
+	const n = 200
+	var wg sync.WaitGroup
+	wg.Add(n)
+	var failed atomic.Int32
+	ids := make([]int64, n)
+	for i := range n {
+		r := newRecord(j, 7000+i)
+		j.Submit(&Write{Kind: WriteInsert, Record: r}, func(w *Write) {
+			if w.Err != nil {
+				failed.Add(1)
+				wg.Done()
+				return
+			}
+			ids[i] = r.ID
+			j.Submit(&Write{Kind: WriteFinish, ID: r.ID, State: StateApproved, Code: "00", At: day0()}, func(w *Write) {
+				if w.Err != nil {
+					failed.Add(1)
+				}
+				wg.Done()
+			})
+		})
+	}
+	require.NoError(t, j.Close())
+	wg.Wait()
+	assert.Zero(t, failed.Load(), "follow-ups submitted during Close are committed")
+	assert.ErrorIs(t, j.Admit(ctx), ErrClosed)
+	var after atomic.Bool
+	j.Submit(&Write{Kind: WriteInsert, Record: newRecord(j, 9999)}, func(w *Write) { after.Store(errors.Is(w.Err, ErrClosed)) })
+	assert.True(t, after.Load(), "after Close, Submit refuses")
+
+	j = openJournal(t, e, "node-a")
+	for _, id := range ids {
+		got, err := j.Get(ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, StateApproved, got.State)
+	}
 }

@@ -33,6 +33,7 @@ func runSuite(t *testing.T, newEnv newEnvFunc) {
 		{"GroupCommit", testGroupCommit},
 		{"FollowUpsNeverWait", testFollowUpsNeverWait},
 		{"OneReversalPerOriginal", testOneReversalPerOriginal},
+		{"CloseCommitsFollowUps", testCloseCommitsFollowUps},
 		{"CloseFlushesAndRefuses", testClose},
 	}
 	for _, tc := range tests {

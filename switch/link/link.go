@@ -69,6 +69,7 @@ type Link struct {
 	inFlight atomic.Int64
 	sent     atomic.Uint64 // requests forwarded on the link
 	lastRead atomic.Int64  // unix nanoseconds of the last frame read
+	timedOut atomic.Int64  // unix nanoseconds of the last request that timed out on the link
 	stan     atomic.Uint32
 
 	// Owner is set once the institution is known (at sign-on for inbound
@@ -160,6 +161,14 @@ func (l *Link) Forwarded() *atomic.Uint64 { return &l.sent }
 func (l *Link) IdleFor(now time.Time) time.Duration {
 	return now.Sub(time.Unix(0, l.lastRead.Load()))
 }
+
+// NoteTimeout records that a request sent on the link got no answer in
+// time.
+func (l *Link) NoteTimeout(now time.Time) { l.timedOut.Store(now.UnixNano()) }
+
+// Suspect reports whether a request timed out on the link after the last
+// frame was read from it: the peer may have stopped answering altogether.
+func (l *Link) Suspect() bool { return l.timedOut.Load() > l.lastRead.Load() }
 
 // Done is closed when the link has ended.
 func (l *Link) Done() <-chan struct{} { return l.done }

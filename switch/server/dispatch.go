@@ -70,8 +70,12 @@ func (s *Server) badMessage(l *link.Link, m *dialect.Message, err error) {
 // simply decided again, and a flood costs the journal nothing.
 func (s *Server) request(l *link.Link, m *dialect.Message) {
 	acq := ownerOf(l)
-	if acq == nil || l.State() != link.SignedOn {
+	if acq == nil {
 		s.log.Warn("request before sign-on", "link", l.String(), "mti", string(m.MTI()), "stan", string(m.Field(11)))
+		s.respond(l, m, codeIssuerDown, causeNotSignedOn)
+		return
+	}
+	if l.State() != link.SignedOn { // signed off, or the link is closing
 		s.respond(l, m, codeIssuerDown, causeNotSignedOn)
 		return
 	}
@@ -99,7 +103,7 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 		s.spoofed(l, acq, m, 33)
 		return
 	}
-	if l.InFlight().Load() >= set.maxInFlight() {
+	if !s.room(l, set) {
 		acq.m.Backpressure.Inc()
 		s.respond(l, m, codeIssuerDown, causeInFlightLimit)
 		return
@@ -155,9 +159,43 @@ func (s *Server) request(l *link.Link, m *dialect.Message) {
 	s.begin(tx)
 }
 
-// admitWait bounds how long a read loop waits for room in the journal
-// before it answers 91.
+// admitWait bounds how long a read loop waits for a place among its
+// link's requests in flight, or for room in the journal, before it
+// answers 91.
 const admitWait = time.Second
+
+// room reports whether the link may have one more request in flight. At
+// its max_in_flight the read loop of an acquirer-only link waits (up to
+// admitWait) for a place to free instead of answering at once: the peer
+// is slowed by TCP itself, and a flood costs the switch no CPU. A link
+// that also carries issuer traffic must keep reading the responses that
+// free its places, so it answers 91 at once.
+func (s *Server) room(l *link.Link, set *settings) bool {
+	limit := set.maxInFlight()
+	if l.InFlight().Load() < limit {
+		return true
+	}
+	if set.isIssuer() {
+		return false
+	}
+	deadline := time.Now().Add(admitWait)
+	t := time.NewTicker(roomPoll)
+	defer t.Stop()
+	for l.InFlight().Load() >= limit {
+		if time.Now().After(deadline) || l.State() == link.Closed {
+			return false
+		}
+		select {
+		case <-t.C:
+		case <-s.ctx.Done():
+			return false
+		}
+	}
+	return true
+}
+
+// roomPoll is how often a read loop at its in-flight limit looks again.
+const roomPoll = time.Millisecond
 
 // admit waits, on a link's read goroutine, until the journal has room for
 // a new transaction (at once without a journal or when it has room); it

@@ -181,7 +181,11 @@ func (s *Server) reject(l *link.Link, acq *institution, m *dialect.Message, code
 	}
 	rec := s.record(acq, m, journal.StateRejected)
 	rec.ResponseCode, rec.RespondedAt = code, rec.ReceivedAt
-	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: rec}, func(*journal.Write) {})
+	// The record holds a place among the link's requests in flight until
+	// it is durable: an acquirer whose requests are all refused still
+	// takes no more of the journal than max_in_flight allows.
+	l.InFlight().Add(1)
+	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: rec}, func(*journal.Write) { l.InFlight().Add(-1) })
 }
 
 // record builds the journal record of a request: the PAN only masked and

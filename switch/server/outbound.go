@@ -158,7 +158,11 @@ func (s *Server) keepAlive(ctx context.Context, inst *institution, l *link.Link,
 			return disconnectReason(err)
 		case <-check.C:
 		}
-		if l.IdleFor(time.Now()) < interval {
+		// An echo tests a link that has been idle for the interval, and at
+		// once one on which a request timed out since anything was read:
+		// an issuer that stops reading or answering is found and closed
+		// after echo_failures echoes, not after the idle interval.
+		if l.IdleFor(time.Now()) < interval && !l.Suspect() {
 			continue
 		}
 		if err := s.networkRequest(ctx, l, nmEcho, out.EchoTimeout.D()); err != nil {

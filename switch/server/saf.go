@@ -79,13 +79,40 @@ func (q *saf) tick(ctx context.Context, now time.Time) {
 		q.s.log.Error("store-and-forward expiry failed", "err", err)
 	}
 	interval := q.s.snap.Load().cfg.SAF.Interval.D()
+	// Each issuer with a signed-on link is served on its own goroutine,
+	// so that one that takes nothing (or a slow journal round trip per
+	// entry) delays no other; an issuer without one keeps its entries.
+	var wg sync.WaitGroup
+	for _, inst := range q.s.snap.Load().insts {
+		if l, _ := inst.pickIssuerLink(); l == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q.serve(ctx, inst, interval)
+		}()
+	}
+	wg.Wait()
+	if depth, err := j.SAFDepth(ctx); err == nil {
+		q.s.metrics.SAFDepth(depth)
+	}
+	q.forgetOlder(now.Add(-2 * interval))
+}
+
+// serve claims and sends an issuer's due entries, within half an interval.
+func (q *saf) serve(ctx context.Context, issuer *institution, interval time.Duration) {
 	// The lease (one interval) runs from now, not from the tick: a slow
 	// expiry or a late tick must not leave it already lapsed.
+	room := safWindow - q.outstanding(issuer)
+	if room <= 0 {
+		return // the issuer has not answered what was sent: nothing more until it does
+	}
 	claimed := time.Now()
-	entries, err := j.Claim(ctx, claimed, interval, 256)
+	entries, err := q.s.j.ClaimIssuer(ctx, issuer.id, claimed, interval, room)
 	if err != nil {
 		if ctx.Err() == nil {
-			q.s.log.Error("store-and-forward claim failed", "err", err)
+			q.s.log.Error("store-and-forward claim failed", "issuer", issuer.id, "err", err)
 		}
 		return
 	}
@@ -97,10 +124,24 @@ func (q *saf) tick(ctx context.Context, now time.Time) {
 		}
 		q.send(ctx, &entries[i], time.Now().Add(interval))
 	}
-	if depth, err := j.SAFDepth(ctx); err == nil {
-		q.s.metrics.SAFDepth(depth)
+}
+
+// safWindow bounds an issuer's entries sent and not yet answered (or
+// forgotten, two intervals after they were sent): an issuer that answers
+// nothing gets a trickle, not the whole queue at every interval.
+const safWindow = 128
+
+// outstanding counts the issuer's entries sent and waiting for an answer.
+func (q *saf) outstanding(issuer *institution) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for k := range q.waiting {
+		if k.issuer == issuer {
+			n++
+		}
 	}
-	q.forgetOlder(now.Add(-2 * interval))
+	return n
 }
 
 // forgetOlder drops the entries sent before t that got no answer here (the

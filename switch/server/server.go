@@ -243,6 +243,7 @@ func (s *Server) sweep() {
 				buf = inst.pending.Expire(now, buf[:0])
 				for _, tx := range buf {
 					tx.rm.Timeouts.Inc()
+					tx.to.NoteTimeout(now)
 					s.log.Warn("issuer timeout", "issuer", tx.issuer.id, "route", tx.route.Name,
 						"mti", string(tx.req.MTI()), "stan", string(tx.req.Field(11)))
 					s.timedOut(tx)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hulian/hulian/switch/dialect"
@@ -32,9 +33,15 @@ type txn struct {
 	resp dialect.Message // the issuer's response, kept until it is durable
 }
 
-type txnPool struct{ p sync.Pool }
+// txnPool recycles transactions and counts those taken and not yet put
+// back (shutdown waits for them).
+type txnPool struct {
+	p    sync.Pool
+	live atomic.Int64
+}
 
 func (tp *txnPool) get() *txn {
+	tp.live.Add(1)
 	if t, ok := tp.p.Get().(*txn); ok {
 		return t
 	}
@@ -51,6 +58,7 @@ func (tp *txnPool) put(t *txn) {
 	t.req.Reset()
 	t.resp.Reset()
 	tp.p.Put(t)
+	tp.live.Add(-1)
 }
 
 type msgPool struct{ p sync.Pool }
