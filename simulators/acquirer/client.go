@@ -47,6 +47,11 @@ type Config struct {
 	// same second must not reuse STANs: the switch would answer a
 	// duplicate transmission.
 	FirstSTAN uint32
+	// Reverser, when set, carries out the acquirer's reversal duty for
+	// this connection: a 0100 or 0200 that Do sent and that got no answer
+	// is reversed (0420, then 0421 until 0430) over any of the acquirer's
+	// connections attached to it. The caller runs Reverser.Run.
+	Reverser *Reverser
 }
 
 // MAC names the security module and zone authentication key of the
@@ -104,6 +109,13 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	c.startSTAN(cfg.FirstSTAN)
 	go c.writeLoop(wctx)
 	go c.readLoop(frame.NewReader(nc, cfg.Framing, cfg.MaxFrame))
+	if r := cfg.Reverser; r != nil {
+		r.attach(c)
+		go func() {
+			<-c.done
+			r.detach(c)
+		}()
+	}
 	return c, nil
 }
 

@@ -1,6 +1,7 @@
 package acquirer
 
 import (
+	"errors"
 	"context"
 	"time"
 
@@ -27,6 +28,25 @@ const (
 // the same 11, 7 and 32. When ctx ends first Do returns ctx.Err() and
 // forgets the request (a late response then goes to Unsolicited).
 func (c *Client) Do(ctx context.Context, req, resp *dialect.Message) error {
+	err := c.do(ctx, req, resp)
+	if err == errUnanswered {
+		if r := c.cfg.Reverser; r != nil && reversible(req) {
+			r.Add(c, req)
+		}
+		err = ctx.Err()
+		if err == nil {
+			err = ErrClosed
+		}
+	}
+	return err
+}
+
+// errUnanswered is do's report of a request that was sent and got no
+// answer (ctx ended, or the connection was lost meanwhile).
+var errUnanswered = errors.New("acquirer: sent and unanswered")
+
+// do is Do without the reversal duty.
+func (c *Client) do(ctx context.Context, req, resp *dialect.Message) error {
 	if req == nil || resp == nil {
 		return ErrNilMessage
 	}
@@ -49,10 +69,13 @@ func (c *Client) Do(ctx context.Context, req, resp *dialect.Message) error {
 	}
 	select {
 	case <-w.ch:
+		if errors.Is(w.err, ErrClosed) {
+			return errUnanswered
+		}
 		return w.err
 	case <-ctx.Done():
 		if c.wait.remove(k, w) {
-			return ctx.Err()
+			return errUnanswered
 		}
 		<-w.ch // the read loop took w: wait until it is done with resp
 		return w.err

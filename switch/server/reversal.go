@@ -104,7 +104,7 @@ func (s *Server) reverseLocally(tx *txn, orig *journal.Record) {
 // then acknowledges the acquirer's 0420.
 func (s *Server) reversalAdviceFromAcquirer(tx *txn, orig *journal.Record) {
 	s.insertAnswered(tx, orig, codeApproved, func() {
-		s.queueReversal(orig, reasonAcquirer, func(err error) {
+		s.queueReversal(orig, acquirerReason(&tx.req), func(err error) {
 			code, why := codeApproved, causeReversed
 			if err != nil {
 				s.log.Error("reversal not queued", "err", err, "id", orig.ID)
@@ -114,6 +114,16 @@ func (s *Server) reversalAdviceFromAcquirer(tx *txn, orig *journal.Record) {
 			s.txns.put(tx)
 		})
 	})
+}
+
+// acquirerReason is the reason an acquirer's reversal advice passes on to
+// the issuer: its field 60 when that is 4021 (no answer in time), else
+// 4000.
+func acquirerReason(m *dialect.Message) string {
+	if string(m.Field(60)) == reasonNoIssuerAnswer {
+		return reasonNoIssuerAnswer
+	}
+	return reasonAcquirer
 }
 
 // insertAnswered journals a reversal or advice the switch answers itself;
