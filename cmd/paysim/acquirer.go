@@ -22,6 +22,10 @@ type clientFlags struct {
 	timeout  time.Duration
 	stan     uint
 	macCfg   *acquirer.MAC // set by openMAC
+	// reversalEvery repeats the reversal advices of requests that got no
+	// answer (0 sends none); rev carries them out (startReversals).
+	reversalEvery time.Duration
+	rev           *acquirer.Reverser
 }
 
 // openMAC opens the security module the MAC flags name (if any) for the
@@ -44,6 +48,35 @@ func (c *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.switchID, "switch-id", "", "header destination station id")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
 	fs.UintVar(&c.stan, "stan", 0, "first STAN 1..999999 (default: random, so that runs in the same second do not send duplicates)")
+	fs.DurationVar(&c.reversalEvery, "reversal-interval", acquirer.DefaultReversalInterval,
+		"a request that gets no answer within --timeout is reversed (0420, repeated as 0421 this often until 0430); 0 sends no reversal")
+}
+
+// startReversals starts the acquirer's reversal duty for the clients
+// dialed afterwards (unless --reversal-interval is 0). The function it
+// returns waits, before the clients close, until every reversal is
+// acknowledged or one interval plus --timeout has passed, and says so on
+// stderr.
+func (c *clientFlags) startReversals(ctx context.Context, stderr io.Writer) func() {
+	if c.reversalEvery <= 0 {
+		return func() {}
+	}
+	c.rev = acquirer.NewReverser(c.reversalEvery, c.logger(stderr))
+	rctx, cancel := context.WithCancel(ctx)
+	go c.rev.Run(rctx)
+	return func() {
+		cancel()
+		if c.rev.Pending() == 0 && c.rev.Acknowledged() == 0 {
+			return
+		}
+		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), c.reversalEvery+c.timeout)
+		defer dcancel()
+		if err := c.rev.Drain(dctx); err != nil {
+			fmt.Fprintf(stderr, "reversals: %d acknowledged; %v\n", c.rev.Acknowledged(), err)
+			return
+		}
+		fmt.Fprintf(stderr, "reversals: %d sent for requests without an answer, all acknowledged\n", c.rev.Acknowledged())
+	}
 }
 
 // firstSTAN returns --stan, or a random STAN when it is not set.
@@ -67,7 +100,7 @@ func (c *clientFlags) dial(ctx context.Context, stderr io.Writer) (*acquirer.Cli
 	cl, err := acquirer.Dial(dctx, acquirer.Config{
 		Addr: c.addr, InstitutionID: c.id, SwitchID: c.switchID,
 		Dialect: d, Framing: k, Header: c.header, Logger: c.logger(stderr), MAC: c.macCfg,
-		FirstSTAN: c.firstSTAN(),
+		FirstSTAN: c.firstSTAN(), Reverser: c.rev,
 	})
 	if err != nil {
 		return nil, err
@@ -92,11 +125,14 @@ func runAcquirer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer closer.Close()
+	finish := c.startReversals(ctx, stderr)
 	cl, err := c.dial(ctx, stderr)
 	if err != nil {
+		finish()
 		return err
 	}
 	defer cl.Close()
+	defer finish()
 	fmt.Fprintf(stdout, "acquirer %s signed on at %s\n", c.id, c.addr)
 	var req, resp dialect.Message
 	for i := range *count {

@@ -202,6 +202,11 @@ func (d *demo) withSwitchd(ctx context.Context) error {
 // exercise waits for the switch, sends the plan, runs the card parts and
 // the load burst, and prints the report and the summary.
 func (d *demo) exercise(ctx context.Context) error {
+	// The acquirer reverses whatever gets no answer, as the contract says.
+	d.acq.rev = acquirer.NewReverser(acquirer.DefaultReversalInterval, nil)
+	rctx, stopReversals := context.WithCancel(ctx)
+	defer stopReversals()
+	go d.acq.rev.Run(rctx)
 	cl, err := d.ready(ctx)
 	if err != nil {
 		return err
@@ -213,7 +218,7 @@ func (d *demo) exercise(ctx context.Context) error {
 		cl.Close()
 		return err
 	}
-	errs = append(errs, d.cardParts(ctx, cl), d.burst(ctx, cl))
+	errs = append(errs, d.cardParts(ctx, cl), d.burst(ctx, cl), d.reversals(ctx))
 	printMetrics(ctx, d.out, d.cfg.Admin.Address)
 	d.signOff(ctx, cl)
 	err = errors.Join(errs...)
@@ -315,6 +320,21 @@ func (d *demo) ready(ctx context.Context) (*acquirer.Client, error) {
 		return nil, d.sw.failure(fmt.Errorf("acquirer %s at %s: %w", d.acq.inst.ID, d.acq.addr, err))
 	}
 	return cl, nil
+}
+
+// reversals waits until the reversals of requests that got no answer (if
+// any) are acknowledged.
+func (d *demo) reversals(ctx context.Context) error {
+	if d.acq.rev.Pending() == 0 {
+		return nil
+	}
+	rctx, cancel := context.WithTimeout(ctx, 2*acquirer.DefaultReversalInterval)
+	defer cancel()
+	if err := d.acq.rev.Drain(rctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(d.out, "reversals: %d requests got no answer and were reversed (0420, acknowledged)\n", d.acq.rev.Acknowledged())
+	return nil
 }
 
 // signOff signs the acquirer off (best effort) and closes it.

@@ -23,9 +23,10 @@ type acquirerSide struct {
 	listener *config.Listener
 	addr     string // where to dial
 	wire     wireOf
-	f32      string        // field 32 it sends
-	mac      *acquirer.MAC // nil: no MAC
-	stan     uint32        // first STAN of the client (0: 1)
+	f32      string             // field 32 it sends
+	mac      *acquirer.MAC      // nil: no MAC
+	stan     uint32             // first STAN of the client (0: 1)
+	rev      *acquirer.Reverser // the acquirer's reversal duty (nil: none)
 }
 
 // findAcquirer picks the first acquiring institution of cfg.
@@ -72,7 +73,7 @@ func (a *acquirerSide) connect(ctx context.Context, switchID string, timeout tim
 	cl, err := acquirer.Dial(dctx, acquirer.Config{
 		Addr: a.addr, InstitutionID: a.inst.ID, SwitchID: switchID,
 		Dialect: a.wire.dialect, Framing: a.wire.framing, Header: a.wire.header, MAC: a.mac,
-		FirstSTAN: a.stan,
+		FirstSTAN: a.stan, Reverser: a.rev,
 	})
 	if err != nil {
 		return nil, err

@@ -47,6 +47,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			cl.Close()
 		}
 	}()
+	defer c.startReversals(ctx, stderr)() // before the clients close
 	for _, id := range ids {
 		cc := c
 		cc.id = id

@@ -69,11 +69,14 @@ func runPOS(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer closeCard()
+	finish := c.startReversals(ctx, stderr)
 	cl, err := c.dial(ctx, stderr)
 	if err != nil {
+		finish()
 		return err
 	}
 	defer cl.Close()
+	defer finish()
 	cfg, err := pf.terminalConfig()
 	if err != nil {
 		return err

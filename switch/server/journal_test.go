@@ -263,3 +263,34 @@ func TestUndeliveredApprovalIsReversed(t *testing.T) {
 		assert.GreaterOrEqual(t, n.issuers[bankA][0].Stats().ByMTI["0420"], 1)
 	})
 }
+
+// An acquirer whose timeout is shorter than the route's reverses a request
+// the issuer has not answered yet: the reversal goes to the issuer (which
+// approves the original afterwards), never answered locally, and the
+// switch's own timeout adds no second one.
+func TestAcquirerReversesARequestStillInFlight(t *testing.T) {
+	backends(t, func(t *testing.T, kind string) {
+		n := startNetwork(t, 1, map[string]string{"journal": kind, "delayA": "600ms", "saf": "200ms",
+			"timeout": "900ms"})
+		a := n.acquirer(acqA)
+		bank := n.issuers[bankA][0]
+		orig := keyed(panBankA, "710001")
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		var resp dialect.Message
+		require.ErrorIs(t, a.Do(ctx, orig, &resp), context.DeadlineExceeded, "the acquirer gives up first")
+		cancel()
+		rev := keyed(panBankA, "710002")
+		_ = rev.SetMTI([]byte("0420"))
+		rev.SetString(60, "4021")
+		rev.SetString(90, originalData("0200", string(orig.Field(11)), string(orig.Field(7)), acqA, "0"))
+		code, _ := do(t, a, rev)
+		assert.Equal(t, "00", code)
+		key := journal.Key{MTI: "0200", Acquirer: acqA, STAN: "710001", TxTime: string(orig.Field(7))}
+		waitFor(t, "the original approved and its reversal acknowledged", func() bool {
+			rec, err := n.j.Lookup(context.Background(), key)
+			return err == nil && rec.State == journal.StateApproved && rec.Reversal == journal.ReversalDone
+		})
+		time.Sleep(time.Second) // past the route timeout and a few store-and-forward rounds
+		assert.Equal(t, 1, bank.Stats().ByMTI["0420"], "one reversal advice at the issuer")
+	})
+}

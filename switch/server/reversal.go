@@ -49,9 +49,10 @@ func originalKey(acq *institution, m *dialect.Message) (journal.Key, bool) {
 //   - no original: 25;
 //   - an original that did not approve, or is already reversed: answered
 //     00 without going to the issuer again;
-//   - an approved original: a 0400 goes online to the issuer that handled
-//     it; a 0420 is acknowledged (0430) once a reversal advice is queued for
-//     that issuer through store-and-forward.
+//   - an approved original, or one still waiting for its issuer: a 0400
+//     goes online to the issuer that handled it; a 0420 is acknowledged
+//     (0430) once a reversal advice is queued for that issuer through
+//     store-and-forward.
 //
 // The journal look-up runs off the link's read goroutine.
 func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Message) {
@@ -72,7 +73,7 @@ func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Mes
 		case err != nil:
 			s.log.Error("journal look-up failed", "err", err)
 			s.rejectTx(tx, codeSystemMalfunction, causeSystem)
-		case orig.State != journal.StateApproved || orig.Reversal != journal.ReversalNone:
+		case orig.Reversal != journal.ReversalNone || !mayHaveApproved(orig.State):
 			s.reverseLocally(tx, orig)
 		case tx.req.MTI()[2] == '2':
 			s.reversalAdviceFromAcquirer(tx, orig)
@@ -80,6 +81,15 @@ func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Mes
 			s.reversalOnline(tx, orig)
 		}
 	}()
+}
+
+// mayHaveApproved reports whether the issuer may hold money for an
+// original in this state: it approved, or it has not answered yet (an
+// acquirer whose own timeout is shorter than the route's reverses a
+// request still in flight; the reversal goes to the issuer, which may yet
+// approve it).
+func mayHaveApproved(s journal.State) bool {
+	return s == journal.StateApproved || s == journal.StateForwarded
 }
 
 // rejectTx is reject for a request already copied into tx.
