@@ -1,8 +1,8 @@
 package acquirer
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"time"
 
 	"github.com/hulian/hulian/switch/dialect"
