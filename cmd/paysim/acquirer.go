@@ -159,6 +159,9 @@ func sampleTxn(i int, m *dialect.Message) {
 	for _, n := range []int{7, 11, 32, 33} {
 		m.Unset(n) // filled by the client
 	}
+	for _, n := range []int{52, 53} {
+		m.Unset(n) // no PIN key with the switch: no PIN block
+	}
 	switch i % 4 {
 	case 1:
 		m.SetString(3, "310000")

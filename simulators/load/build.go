@@ -16,7 +16,9 @@ const track2Tail = "=2912101123456"
 // request i is dialect.SampleFinancial with field 2 (and the PAN of field
 // 35) set to PAN i mod 16 of a Luhn-valid set sharing the sample's BIN,
 // field 11 = i mod 999999 + 1, and without fields 7, 32 and 33, which the
-// client fills. The STAN comes from the run's request counter, not from each
+// client fills, nor the sample's PIN block (52, 53): a PIN block crosses
+// the switch only from an acquirer with a PIN key, enciphered under it
+// (the mix's "pin" type sends real ones). The STAN comes from the run's request counter, not from each
 // client, because the clients of one run act for one acquiring institution:
 // per-client counters would repeat each other's STANs, which a switch rightly
 // answers with 94 (duplicate transmission).
@@ -35,9 +37,9 @@ func DefaultBuild() func(i int, m *dialect.Message) {
 		p := pans[i%len(pans)]
 		m.SetString(2, p.pan)
 		m.SetString(35, p.track2)
-		m.Unset(7)
-		m.Unset(32)
-		m.Unset(33)
+		for _, f := range [...]int{7, 32, 33, 52, 53} {
+			m.Unset(f)
+		}
 	}
 }
 
