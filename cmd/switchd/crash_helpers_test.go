@@ -92,6 +92,10 @@ type crashEnv struct {
 	url               string
 	inAddr, adminAddr string
 	starts            int
+	// rev is the acquirer's reversal duty over every round: what got no
+	// answer (the switch was killed under it) is reversed once a later
+	// round's connections are up.
+	rev *acquirer.Reverser
 }
 
 // crashSetup writes the configuration and hash key into dir.
@@ -188,14 +192,15 @@ func (p *crashProc) recovered() int {
 	return n
 }
 
-// crashDial connects one acquirer client and signs it on.
-func crashDial(ctx context.Context, addr string) (*acquirer.Client, error) {
+// crashDial connects one acquirer client and signs it on; with rev it
+// carries out the acquirer's reversal duty.
+func crashDial(ctx context.Context, addr string, rev *acquirer.Reverser) (*acquirer.Client, error) {
 	hl87a, err := dialect.Builtin("hl87a")
 	if err != nil {
 		return nil, err
 	}
 	c, err := acquirer.Dial(ctx, acquirer.Config{Addr: addr, InstitutionID: crashAcquirerID,
-		Dialect: hl87a, Framing: frame.ASCII4})
+		Dialect: hl87a, Framing: frame.ASCII4, Reverser: rev})
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +221,7 @@ func (e *crashEnv) signOn(p *crashProc) (*acquirer.Client, time.Duration) {
 		require.False(t, p.done(), "switchd exited (%v); logs:\n%s", p.waitErr, p.logs())
 		require.True(t, time.Now().Before(deadline), "no acquirer sign-on; logs:\n%s", p.logs())
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		c, err := crashDial(ctx, e.inAddr)
+		c, err := crashDial(ctx, e.inAddr, e.rev)
 		cancel()
 		if err == nil {
 			return c, time.Since(p.started)
@@ -267,7 +272,7 @@ func (e *crashEnv) dialMore(n int) []*acquirer.Client {
 	out := make([]*acquirer.Client, 0, n)
 	for range n {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		c, err := crashDial(ctx, e.inAddr)
+		c, err := crashDial(ctx, e.inAddr, e.rev)
 		cancel()
 		require.NoError(e.t, err)
 		out = append(out, c)

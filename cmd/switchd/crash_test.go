@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -18,15 +19,19 @@ import (
 	"github.com/hulian/hulian/switch/journal"
 )
 
-// Crash safety (issue 3): switchd runs as a separate process under load and
-// is killed with SIGKILL at random moments, then restarted. After the last
-// recovery the journal must hold every approval an acquirer saw, no
-// transaction may be left open, every transaction without an issuer answer
-// must have been reversed through store-and-forward, and every record must
-// read back whole.
+// Crash safety: switchd runs as a separate process under load and is
+// killed with SIGKILL at random moments, then restarted. The acquirer does
+// what the contract asks of it: a request that got no answer (the switch
+// died under it) is reversed with an 0420, repeated as 0421 until an 0430,
+// once a later process is up. After the last recovery the journal must
+// hold every approval the acquirer saw, settled; every other approval of
+// the issuer must have been reversed at the issuer exactly once and be
+// absent from clearing; no transaction may be left open; every
+// transaction without an issuer answer must have been reversed through
+// store-and-forward; and every record must read back whole.
 
 const (
-	crashKills    = 3
+	crashKills    = 20
 	crashConns    = 8  // acquirer connections under load
 	crashInFlight = 64 // requests kept in flight
 )
@@ -63,6 +68,10 @@ func crashScenario(t *testing.T, bin, dir, url string) {
 	t.Cleanup(func() { _ = is.Close() })
 
 	e := crashSetup(t, bin, dir, url, is.Addr())
+	e.rev = acquirer.NewReverser(200*time.Millisecond, nil)
+	revCtx, stopRev := context.WithCancel(context.Background())
+	defer stopRev()
+	go e.rev.Run(revCtx)
 	ledger := &crashLedger{}
 	recovered := 0
 	for round := 1; round <= crashKills; round++ {
@@ -87,6 +96,10 @@ func crashScenario(t *testing.T, bin, dir, url string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	ledger.run(ctx, clients, 16, 20)
 	cancel()
+	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Second)
+	require.NoError(t, e.rev.Drain(dctx), "the acquirer's reversals are acknowledged; logs:\n%s", p.logs())
+	dcancel()
+	t.Logf("the acquirer reversed %d requests that got no answer", e.rev.Acknowledged())
 	for _, cl := range clients {
 		_ = cl.Close()
 	}
@@ -101,6 +114,8 @@ func crashScenario(t *testing.T, bin, dir, url string) {
 
 	st := crashCheckJournal(t, j, ledger.snapshot(), crashBusinessDates(begin))
 	crashCheckIssuer(t, is.Stats(), st)
+	crashCheckReversals(t, j, is.Reversals(), ledger.snapshot(), crashBusinessDates(begin))
+	t.Logf("%d reversal advices from the acquirer journaled", st.acquirerReversals)
 	t.Logf("%d transactions sent (%d approvals seen, %d without answer), %d SIGKILLs, %d records recovered at restart, "+
 		"journal: %d approved, %d declined, %d timed out, %d rejected; %d reversals acknowledged; %v in all",
 		len(ledger.snapshot()), st.seenApproved, st.unknown, crashKills, recovered,
@@ -164,6 +179,26 @@ type crashStats struct {
 	reversed        int // timed-out records whose reversal the issuer acknowledged
 	issuerAnswered  int // 0200 records the issuer answered (approved or declined)
 	issuerJournaled int // 0200 records routed to the issuer (answered, timed out or failed on send)
+	// acquirerReversals counts the acquirer's reversal advices (0420 and
+	// repeats) journaled.
+	acquirerReversals int
+}
+
+// crashCheckAcquirerReversal checks the record of an acquirer's reversal
+// advice: answered by the switch itself, 00 (reversal queued, or nothing
+// left to reverse) or 25 (the original never reached the switch).
+func crashCheckAcquirerReversal(t *testing.T, r *journal.Record) {
+	assert.Equal(t, crashAcquirerID, r.Acquirer)
+	assert.Empty(t, r.PANMasked, "id %d: the acquirer's reversal carries no PAN", r.ID)
+	switch r.ResponseCode {
+	case "00":
+		assert.Equal(t, journal.StateApproved, r.State, "id %d", r.ID)
+		assert.Positive(t, r.OriginalID, "id %d: names its original", r.ID)
+	case "25":
+		assert.Equal(t, journal.StateRejected, r.State, "id %d", r.ID)
+	default:
+		t.Errorf("record %d: acquirer reversal answered %q", r.ID, r.ResponseCode)
+	}
 }
 
 // crashLookups is how many of the acquirer's answers are also read back
@@ -188,6 +223,11 @@ func crashCheckJournal(t *testing.T, j *journal.Journal, outs []crashOutcome, da
 		day, err := j.Day(ctx, d)
 		require.NoError(t, err)
 		for i := range day {
+			if r := &day[i]; r.MTI == "0420" || r.MTI == "0421" {
+				crashCheckAcquirerReversal(t, r)
+				st.acquirerReversals++
+				continue
+			}
 			crashCheckRecord(t, &day[i], &st)
 			assert.Nil(t, byKey[day[i].Key], "two records with one key")
 			byKey[day[i].Key] = &day[i]
@@ -247,7 +287,9 @@ func crashCheckRecord(t *testing.T, r *journal.Record, st *crashStats) {
 	assert.False(t, r.RespondedAt.IsZero(), "id %d", r.ID)
 	switch r.State {
 	case journal.StateApproved, journal.StateDeclined:
-		assert.Equal(t, journal.ReversalNone, r.Reversal, "id %d: an answered purchase is not reversed", r.ID)
+		// Reversed only when the acquirer got no answer (crashCheckReversals).
+		assert.Contains(t, []journal.ReversalState{journal.ReversalNone, journal.ReversalDone, journal.ReversalLocal},
+			r.Reversal, "id %d: reversal state", r.ID)
 		assert.Equal(t, crashIssuerID, r.Issuer)
 		st.issuerAnswered++
 		st.issuerJournaled++
@@ -280,4 +322,52 @@ func crashCheckIssuer(t *testing.T, is issuer.Stats, st crashStats) {
 	assert.GreaterOrEqual(t, is.ByMTI["0420"]+is.ByMTI["0421"], st.reversed, "reversals acknowledged but never received")
 	t.Logf("issuer received %d 0200, %d 0420, %d 0421 (journal: %d purchases answered by the issuer, %d routed to it)",
 		got0200, is.ByMTI["0420"], is.ByMTI["0421"], st.issuerAnswered, st.issuerJournaled)
+}
+
+// crashCheckReversals checks the outcome of every approval against what
+// the acquirer saw: an approval it saw settles (not reversed, in the
+// day's settled records); an approval it never saw was reversed at the
+// issuer exactly once and does not settle; no original ever got a second
+// reversal.
+func crashCheckReversals(t *testing.T, j *journal.Journal, reversals map[string]issuer.ReversalCount, outs []crashOutcome, dates []string) {
+	ctx := context.Background()
+	settled := make(map[journal.Key]bool)
+	byKey := make(map[journal.Key]*journal.Record)
+	for _, d := range dates {
+		recs, err := j.Settled(ctx, d)
+		require.NoError(t, err)
+		for _, r := range recs {
+			settled[r.Key] = true
+		}
+		day, err := j.Day(ctx, d)
+		require.NoError(t, err)
+		for i := range day {
+			byKey[day[i].Key] = &day[i]
+		}
+	}
+	for orig, n := range reversals {
+		assert.LessOrEqual(t, n.First, 1, "original %s: more than one reversal advice at the issuer (%+v)", orig, n)
+	}
+	seen, unseen := 0, 0
+	for _, o := range outs {
+		rec := byKey[o.key]
+		if rec == nil || rec.State != journal.StateApproved {
+			continue
+		}
+		orig := fmt.Sprintf("%4s%6s%10s%011s", o.key.MTI, o.key.STAN, o.key.TxTime, o.key.Acquirer)
+		if o.code == "00" {
+			seen++
+			assert.Equal(t, journal.ReversalNone, rec.Reversal, "STAN %s: an approval the acquirer saw is reversed", o.key.STAN)
+			assert.True(t, settled[o.key], "STAN %s: an approval the acquirer saw does not settle", o.key.STAN)
+			assert.Zero(t, reversals[orig], "STAN %s: reversed at the issuer although the acquirer saw it", o.key.STAN)
+			continue
+		}
+		unseen++
+		assert.Equal(t, journal.ReversalDone, rec.Reversal, "STAN %s: an approval the acquirer never saw is not reversed", o.key.STAN)
+		assert.False(t, settled[o.key], "STAN %s: an approval the acquirer never saw settles", o.key.STAN)
+		n := reversals[orig]
+		assert.True(t, n.First <= 1 && n.First+n.Repeats >= 1, "STAN %s: reversals at the issuer %+v", o.key.STAN, n)
+	}
+	t.Logf("approvals: %d seen by the acquirer and settled, %d never seen and reversed once; %d originals reversed at the issuer",
+		seen, unseen, len(reversals))
 }

@@ -31,7 +31,7 @@ func (c *Client) Do(ctx context.Context, req, resp *dialect.Message) error {
 	err := c.do(ctx, req, resp)
 	if err == errUnanswered {
 		if r := c.cfg.Reverser; r != nil && reversible(req) {
-			r.Add(c, req)
+			r.Add(req)
 		}
 		err = ctx.Err()
 		if err == nil {
@@ -69,17 +69,16 @@ func (c *Client) do(ctx context.Context, req, resp *dialect.Message) error {
 	}
 	select {
 	case <-w.ch:
-		if errors.Is(w.err, ErrClosed) {
-			return errUnanswered
-		}
-		return w.err
 	case <-ctx.Done():
 		if c.wait.remove(k, w) {
 			return errUnanswered
 		}
 		<-w.ch // the read loop took w: wait until it is done with resp
-		return w.err
 	}
+	if errors.Is(w.err, ErrClosed) {
+		return errUnanswered // the connection was lost with the request outstanding
+	}
+	return w.err
 }
 
 // fill adds the fields Do promises to fill when absent.

@@ -2,9 +2,12 @@ package acquirer
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hulian/hulian/switch/dialect"
@@ -33,6 +36,8 @@ type Reverser struct {
 	interval time.Duration
 	log      *slog.Logger
 
+	stan atomic.Uint32 // the advices' own STANs: one sequence for every connection
+
 	mu      sync.Mutex
 	pending []*reversal
 	clients []*Client
@@ -57,7 +62,18 @@ func NewReverser(interval time.Duration, log *slog.Logger) *Reverser {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Reverser{interval: interval, log: log, wake: make(chan struct{}, 1)}
+	r := &Reverser{interval: interval, log: log, wake: make(chan struct{}, 1)}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	r.stan.Store(binary.BigEndian.Uint32(b[:]) % 999999)
+	return r
+}
+
+// nextSTAN numbers the advices: the key of an advice (0420, 32, 11, 7)
+// must not repeat another's within a second, whichever connection sends
+// it, or the switch answers it as a duplicate of that one.
+func (r *Reverser) nextSTAN() string {
+	return fmt.Sprintf("%06d", r.stan.Add(1)%999999+1)
 }
 
 // reversible reports whether a request that got no answer must be reversed.
@@ -66,12 +82,12 @@ func reversible(req *dialect.Message) bool {
 	return len(mti) == 4 && mti[0] == '0' && (mti[1] == '1' || mti[1] == '2') && mti[2] == '0' && mti[3] == '0'
 }
 
-// Add queues the reversal of req, a request sent on c that got no answer.
+// Add queues the reversal of req, a request that was sent and got no answer.
 // It is called by Client.Do; call it directly for a request sent another
 // way. The advice is built at once: field 90 from req's MTI, 11, 7, 32
-// and 33; its own 11 from c and 7 from the clock; 3, 4, 32, 37, 41, 42,
+// and 33; its own 11 from the Reverser's sequence and 7 from the clock; 3, 4, 32, 37, 41, 42,
 // 49 and 100 copied; no PAN, track or PIN data.
-func (r *Reverser) Add(c *Client, req *dialect.Message) {
+func (r *Reverser) Add(req *dialect.Message) {
 	rv := &reversal{created: time.Now()}
 	m := &rv.msg
 	_ = m.SetMTI([]byte("0420"))
@@ -81,7 +97,7 @@ func (r *Reverser) Add(c *Client, req *dialect.Message) {
 		}
 	}
 	m.SetString(7, rv.created.UTC().Format("0102150405"))
-	m.SetString(11, c.NextSTAN())
+	m.SetString(11, r.nextSTAN())
 	m.SetString(60, ReasonNoAnswer)
 	m.SetString(90, fmt.Sprintf("%4s%6s%10s%011s%011s", req.MTI(), req.Field(11), req.Field(7),
 		req.Field(32), req.Field(33)))

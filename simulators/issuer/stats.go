@@ -86,6 +86,7 @@ type stats struct {
 	macFailures int
 	faults      [faultKinds]int
 	byMTI       map[[4]byte]int
+	reversals   map[string]ReversalCount // by original (field 90's first 31 digits)
 	ring        [RecentSize]recent
 	next        int // ring index of the next write
 }
@@ -130,7 +131,40 @@ func (s *stats) request(m *dialect.Message) {
 	r.stan.set(m.Field(11))
 	r.fwd.set(m.Field(33))
 	r.rcv.set(m.Field(100))
+	if mti := m.MTI(); len(mti) == 4 && mti[1] == '4' {
+		if f90 := m.Field(90); len(f90) >= 31 {
+			if s.reversals == nil {
+				s.reversals = make(map[string]ReversalCount)
+			}
+			c := s.reversals[string(f90[:31])]
+			if mti[3] == '0' {
+				c.First++
+			} else {
+				c.Repeats++
+			}
+			s.reversals[string(f90[:31])] = c
+		}
+	}
 	s.mu.Unlock()
+}
+
+// ReversalCount counts the reversals of one original an Issuer received:
+// first transmissions (0400, 0420) and repeats (0401, 0421).
+type ReversalCount struct{ First, Repeats int }
+
+// Reversals counts the reversals received by the original they name: the
+// first 31 digits of field 90 (MTI, STAN, transmission date and time,
+// acquiring institution padded to 11 digits). A reversal sent once and
+// repeated until acknowledged has at most one first transmission (none
+// when the first was lost, e.g. with a switch killed while sending it).
+func (s *Issuer) Reversals() map[string]ReversalCount {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	out := make(map[string]ReversalCount, len(s.stats.reversals))
+	for k, v := range s.stats.reversals {
+		out[k] = v
+	}
+	return out
 }
 
 func (s *stats) macFailed() {
