@@ -3,7 +3,6 @@
 // declined, timed out, rejected by the switch itself), its reversal state,
 // and a persistent store-and-forward (SAF) queue of advices and reversals
 // (0420, 0120, 0220) that must reach an issuer until it acknowledges them.
-// It serves issue 3 of the switch ("no transaction is ever lost").
 //
 // A Journal is opened with OpenSQLite (a WAL-mode file, the embedded
 // single-node default), OpenPostgres (several switch nodes sharing one
@@ -16,7 +15,11 @@
 // groups (one sync for many transactions, which is what keeps the journal
 // cheap enough to sit on the authorisation path); only then is each
 // write's done callback called, by the notifier goroutines (callbacks of
-// different writes may run concurrently). A response that approves money
+// different writes may run concurrently). Submit never waits: the owner
+// of new work calls Admit first, which waits while the journal is at its
+// bounds, so a callback can submit what follows from its write without
+// ever waiting for the goroutine running it (admit.go). Close commits
+// what callbacks submit while it drains. A response that approves money
 // must not leave the switch before its done has been called. Normal
 // outcomes (a duplicate key, a late answer to a timed-out transaction, an
 // unknown id) are reported per write and never fail the group. On
@@ -43,7 +46,7 @@
 // table PostgreSQL keeps. An applier goroutine moves the overlay to table
 // txn when no group
 // has committed for a while, continuously past half of Options.MaxBacklog,
-// and Submit waits at the bound. Open replays whatever a crash
+// and Admit waits at the bound. Open replays whatever a crash
 // left, stops at a frame torn by the crash, and refuses a log in which
 // valid frames follow a damaged one (ErrCorrupt). SAF entries go straight
 // to table saf: a new entry commits before the frame that records its

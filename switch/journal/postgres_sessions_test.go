@@ -14,8 +14,11 @@ import (
 // in the middle of a transaction that answers three open records (as a
 // process killed while its group commit was on the wire). A restarted
 // node-a must not list them as open before that transaction has ended:
-// AwaitPrevious waits for it, gives up with an error naming the node when
-// its context ends first, and does not wait for another node's sessions.
+// AwaitPrevious waits until the earlier process's sessions are gone (a
+// dead client's session ends once it has run what it received; an idle
+// one may still hold statements unread), gives up with an error naming
+// the node when its context ends first (a live process running as the same
+// node), and does not wait for another node's sessions.
 func TestPostgresAwaitPrevious(t *testing.T) {
 	e := pgEnv(t)
 	ctx := context.Background()
@@ -45,7 +48,9 @@ func TestPostgresAwaitPrevious(t *testing.T) {
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		committing.Store(true)
-		committed <- tx.Commit(ctx)
+		err := tx.Commit(ctx)
+		_ = prev.Close() // the earlier process's sessions end
+		committed <- err
 	}()
 	require.NoError(t, restarted.AwaitPrevious(ctx))
 	assert.True(t, committing.Load(), "returned before the earlier session's commit")

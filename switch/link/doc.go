@@ -6,7 +6,7 @@
 //
 // A wire.Codec says how messages look on the connection: framing (ascii4 or
 // binary2), the optional 46-byte header and the dialect's field formats (see
-// ../shared/reference/iso8583-contract.md). A Link carries the
+// docs/iso8583-contract.md). A Link carries the
 // connection's state (connected, signed on, signed off, closed), its count of
 // requests in flight, and the network management requests the switch itself
 // sends on it (sign-on, echo test), matched by STAN.

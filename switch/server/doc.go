@@ -10,12 +10,17 @@
 // deadlines) and packs it straight into the issuer link's batched write
 // buffer. No goroutine, timer or map allocation is made per transaction.
 //
-// Response codes the switch produces follow
-// ../shared/reference/iso8583-contract.md: 12 (MTI or processing code not
-// allowed on the route), 14 (PAN fails Luhn), 15 (no route), 30 (format
-// error, or a field 32 the acquirer may not use), 91 (not signed on, issuer
-// down or signed off, in-flight limit reached, issuer timeout, switch
-// shutting down), 94 (a request with the same key is already in flight).
+// Response codes the switch produces, and the reason each is counted
+// with (own_answers_total, respond.go), follow docs/iso8583-contract.md
+// (section 8).
+//
+// Back-pressure is applied only where new work enters: a link's read loop
+// waits for a place among its requests in flight (max_in_flight) and for
+// room in the journal (Journal.Admit), each at most a second, then answers
+// 91. Everything that follows from an admitted transaction (its answer,
+// its reversal, its delivery) runs on the journal's goroutines and never
+// waits for the journal. Links bound what waits to be written and every
+// write (link.ErrSlowConsumer), so a peer that stops reading is dropped.
 //
 // Server follows the net/http shape: New builds it from a validated
 // config.Config, Start binds the listeners and starts the outbound links,
