@@ -37,9 +37,20 @@ func (d *Dialect) Unpack(data []byte, m *Message) error {
 	copy(m.mti[:], v)
 	m.hasMTI = true
 	var bm [2]uint64
+	bmOff := off
 	if off, err = d.bitmap.decode(data, off, &bm); err != nil {
 		return err
 	}
+	if err := d.unpackFields(data, off, bm, m); err != nil {
+		return d.bitmap.explain(data[bmOff:off], err)
+	}
+	return nil
+}
+
+// unpackFields decodes the fields bm announces, from off.
+func (d *Dialect) unpackFields(data []byte, off int, bm [2]uint64, m *Message) error {
+	var err error
+	var v []byte
 	var bad error // first value with invalid characters
 	for w := range bm {
 		for set := bm[w]; set != 0; set &= set - 1 {
@@ -64,6 +75,28 @@ func (d *Dialect) Unpack(data []byte, m *Message) error {
 		return firstErr(bad, fieldErr(lastField(bm), ErrTrailingData, "bytes after the last field"))
 	}
 	return bad
+}
+
+// explain blames the bitmap for a failure to decode the fields when the
+// binary bitmap raw is made of hex digits only: the sender wrote it as
+// text (a binary bitmap has no such form in practice, and one announcing
+// a secondary bitmap never has), so the error found in some later field
+// would only mislead.
+func (b *bitmapCodec) explain(raw []byte, err error) error {
+	if b.hex || len(raw) == 0 || !hexText(raw) {
+		return err
+	}
+	return fieldErr(1, ErrSyntax, "bitmap is hex text, but this dialect's bitmap is binary")
+}
+
+// hexText reports whether b holds only hex digits.
+func hexText(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // firstErr returns a when it is set, else b.
