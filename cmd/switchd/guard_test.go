@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -136,6 +137,9 @@ func guardScenario(t *testing.T, bin, dir, url string) {
 	stopped := time.Now()
 	require.NoError(t, p.terminate(guardStop), "SIGTERM with a stuck issuer connected; logs:\n%s", p.logs())
 	t.Logf("stopped %v after SIGTERM", time.Since(stopped).Round(10*time.Millisecond))
+	took, ok := guardBetween(p.logs(), `msg="shutting down"`, `msg="switch stopped"`)
+	require.True(t, ok, "shutdown not logged; logs:\n%s", p.logs())
+	assert.LessOrEqual(t, took, 2*time.Second, "the switch stops within shutdown_grace")
 	peak := rss.peakMB()
 	t.Logf("switchd peak resident memory %.0f MiB", peak)
 	assert.Less(t, peak, guardMaxRSS, "memory stays bounded")
@@ -232,4 +236,25 @@ func guardDrop(ctx context.Context, t *testing.T, p *crashProc, addr string, n i
 	for _, c := range clients {
 		_ = c.Close()
 	}
+}
+
+// guardBetween is the time between the log lines holding from and to.
+func guardBetween(logs, from, to string) (time.Duration, bool) {
+	at := func(msg string) (time.Time, bool) {
+		for _, line := range strings.Split(logs, "\n") {
+			if !strings.Contains(line, msg) {
+				continue
+			}
+			f := strings.Fields(line)
+			if len(f) == 0 {
+				return time.Time{}, false
+			}
+			ts, err := time.Parse(time.RFC3339Nano, strings.TrimPrefix(f[0], "time="))
+			return ts, err == nil
+		}
+		return time.Time{}, false
+	}
+	a, ok1 := at(from)
+	b, ok2 := at(to)
+	return b.Sub(a), ok1 && ok2
 }

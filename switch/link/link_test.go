@@ -275,3 +275,40 @@ func TestCloseDoesNotWaitForAPeerThatDoesNotRead(t *testing.T) {
 		t.Fatal("Close waited for a peer that does not read")
 	}
 }
+
+// A message that needs a MAC is signed before it takes the writer's lock:
+// a security module that is slow to answer holds up its own message, not
+// the frames other goroutines queue on the link meanwhile.
+func TestSigningHoldsNoLockOtherSendsNeed(t *testing.T) {
+	c := codec(t, "hl87a", false)
+	l, peer, done := pair(t, c, func(*Link, *dialect.Message, error) {})
+	release := make(chan struct{})
+	signing := make(chan struct{})
+	l.SetSigner(&Signer{Field: 128, Sign: func(msg []byte) error {
+		close(signing)
+		<-release // the module takes its time
+		return nil
+	}})
+	var m dialect.Message
+	dialect.SampleFinancial(&m, "000042")
+	signed := make(chan error, 1)
+	go func() { signed <- l.Send(&m) }()
+	<-signing
+	var plain dialect.Message
+	dialect.SampleFinancial(&plain, "000043")
+	frame, err := c.AppendFrame(nil, &plain, "99990000")
+	require.NoError(t, err)
+	queued := make(chan error, 1)
+	go func() { queued <- l.SendFrame(frame) }()
+	select {
+	case err := <-queued:
+		require.NoError(t, err, "queued while the other message is being signed")
+	case <-time.After(5 * time.Second):
+		t.Fatal("a frame waited for another message's MAC")
+	}
+	close(release)
+	require.NoError(t, <-signed)
+	l.Close()
+	require.NoError(t, <-done)
+	_ = peer.Close()
+}
