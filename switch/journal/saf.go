@@ -110,6 +110,31 @@ func (j *Journal) Retry(ctx context.Context, safID int64, next time.Time) error 
 	return wrapOp("retry", err)
 }
 
+// RetryAll is Retry for several entries in one transaction (one durable
+// commit for a whole claim): it returns the IDs this node still held,
+// now rescheduled for next with their attempt counted; the others are
+// another node's by now, or settled, and must not be sent.
+func (j *Journal) RetryAll(ctx context.Context, ids []int64, next time.Time) ([]int64, error) {
+	var kept []int64
+	err := j.b.inTx(ctx, func(r runner) error {
+		kept = kept[:0]
+		for _, id := range ids {
+			n, err := r.exec(ctx, retrySQL, id, micros(next), j.opt.Node)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				kept = append(kept, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrapOp("retry", err)
+	}
+	return kept, nil
+}
+
 // ExpireSAF moves every pending entry whose ExpiresAt is not after now to
 // expired and returns how many it moved; the records of expired reversals
 // (MTI 0420) still marked ReversalQueued get ReversalExpired.

@@ -328,3 +328,33 @@ func testCloseCommitsFollowUps(t *testing.T, e env) {
 		require.Equal(t, StateApproved, got.State)
 	}
 }
+
+// testRetryAll reschedules a claim's entries in one transaction: those
+// still held come back (attempt counted, due again at next), a settled one
+// does not.
+func testRetryAll(t *testing.T, e env) {
+	ctx := context.Background()
+	j := openJournal(t, e, "node-a")
+	now := day0()
+	var ids []int64
+	for i := range 3 {
+		ids = append(ids, enqueue(t, j, insert(t, j, newRecord(j, 8000+i)), "0420", now))
+	}
+	claimed, err := j.Claim(ctx, now, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 3)
+	require.NoError(t, j.Ack(ctx, ids[1]))
+	next := now.Add(30 * time.Second)
+	kept, err := j.RetryAll(ctx, ids, next)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []int64{ids[0], ids[2]}, kept)
+	again, err := j.Claim(ctx, now.Add(time.Second), time.Minute, 10)
+	require.NoError(t, err)
+	assert.Empty(t, again, "not due before next")
+	again, err = j.Claim(ctx, next, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, again, 2)
+	for _, en := range again {
+		assert.Equal(t, 1, en.Attempts)
+	}
+}

@@ -34,6 +34,7 @@ func runSuite(t *testing.T, newEnv newEnvFunc) {
 		{"FollowUpsNeverWait", testFollowUpsNeverWait},
 		{"OneReversalPerOriginal", testOneReversalPerOriginal},
 		{"CloseCommitsFollowUps", testCloseCommitsFollowUps},
+		{"RetryAll", testRetryAll},
 		{"CloseFlushesAndRefuses", testClose},
 	}
 	for _, tc := range tests {

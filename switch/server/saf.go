@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -116,13 +115,35 @@ func (q *saf) serve(ctx context.Context, issuer *institution, interval time.Dura
 		}
 		return
 	}
+	if len(entries) == 0 {
+		return
+	}
+	// Each entry's repeat is scheduled (and its attempt counted) before it
+	// leaves, all in one durable commit.
+	ids := make([]int64, len(entries))
+	for i := range entries {
+		ids[i] = entries[i].ID
+	}
+	kept, err := q.s.j.RetryAll(ctx, ids, time.Now().Add(interval))
+	if err != nil {
+		if ctx.Err() == nil {
+			q.s.log.Error("store-and-forward reschedule failed", "issuer", issuer.id, "err", err)
+		}
+		return
+	}
+	ours := make(map[int64]bool, len(kept))
+	for _, id := range kept {
+		ours[id] = true
+	}
 	for i := range entries {
 		// Once the lease runs out another node may claim and send the
 		// rest: stop well before; this node claims them again next tick.
 		if time.Since(claimed) > interval/2 {
 			break
 		}
-		q.send(ctx, &entries[i], time.Now().Add(interval))
+		if ours[entries[i].ID] {
+			q.send(&entries[i], issuer)
+		}
 	}
 }
 
@@ -156,22 +177,11 @@ func (q *saf) forgetOlder(t time.Time) {
 	}
 }
 
-// send delivers one entry, after scheduling its repeat.
-func (q *saf) send(ctx context.Context, e *journal.SAFEntry, next time.Time) {
-	if err := q.s.j.Retry(ctx, e.ID, next); err != nil {
-		if !errors.Is(err, journal.ErrLeaseLost) {
-			q.s.log.Error("store-and-forward reschedule failed", "err", err, "entry", e.ID)
-		}
-		return // another node sends it now
-	}
-	issuer := q.s.snap.Load().insts[e.Issuer]
-	if issuer == nil {
-		q.s.log.Warn("store-and-forward: issuer no longer configured", "issuer", e.Issuer, "entry", e.ID)
-		return
-	}
+// send delivers one entry to its issuer (its repeat already scheduled).
+func (q *saf) send(e *journal.SAFEntry, issuer *institution) {
 	l, _ := issuer.pickIssuerLink()
 	if l == nil {
-		return // retried at next
+		return // retried at its next time
 	}
 	var m dialect.Message
 	if err := q.store.Unpack(e.Message, &m); err != nil {
