@@ -53,7 +53,7 @@ routes:
   - {name: good, issuer: "01020000", bins: ["622202"], timeout: 2s}
   - {name: slow, issuer: "01030000", bins: ["622848"], timeout: 2s}
   - {name: stuck, issuer: "05050000", bins: ["622505"], timeout: 500ms}
-journal: {url: %q, hash_key_file: hash.key}
+journal: {url: %q, hash_key_file: hash.key%s}
 store_and_forward: {interval: 300ms}
 clearing: {dir: out, cutoff: "00:00", timezone: UTC}
 `
@@ -65,7 +65,11 @@ func guardSetup(t *testing.T, bin, dir, url, good, slow, stuck string) *crashEnv
 	e := &crashEnv{t: t, bin: bin, dir: dir, url: url, inAddr: freePort(t), adminAddr: freePort(t),
 		cfgPath: filepath.Join(dir, "switchd.yaml")}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "hash.key"), []byte(crashHashKey), 0o600))
-	cfg := fmt.Sprintf(guardConfig, e.adminAddr, e.inAddr, good, slow, stuck, url)
+	backlog := "" // SQLite holds at most this many records in memory
+	if strings.HasPrefix(url, "sqlite:") {
+		backlog = ", max_backlog: 100000"
+	}
+	cfg := fmt.Sprintf(guardConfig, e.adminAddr, e.inAddr, good, slow, stuck, url, backlog)
 	require.NoError(t, os.WriteFile(e.cfgPath, []byte(cfg), 0o600))
 	return e
 }
