@@ -294,3 +294,29 @@ func TestAcquirerReversesARequestStillInFlight(t *testing.T) {
 		assert.Equal(t, 1, bank.Stats().ByMTI["0420"], "one reversal advice at the issuer")
 	})
 }
+
+// A reversal advice that overtakes its original (the acquirer gave up
+// before the original reached the journal) is answered 25, and the
+// original, arriving afterwards, is refused (91) and never reaches the
+// issuer: it cannot be approved behind its own reversal.
+func TestReversalOvertakingItsOriginal(t *testing.T) {
+	backends(t, func(t *testing.T, kind string) {
+		n := startNetwork(t, 1, map[string]string{"journal": kind})
+		a := n.acquirer(acqA)
+		bank := n.issuers[bankA][0]
+		orig := keyed(panBankA, "720001")
+		rev := keyed(panBankA, "720002")
+		_ = rev.SetMTI([]byte("0420"))
+		rev.SetString(60, "4021")
+		rev.SetString(90, originalData("0200", string(orig.Field(11)), string(orig.Field(7)), acqA, "0"))
+		code, _ := do(t, a, rev)
+		assert.Equal(t, "25", code)
+		before := bank.Stats().Requests
+		code, _ = do(t, a, orig)
+		assert.Equal(t, "91", code, "the original arriving after its reversal is refused")
+		assert.Equal(t, before, bank.Stats().Requests, "and never forwarded")
+		rec := n.lookup("0200", acqA, orig)
+		assert.Equal(t, journal.StateRejected, rec.State)
+		assert.Equal(t, journal.ReversalLocal, rec.Reversal)
+	})
+}

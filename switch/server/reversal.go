@@ -46,7 +46,8 @@ func originalKey(acq *institution, m *dialect.Message) (journal.Key, bool) {
 
 // acquirerReversal handles an acquirer's 0400 or 0420: the original is found
 // through field 90 in the journal (whichever node routed it), and
-//   - no original: 25;
+//   - no original: 25, and the original is refused should it still come
+//     (reverseUnseen);
 //   - an original that did not approve, or is already reversed: answered
 //     00 without going to the issuer again;
 //   - an approved original, or one still waiting for its issuer: a 0400
@@ -69,18 +70,51 @@ func (s *Server) acquirerReversal(l *link.Link, acq *institution, m *dialect.Mes
 		orig, err := s.j.Lookup(s.ctx, key)
 		switch {
 		case errors.Is(err, journal.ErrNotFound):
-			s.rejectTx(tx, codeNoOriginal, causeNoOriginal)
+			s.reverseUnseen(tx, key)
 		case err != nil:
 			s.log.Error("journal look-up failed", "err", err)
 			s.rejectTx(tx, codeSystemMalfunction, causeSystem)
-		case orig.Reversal != journal.ReversalNone || !mayHaveApproved(orig.State):
-			s.reverseLocally(tx, orig)
-		case tx.req.MTI()[2] == '2':
-			s.reversalAdviceFromAcquirer(tx, orig)
 		default:
-			s.reversalOnline(tx, orig)
+			s.reverseFound(tx, orig)
 		}
 	}()
+}
+
+// reverseFound handles an acquirer's reversal whose original is orig.
+func (s *Server) reverseFound(tx *txn, orig *journal.Record) {
+	switch {
+	case orig.Reversal != journal.ReversalNone || !mayHaveApproved(orig.State):
+		s.reverseLocally(tx, orig)
+	case tx.req.MTI()[2] == '2':
+		s.reversalAdviceFromAcquirer(tx, orig)
+	default:
+		s.reversalOnline(tx, orig)
+	}
+}
+
+// reverseUnseen handles a reversal whose original the journal does not
+// hold. The original may still be on its way (an acquirer that gave up
+// early, the original still waiting for room in the journal here or on
+// another node), so the journal first records, under the original's key,
+// that it is refused: should it arrive after all, it is answered 91 as a
+// repeat of that record and never forwarded. If the original won the race
+// for its key, the reversal goes on as for a found original. The reversal
+// itself is answered 25.
+func (s *Server) reverseUnseen(tx *txn, key journal.Key) {
+	stub := s.record(tx.acquirer, &tx.req, journal.StateRejected)
+	stub.Key = key
+	stub.ResponseCode, stub.RespondedAt, stub.Reversal = codeIssuerDown, stub.ReceivedAt, journal.ReversalLocal
+	s.j.Submit(&journal.Write{Kind: journal.WriteInsert, Record: stub}, func(w *journal.Write) {
+		switch {
+		case w.Err != nil:
+			s.log.Error("journal insert failed", "err", w.Err)
+			s.rejectTx(tx, codeSystemMalfunction, causeSystem)
+		case w.Duplicate != nil:
+			s.reverseFound(tx, w.Duplicate)
+		default:
+			s.rejectTx(tx, codeNoOriginal, causeNoOriginal)
+		}
+	})
 }
 
 // mayHaveApproved reports whether the issuer may hold money for an
