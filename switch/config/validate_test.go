@@ -40,6 +40,10 @@ func TestValidationErrors(t *testing.T) {
 		{"max_frame small", `id: "99990000"`, "id: \"99990000\"\n  max_frame: 63", "switch.max_frame", "63 is not in 64..65535", ""},
 		{"max_frame large", `id: "99990000"`, "id: \"99990000\"\n  max_frame: 65536", "switch.max_frame", "65536 is not in 64..65535", ""},
 		{"shutdown_grace negative", `id: "99990000"`, "id: \"99990000\"\n  shutdown_grace: -1s", "switch.shutdown_grace", "negative", ""},
+		{"write_timeout negative", `id: "99990000"`, "id: \"99990000\"\n  write_timeout: -1s", "switch.write_timeout", "negative", ""},
+		{"max_pending small", `id: "99990000"`, "id: \"99990000\"\n  max_pending: 100", "switch.max_pending", "100 is not in 4096..1073741824", ""},
+		{"max_unsigned negative", "    address: 127.0.0.1:5800\n", "    address: 127.0.0.1:5800\n    max_unsigned: -1\n", "listeners[0].max_unsigned", "negative", ""},
+		{"sign_on_wait negative", "    address: 127.0.0.1:5800\n", "    address: 127.0.0.1:5800\n    sign_on_wait: -2s\n", "listeners[0].sign_on_wait", "negative", ""},
 		// admin
 		{"admin address", "address: 127.0.0.1:9180", "address: abc", "admin.address", `"abc" is not host:port`, ""},
 		{"admin address port", "address: 127.0.0.1:9180", "address: 127.0.0.1:http", "admin.address", "port must be 0..65535", ""},
