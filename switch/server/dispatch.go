@@ -65,9 +65,10 @@ func (s *Server) badMessage(l *link.Link, m *dialect.Message, err error) {
 }
 
 // request routes a financial request from an acquirer to its issuer. A
-// request the switch refuses for load (in-flight limit, journal full) is
-// answered 91 at once and not journaled: nothing was done, so a repeat is
-// simply decided again, and a flood costs the journal nothing.
+// request the switch refuses for load (no place among the link's requests
+// in flight, or no room in the journal, within a second) is answered 91
+// and not journaled: nothing was done, so a repeat is simply decided
+// again, and a flood costs the journal nothing.
 func (s *Server) request(l *link.Link, m *dialect.Message) {
 	acq := ownerOf(l)
 	if acq == nil {
