@@ -104,11 +104,10 @@ func (j *Journal) Full() bool {
 	return j.q.len() >= j.opt.QueueSize
 }
 
-// closedErr is ErrClosed once Close has begun.
+// closedErr is ErrClosed once Close has begun (no lock: Admit runs for
+// every new transaction).
 func (j *Journal) closedErr() error {
-	j.mu.RLock()
-	defer j.mu.RUnlock()
-	if j.closing {
+	if j.closingNow.Load() {
 		return ErrClosed
 	}
 	return nil

@@ -23,13 +23,16 @@ type Journal struct {
 	opt Options
 	now func() time.Time
 
-	mu      sync.RWMutex    // guards closing and closed
-	closing bool            // Close has begun: Admit refuses new work
-	closed  bool            // the committer has stopped: Submit refuses too
-	q       *writeQueue     // the committer's (PostgreSQL)
-	stopped chan struct{}   // the committer has stopped
-	g       *groupCommitter // SQLite's group commit, instead of q and committer
-	room    roomSignal      // wakes Admit (admit.go)
+	mu      sync.RWMutex // guards closing and closed
+	closing bool         // Close has begun: Admit refuses new work
+	closed  bool         // the committer has stopped: Submit refuses too
+	// closingNow mirrors closing for the syncers, which look after every
+	// group and must not take mu for it.
+	closingNow atomic.Bool
+	q          *writeQueue     // the committer's (PostgreSQL)
+	stopped    chan struct{}   // the committer has stopped
+	g          *groupCommitter // SQLite's group commit, instead of q and committer
+	room       roomSignal      // wakes Admit (admit.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -175,6 +178,7 @@ func (j *Journal) Close() error {
 	j.closeOnce.Do(func() {
 		j.mu.Lock()
 		j.closing = true
+		j.closingNow.Store(true)
 		j.mu.Unlock()
 		j.room.broadcast()
 		if j.g != nil {
@@ -192,6 +196,9 @@ func (j *Journal) Close() error {
 // on, when Close has begun and idle (called with j.mu held) reports
 // nothing left to commit; it reports whether it did.
 func (j *Journal) stopIfIdle(idle func() bool) bool {
+	if !j.closingNow.Load() {
+		return false // the syncers' usual case: no lock taken
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if !j.closing || !idle() {

@@ -90,6 +90,7 @@ func TestSQLiteSettleAfterClose(t *testing.T) {
 	// Close's first steps: refuse new work, stop the syncers (the hang was here).
 	j.mu.Lock()
 	j.closing = true
+	j.closingNow.Store(true)
 	j.mu.Unlock()
 	j.g.close()
 	settle()
