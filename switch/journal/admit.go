@@ -95,8 +95,9 @@ func (j *Journal) Admit(ctx context.Context) error {
 	}
 }
 
-// Full reports whether new work must wait for room (see Admit); it takes
-// no lock on SQLite, so a caller may test it before making a context.
+// Full reports whether new work must wait for room (see Admit). It is
+// cheap (an atomic load and a read lock on SQLite's overlay), so a caller
+// may test it before making a context for Admit.
 func (j *Journal) Full() bool {
 	if j.g != nil {
 		return j.g.full()
