@@ -178,12 +178,19 @@ func (r *Reverser) Drain(ctx context.Context) error {
 	return nil
 }
 
-// sendDue sends each due reversal once, concurrently, on a live connection.
+// maxReversalsAtOnce bounds the advices one round sends concurrently (a
+// goroutine each): a simulator whose switch was down may hold thousands.
+const maxReversalsAtOnce = 256
+
+// sendDue sends due reversals once, concurrently, on the live connections.
 func (r *Reverser) sendDue(ctx context.Context) {
 	now := time.Now()
 	r.mu.Lock()
 	var due []*reversal
 	for _, rv := range r.pending {
+		if len(due) == maxReversalsAtOnce {
+			break // the rest go in the next round
+		}
 		if !rv.next.After(now) {
 			rv.next = now.Add(r.interval)
 			due = append(due, rv)

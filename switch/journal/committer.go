@@ -7,10 +7,10 @@ import (
 
 // commitLoop is the single committer goroutine of a backend without a
 // log of its own (PostgreSQL): it gathers a batch and makes it durable,
-// until the queue is closed and empty and no callback is left to run. It hands each committed batch to
-// the notifier, which calls the callbacks while the next batch is being
-// committed: the callbacks' work (forwarding, answering) never delays the
-// next group commit.
+// until the queue is closed and empty and no callback is left to run. It
+// hands each committed batch to the notifier, which calls the callbacks
+// while the next batch is being committed: the callbacks' work
+// (forwarding, answering) never delays the next group commit.
 func (j *Journal) commitLoop() {
 	n := newNotifier()
 	defer close(j.stopped)

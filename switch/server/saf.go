@@ -99,16 +99,13 @@ func (q *saf) tick(ctx context.Context, now time.Time) {
 	q.forgetOlder(now.Add(-2 * interval))
 }
 
-// serve claims and sends an issuer's due entries, within half an interval.
+// serve claims and sends an issuer's due entries.
 func (q *saf) serve(ctx context.Context, issuer *institution, interval time.Duration) {
-	// The lease (one interval) runs from now, not from the tick: a slow
-	// expiry or a late tick must not leave it already lapsed.
 	room := safWindow - q.outstanding(issuer)
 	if room <= 0 {
 		return // the issuer has not answered what was sent: nothing more until it does
 	}
-	claimed := time.Now()
-	entries, err := q.s.j.ClaimIssuer(ctx, issuer.id, claimed, interval, room)
+	entries, err := q.s.j.ClaimIssuer(ctx, issuer.id, time.Now(), interval, room)
 	if err != nil {
 		if ctx.Err() == nil {
 			q.s.log.Error("store-and-forward claim failed", "issuer", issuer.id, "err", err)
@@ -119,7 +116,8 @@ func (q *saf) serve(ctx context.Context, issuer *institution, interval time.Dura
 		return
 	}
 	// Each entry's repeat is scheduled (and its attempt counted) before it
-	// leaves, all in one durable commit.
+	// leaves, all in one durable commit, which also releases the lease: no
+	// node sends the entries again before their next time.
 	ids := make([]int64, len(entries))
 	for i := range entries {
 		ids[i] = entries[i].ID
@@ -136,11 +134,6 @@ func (q *saf) serve(ctx context.Context, issuer *institution, interval time.Dura
 		ours[id] = true
 	}
 	for i := range entries {
-		// Once the lease runs out another node may claim and send the
-		// rest: stop well before; this node claims them again next tick.
-		if time.Since(claimed) > interval/2 {
-			break
-		}
 		if ours[entries[i].ID] {
 			q.send(&entries[i], issuer)
 		}
