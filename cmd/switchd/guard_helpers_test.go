@@ -26,7 +26,7 @@ import (
 
 const (
 	guardGoodAcq   = "48020000" // the well-behaved acquirer
-	guardFloodAcq  = "48030000" // floods and stops reading; bursts on the stuck route
+	guardFloodAcq  = "48030000" // floods the slow route and stops reading; bursts on the stuck route
 	guardDropAcq   = "48040000" // leaves with about 1,000 approvals in flight
 	guardGoodBank  = "01020000"
 	guardSlowBank  = "01030000" // answers after 300 ms

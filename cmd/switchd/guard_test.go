@@ -172,7 +172,8 @@ func guardBurst(ctx context.Context, t *testing.T, p *crashProc, addr string) {
 }
 
 // guardFlood signs on raw connections as the flooding acquirer and writes
-// requests as fast as it can, never reading an answer; when the switch
+// requests for the slow route (another route than the good acquirer's)
+// as fast as it can, never reading an answer; when the switch
 // closes a connection it opens another, until ctx ends. The requests are
 // packed once, before the flood (distinct keys, as a real acquirer's), so
 // that the flood costs this test process little: what the good acquirer
@@ -184,7 +185,7 @@ func guardFlood(ctx context.Context, addr string) {
 	var frames [][]byte
 	chunk := make([]byte, 0, 64<<10)
 	for range 1 << 15 {
-		guardPurchase(&m, guardFloodAcq, guardGoodPAN)
+		guardPurchase(&m, guardFloodAcq, guardSlowPAN)
 		chunk, _ = codec.AppendFrame(chunk, &m, "99990000")
 		if len(chunk) > 60<<10 {
 			frames, chunk = append(frames, chunk), make([]byte, 0, 64<<10)
