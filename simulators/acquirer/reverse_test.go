@@ -185,5 +185,13 @@ func TestRequestLostWithItsConnectionIsReversedOnAnother(t *testing.T) {
 	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
 	defer dcancel()
 	require.NoError(t, r.Drain(dctx))
-	assert.Len(t, p.received("0420"), 1)
+	// The advice may first have gone to the lost connection before its
+	// end was seen (that transmission failed): then the peer gets it as
+	// its repeat, 0421.
+	got := append(p.received("0420"), p.received("0421")...)
+	require.NotEmpty(t, got, "the reversal reached the switch")
+	assert.LessOrEqual(t, len(p.received("0420")), 1)
+	for _, m := range got {
+		assert.Equal(t, string(got[0].Field(90)), string(m.Field(90)), "one advice, repeated")
+	}
 }
