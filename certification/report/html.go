@@ -38,7 +38,7 @@ th{background:#f3f3f3}code,pre,.hex{font-family:ui-monospace,monospace;font-size
 <tr><th>Suite SHA-256</th><td class="hex">{{.Run.Suite.Checksum}}</td></tr>
 <tr><th>Started</th><td>{{.Start}}</td></tr>
 <tr><th>Ended</th><td>{{.End}}</td></tr>
-{{if .Run.Stopped}}<tr><th>Stopped</th><td class="error">{{.Run.Stopped}}</td></tr>{{end}}
+{{if .Run.Stopped}}<tr><th>Stopped</th><td class="error">{{.Run.Stopped}}</td></tr>{{end}}{{range .Run.Notes}}<tr><th>Note</th><td>{{.}}</td></tr>{{end}}
 </table>
 <h2>Summary</h2>
 <table>

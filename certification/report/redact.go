@@ -10,6 +10,10 @@ import "github.com/hulian/hulian/emv/pan"
 func (r *Run) redacted() *Run {
 	out := *r
 	out.Stopped = pan.MaskRuns(r.Stopped)
+	out.Notes = make([]string, len(r.Notes))
+	for i, n := range r.Notes {
+		out.Notes[i] = pan.MaskRuns(n)
+	}
 	out.Cases = make([]Case, len(r.Cases))
 	for i, c := range r.Cases {
 		c.Message = pan.MaskRuns(c.Message)

@@ -27,7 +27,10 @@ type Run struct {
 	End         time.Time `json:"end"`
 	// Stopped says why the run ended early, "" when it ran to the end.
 	Stopped string `json:"stopped,omitempty"`
-	Cases   []Case `json:"cases"`
+	// Notes are what the run did to the card outside the cases (the PIN
+	// check) and what the lab must know of it.
+	Notes []string `json:"notes,omitempty"`
+	Cases []Case   `json:"cases"`
 }
 
 // Suite identifies the scripts that ran.

@@ -129,6 +129,9 @@ func TestCounters(t *testing.T) {
 					return ok(tlv.Encode(tlv.New(0x9F36, []byte{0, byte(atc)}))), true
 				case cmd == "80CA9F1700":
 					return ok(tlv.Encode(tlv.New(0x9F17, []byte{byte(tries)}))), true
+				case strings.HasPrefix(cmd, "0020008008241234FF"): // the profile's PIN: the run's PIN check
+					tries = 3
+					return h("9000"), true
 				case strings.HasPrefix(cmd, "00200080"):
 					if tt.decr {
 						tries--

@@ -18,7 +18,7 @@ import (
 
 // runCase runs one case on a cold-reset card. stop is not empty when the
 // run must end (the card left and StopOnRemoval, or ctx ended).
-func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, info *cardInfo) (report.Case, string) {
+func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, info *cardInfo, pin func() pinCheck) (report.Case, string) {
 	rc := caseHead(c)
 	t0 := time.Now()
 	defer func() { rc.Duration = time.Since(t0) }()
@@ -27,6 +27,10 @@ func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, in
 		return rc, "interrupted"
 	}
 	if ok, why := r.applicable(c.When, info); !ok {
+		rc.Verdict, rc.Message = report.NotApplicable, why
+		return rc, ""
+	}
+	if why := r.refuse(caseNeeds(c), pin); why != "" {
 		rc.Verdict, rc.Message = report.NotApplicable, why
 		return rc, ""
 	}
@@ -45,7 +49,6 @@ func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, in
 	if err == nil {
 		line, err = s.runSteps(cctx, c.Steps)
 	}
-	rc.Steps = s.steps
 	var f *failure
 	switch {
 	case err == nil:
@@ -56,6 +59,14 @@ func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, in
 		rc.Verdict = report.Error
 		rc.Message = describe(err, line, cctx, r.opts.StepTimeout, r.opts.CaseTimeout)
 	}
+	if msg := s.cleanup(ctx, c); msg != "" {
+		if rc.Verdict == report.Pass {
+			rc.Verdict, rc.Message = report.Error, msg
+		} else {
+			rc.Message += "; " + msg
+		}
+	}
+	rc.Steps = s.steps
 	stop := ""
 	switch {
 	case ctx.Err() != nil:

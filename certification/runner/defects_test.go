@@ -49,7 +49,7 @@ func defectSymptoms() map[string]string {
 		simcard.DefectWrongARQCKey:        "9F26 does not recompute with the test issuer master key",
 		simcard.DefectBadDDASignature:     "DDA does not verify",
 		simcard.DefectPINTryNotDecr:       "9F17 did not decrease",
-		simcard.DefectPINTryNotReset:      "9F17 equals 03: the card sent 02",
+		simcard.DefectPINTryNotReset:      "9F17 >= ${tries} does not hold: 9F17 is 2, ${tries} is 3",
 		simcard.DefectECBalanceAboveLimit: "<= 9F77 does not hold",
 		simcard.DefectWrongSWUnknownINS:   "the command answered 6E00",
 		simcard.DefectCIDMismatch:         "the card returned a TC, expected an ARQC",

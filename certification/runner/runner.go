@@ -171,6 +171,15 @@ func (r *Runner) Run(ctx context.Context, reader string, tr card.Transport) *rep
 	info := r.discover(ctx, sender)
 	rep.Card = info.identity(tr.ATR())
 	track := r.opts.Progress.start(reader, len(r.cases))
+	var pin *pinCheck
+	checkPIN := func() pinCheck {
+		if pin == nil {
+			c := r.checkPIN(ctx, sender, info)
+			pin = &c
+			rep.Notes = append(rep.Notes, c.note)
+		}
+		return *pin
+	}
 	for i, c := range r.cases {
 		if rep.Stopped != "" {
 			rep.Cases = append(rep.Cases, skippedCase(c, "the run stopped: "+rep.Stopped))
@@ -181,7 +190,7 @@ func (r *Runner) Run(ctx context.Context, reader string, tr card.Transport) *rep
 			continue
 		}
 		track.caseStart(i, c.ID)
-		res, stop := r.runCase(ctx, sender, c, info)
+		res, stop := r.runCase(ctx, sender, c, info, checkPIN)
 		rep.Cases = append(rep.Cases, res)
 		track.caseDone(res)
 		if stop != "" {

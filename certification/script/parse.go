@@ -118,7 +118,7 @@ func (p *parser) testCase(n *yaml.Node, file string) Case {
 	if !p.isMap(n, "a case") {
 		return c
 	}
-	var steps *yaml.Node
+	var steps, cleanup *yaml.Node
 	p.each(n, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "id":
@@ -144,8 +144,10 @@ func (p *parser) testCase(n *yaml.Node, file string) Case {
 			c.When = p.conditionList(v, "when")
 		case "steps":
 			steps = v
+		case "cleanup":
+			cleanup = v
 		default:
-			p.add(k.Line, "unknown key %q in a case (id, clause, title, category, severity, tags, destructive, when, steps)", key)
+			p.add(k.Line, "unknown key %q in a case (id, clause, title, category, severity, tags, destructive, when, steps, cleanup)", key)
 		}
 	})
 	for _, req := range []struct{ name, v string }{{"id", c.ID}, {"clause", c.Clause}, {"title", c.Title}} {
@@ -160,6 +162,13 @@ func (p *parser) testCase(n *yaml.Node, file string) Case {
 	c.Steps = p.stepList(steps, 0)
 	if len(c.Steps) == 0 {
 		p.add(steps.Line, "case %s: no steps", c.ID)
+	}
+	if cleanup != nil {
+		// Parsed after the steps: it may use every variable they capture.
+		c.Cleanup = p.stepList(cleanup, 0)
+		if len(c.Cleanup) == 0 {
+			p.add(cleanup.Line, "case %s: cleanup has no steps", c.ID)
+		}
 	}
 	return c
 }

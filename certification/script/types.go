@@ -32,6 +32,12 @@ type Case struct {
 	// "not applicable", not failed.
 	When  []Condition
 	Steps []Step
+	// Cleanup restores what the steps may have changed (a PIN try counter,
+	// an electronic cash balance). It runs after the steps whatever
+	// happened to them, on a cold-reset card, and only when every variable
+	// it uses was set (a value never captured means the change it undoes
+	// never happened).
+	Cleanup []Step
 }
 
 // Step is one action with what its answer must show. Loop steps (ForEach or

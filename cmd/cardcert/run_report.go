@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hulian/hulian/certification/report"
+	"github.com/hulian/hulian/emv/pan"
 )
 
 // writeReports writes report.xml, report.json and report.html of each run
@@ -35,6 +36,9 @@ func writeReports(dir string, runs []*report.Run, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s: %s: %d passed, %d failed, %d errors, %d not applicable, %d skipped; reports in %s\n",
 			r.Reader, verdict, s.Passed, s.Failed, s.Errors, s.NotApplicable, s.Skipped, sub)
+		for _, n := range r.Notes {
+			fmt.Fprintf(stdout, "  note: %s\n", pan.MaskRuns(n))
+		}
 	}
 	if !conforming {
 		return errNotConforming

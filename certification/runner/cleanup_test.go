@@ -1,0 +1,60 @@
+package runner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/hulian/hulian/certification/report"
+)
+
+// TestCleanup: a case's cleanup runs after its steps whatever happened
+// (here after a failing assertion), on a cold-reset card, is marked in the
+// report, is left out when a variable it needs was never captured, and a
+// cleanup that does not finish turns a pass into an error.
+func TestCleanup(t *testing.T) {
+	const cleanup = "    cleanup:\n      - select: ${aid}\n      - apdu: \"80CA${restore}00\"\n"
+	for _, tc := range []struct {
+		name, steps string
+		verdict     report.Verdict
+		sent        bool   // the cleanup's command reached the card
+		msg         string // in the case's message
+	}{
+		{"after a failure", "      - get_data: 9F36\n        capture: {restore: 9F36}\n        assert:\n          - equals: {path: 9F36, value: \"0006\"}\n",
+			report.Fail, true, "9F36 equals 0006"},
+		{"after a pass", "      - get_data: 9F36\n        capture: {restore: 9F36}\n", report.Pass, true, ""},
+		{"not needed", "      - get_data: 9F17\n        capture: {restore: 9F17}\n", report.Fail, false, "answered 6D00"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newScriptedCard()
+			c.answers["80CA000500"] = h("9000")
+			rc := runOn(t, suiteOf(t, oneCase("T-1", "", tc.steps+cleanup)), c, Options{}).Cases[0]
+			assert.Equal(t, tc.verdict, rc.Verdict, rc.Message)
+			assert.Contains(t, rc.Message, tc.msg)
+			assert.Equal(t, tc.sent, len(c.commands("80CA000500")) > 0)
+			var names []string
+			for _, s := range rc.Steps {
+				names = append(names, s.Name)
+			}
+			joined := strings.Join(names, "\n")
+			if tc.sent {
+				assert.Contains(t, joined, "cleanup: cold reset")
+				assert.Contains(t, joined, "cleanup: apdu command=80CA000500")
+			} else {
+				assert.Contains(t, joined, "cleanup: not needed: ${restore} was never captured")
+			}
+		})
+	}
+}
+
+// TestCleanupFailureIsAnError: a case that passed but whose cleanup
+// failed is an error: the card may be left changed.
+func TestCleanupFailureIsAnError(t *testing.T) {
+	c := newScriptedCard()
+	steps := "      - get_data: 9F36\n    cleanup:\n      - apdu: \"80CA9F1700\"\n"
+	rc := runOn(t, suiteOf(t, oneCase("T-1", "", steps)), c, Options{}).Cases[0]
+	assert.Equal(t, report.Error, rc.Verdict)
+	assert.Contains(t, rc.Message, "the cleanup did not run to its end, the card may be left changed")
+	assert.Len(t, c.commands("80CA9F1700"), 1)
+}
