@@ -18,6 +18,11 @@ var (
 	ErrCardReset = errors.New("card: card was reset")
 	// ErrTimeout: the service or the card did not answer in time.
 	ErrTimeout = errors.New("card: timeout")
+	// ErrNotAnswering: the card (or its reader) has not answered a command
+	// within the caller's deadline. The transport abandoned the wait; it
+	// answers every later call with this error at once until the card
+	// answers the outstanding command.
+	ErrNotAnswering = errors.New("card: card not answering")
 	// ErrTransmit: the exchange with the card failed (communication error,
 	// mute or unpowered card).
 	ErrTransmit = errors.New("card: transmission failed")

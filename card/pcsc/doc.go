@@ -10,7 +10,10 @@
 // errors: every error wraps both the card sentinel (errors.Is(err,
 // card.ErrCardRemoved)) and the scard.Error code.
 //
-// Blocking: Wait honours ctx (it waits in bounded slices and cancels the
-// wait with SCardCancel). Connect, Transmit and Reset check ctx before the
-// call; pcsc-lite cannot interrupt them once started.
+// Blocking: every call honours ctx. Wait waits in bounded slices and
+// cancels the wait with SCardCancel. Connect, Transmit and Reset cannot be
+// interrupted once sent (pcsc-lite has no way to), so they run where the
+// caller can abandon them: a card that does not answer before ctx ends
+// gives card.ErrNotAnswering, at once for every later call too, until it
+// answers (conn.go).
 package pcsc
