@@ -17,7 +17,8 @@ import (
 )
 
 // runCase runs one case on a cold-reset card. stop is not empty when the
-// run must end (the card left and StopOnRemoval, or ctx ended).
+// run must end (the card left and StopOnRemoval, the card stopped
+// answering and not ContinueWhenMute, or ctx ended).
 func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, info *cardInfo, pin func() pinCheck) (report.Case, string) {
 	rc := caseHead(c)
 	t0 := time.Now()
@@ -73,6 +74,8 @@ func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, in
 		stop = "interrupted"
 	case errors.Is(err, card.ErrCardRemoved) && r.opts.StopOnRemoval:
 		stop = "the card was removed during " + c.ID
+	case errors.Is(err, card.ErrNotAnswering) && !r.opts.ContinueWhenMute:
+		stop = "the card stopped answering during " + c.ID
 	}
 	return rc, stop
 }

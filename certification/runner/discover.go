@@ -19,7 +19,10 @@ func (r *Runner) discover(ctx context.Context, tr *card.Sender) *cardInfo {
 	info := &cardInfo{data: newStore()}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.CaseTimeout)
 	defer cancel()
-	if err := tr.Reset(ctx, true); err != nil {
+	rctx, rcancel := context.WithTimeout(ctx, r.opts.StepTimeout)
+	err := tr.Reset(rctx, true)
+	rcancel()
+	if err != nil {
 		info.err = fmt.Errorf("reset: %w", err)
 		return info
 	}

@@ -36,6 +36,14 @@ func describe(err error, line int, caseCtx context.Context, stepTimeout, caseTim
 		return f.Msg
 	case errors.Is(err, card.ErrCardRemoved):
 		return fmt.Sprintf("the card was removed during the step at line %d: %v", line, err)
+	case errors.Is(err, card.ErrNotAnswering) && errors.Is(err, context.Canceled):
+		return fmt.Sprintf("card not answering: the run was interrupted while the step at line %d waited for the card", line)
+	case errors.Is(err, card.ErrNotAnswering) && caseCtx.Err() != nil:
+		return fmt.Sprintf("card not answering: no answer before the case timed out after %s (step at line %d)", caseTimeout, line)
+	case errors.Is(err, card.ErrNotAnswering) && errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("card not answering: no answer within the step timeout of %s (step at line %d)", stepTimeout, line)
+	case errors.Is(err, card.ErrNotAnswering):
+		return fmt.Sprintf("card not answering (step at line %d): %v", line, err)
 	case errors.Is(err, context.DeadlineExceeded) && caseCtx.Err() != nil:
 		return fmt.Sprintf("the case timed out after %s (step at line %d)", caseTimeout, line)
 	case errors.Is(err, context.DeadlineExceeded):

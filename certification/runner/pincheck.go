@@ -40,7 +40,10 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 		defer cancel()
 		return s.act(sctx, script.Action{Kind: kind, Args: args}, nil)
 	}
-	if err := tr.Reset(ctx, true); err != nil {
+	rctx, rcancel := context.WithTimeout(ctx, r.opts.StepTimeout)
+	err := tr.Reset(rctx, true)
+	rcancel()
+	if err != nil {
 		return fail("the reset failed (%v)", err)
 	}
 	for _, a := range []struct {

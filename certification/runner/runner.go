@@ -37,6 +37,11 @@ type Options struct {
 	// remaining cases are skipped. Otherwise the run goes on (each later
 	// case starts with a reset, which fails until a card is back).
 	StopOnRemoval bool
+	// ContinueWhenMute goes on with the next case when the card stops
+	// answering (each case starts with a reset, which fails at once while
+	// the card still owes an answer). Otherwise the card's run ends there:
+	// the remaining cases are skipped.
+	ContinueWhenMute bool
 
 	Progress *Progress // live progress; nil: none
 

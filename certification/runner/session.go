@@ -99,6 +99,8 @@ func (s *session) aip() []byte {
 // in rs. The answer holds at least a status word.
 func (s *session) xmit(ctx context.Context, cmd []byte, rs *report.Step) ([]byte, uint16, error) {
 	t0 := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, s.r.opts.StepTimeout) // discovery and the PIN check have no step of their own
+	defer cancel()
 	resp, err := s.tr.Transmit(ctx, cmd)
 	if rs != nil {
 		rs.Exchanges = append(rs.Exchanges, report.NewExchange(cmd, resp, time.Since(t0), err))

@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/card/pcsc"
@@ -23,6 +23,7 @@ import (
 type readFlags struct {
 	reader, sim, capk    string
 	showPAN, contactless bool
+	timeout              time.Duration
 }
 
 // runRead reads a card with the kernel in read-only mode (selection, GPO,
@@ -36,8 +37,9 @@ func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&f.capk, "capk", "testdata/emv/capk-test.txt", "CA public key `file` for offline data authentication")
 	fs.BoolVar(&f.showPAN, "show-pan", false, "show PANs and cardholder data in clear (masked by default)")
 	fs.BoolVar(&f.contactless, "contactless", false, "select through the PPSE (qPBOC) instead of the PSE")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "per-command `limit`: a card that does not answer within it is reported as not answering")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cardcert read (--reader NAME | --sim PROFILE) [--show-pan] [--contactless] [--capk FILE]\n\nReads a card's applications and data objects (read-only: the GENERATE AC asks for an AAC, no PIN).")
+		fmt.Fprintln(fs.Output(), "usage: cardcert read (--reader NAME | --sim PROFILE) [--show-pan] [--contactless] [--capk FILE] [--timeout D]\n\nReads a card's applications and data objects (read-only: the GENERATE AC asks for an AAC, no PIN).")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -47,12 +49,20 @@ func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "read: give exactly one of --reader and --sim")
 		return errUsage
 	}
+	if f.timeout <= 0 {
+		fmt.Fprintln(stderr, "read: --timeout must be positive")
+		return errUsage
+	}
+	store, err := capk.LoadFile(f.capk)
+	if err != nil {
+		return fmt.Errorf("CA public keys (--capk %s): %w", f.capk, err)
+	}
 	tr, err := openCard(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tr.Close() }()
-	return readCard(ctx, tr, f, stdout)
+	return readCard(ctx, card.Deadline{Transport: tr, Timeout: f.timeout}, store, f, stdout)
 }
 
 // openCard connects to the reader or powers the simulated card on.
@@ -79,7 +89,9 @@ func openCard(ctx context.Context, f readFlags) (card.Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := pc.Connect(ctx, f.reader, pcsc.ConnectOptions{})
+	cctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	conn, err := pc.Connect(cctx, f.reader, pcsc.ConnectOptions{})
 	if err != nil {
 		_ = pc.Close()
 		return nil, err
@@ -103,14 +115,10 @@ func (t *pcscTransport) Close() error {
 
 // readCard runs the kernel read-only and prints the result, also when the
 // kernel stopped early (what was read is printed before the error).
-func readCard(ctx context.Context, tr card.Transport, f readFlags, w io.Writer) error {
+func readCard(ctx context.Context, tr card.Transport, store *capk.Store, f readFlags, w io.Writer) error {
 	cfg := kernel.DefaultConfig()
 	cfg.SMSupport = true
-	if store, err := capk.LoadFile(f.capk); err == nil {
-		cfg.CAKeys = store
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
+	cfg.CAKeys = store
 	if f.contactless {
 		cfg.TTQ[1] |= 0x80 // online cryptogram required: no offline debit
 	}

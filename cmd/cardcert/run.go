@@ -25,6 +25,7 @@ type runFlags struct {
 	destructive   bool
 	reportDir     string
 	stopOnRemoval bool
+	continueMute  bool
 	profile       string
 	capk          string
 	stepTimeout   time.Duration
@@ -62,13 +63,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&f.destructive, "destructive", false, "also run the destructive cases (last): they change the card for good")
 	fs.StringVar(&f.reportDir, "report-dir", "cardcert-reports", "`dir`ectory for report.xml, report.json and report.html (one subdirectory per card)")
 	fs.BoolVar(&f.stopOnRemoval, "stop-on-removal", false, "stop a card's run when the card leaves the reader")
+	fs.BoolVar(&f.continueMute, "continue-when-mute", false, "go on with the next case when a card stops answering (by default its run ends there, the other readers go on)")
 	fs.StringVar(&f.profile, "profile", "", "card test `file`: a runner profile or a simulator card profile (default with --sim: its profile)")
 	fs.StringVar(&f.capk, "capk", "testdata/emv/capk-test.txt", "test CA public key `file` for offline data authentication")
 	fs.DurationVar(&f.stepTimeout, "step-timeout", runner.DefaultStepTimeout, "timeout of one step")
 	fs.DurationVar(&f.caseTimeout, "case-timeout", runner.DefaultCaseTimeout, "timeout of one case")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cardcert run (--reader NAME ... | --all-readers | --sim PROFILE) --suite DIR [--case ID] [--tag T] [--destructive] [--report-dir DIR] [--stop-on-removal]\n\nRuns a certification suite on cards and writes report.xml (JUnit), report.json and report.html per card.\nExit status 1 when a case of severity fail fails on any card.")
+		fmt.Fprintln(fs.Output(), "usage: cardcert run (--reader NAME ... | --all-readers | --sim PROFILE) --suite DIR [--case ID] [--tag T] [--destructive] [--report-dir DIR] [--stop-on-removal] [--continue-when-mute] [--step-timeout D] [--case-timeout D]\n\nRuns a certification suite on cards and writes report.xml (JUnit), report.json and report.html per card.\nExit status 1 when a case of severity fail fails on any card.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -119,7 +121,7 @@ func (f *runFlags) check(stderr io.Writer) error {
 
 // options builds the runner options from the flags.
 func (f *runFlags) options(stderr io.Writer) (runner.Options, error) {
-	o := runner.Options{Cases: f.cases, Tags: f.tags, Destructive: f.destructive, StopOnRemoval: f.stopOnRemoval,
+	o := runner.Options{Cases: f.cases, Tags: f.tags, Destructive: f.destructive, StopOnRemoval: f.stopOnRemoval, ContinueWhenMute: f.continueMute,
 		StepTimeout: f.stepTimeout, CaseTimeout: f.caseTimeout, Tool: "cardcert", Version: version()}
 	if !f.quiet {
 		o.Progress = runner.NewProgress(stderr)

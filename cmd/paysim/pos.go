@@ -130,12 +130,16 @@ func (pf *posFlags) openCard(ctx context.Context, wait time.Duration) (card.Tran
 		pc.Close()
 		return nil, nil, fmt.Errorf("no card in reader %q: %w", pf.reader, err)
 	}
-	conn, err := pc.Connect(ctx, pf.reader, pcsc.ConnectOptions{})
+	cctx, ccancel := context.WithTimeout(ctx, wait)
+	defer ccancel()
+	conn, err := pc.Connect(cctx, pf.reader, pcsc.ConnectOptions{})
 	if err != nil {
 		pc.Close()
 		return nil, nil, err
 	}
-	return conn, func() { conn.Close(); pc.Close() }, nil
+	// Every command to the card is bounded by --timeout too: a mute card
+	// ends the transaction instead of hanging it.
+	return card.Deadline{Transport: conn, Timeout: wait}, func() { conn.Close(); pc.Close() }, nil
 }
 
 // profilePath turns a profile name ("pboc-rsa") into its file in

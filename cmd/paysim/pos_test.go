@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/card/pcsctest"
+	"github.com/hulian/hulian/card/testcard"
 	simcard "github.com/hulian/hulian/simulators/card"
 )
 
@@ -127,4 +128,30 @@ func TestParseAmount(t *testing.T) {
 func TestProfilePath(t *testing.T) {
 	assert.Equal(t, filepath.Join("testdata", "cards", "pboc-sm.yaml"), profilePath("pboc-sm"))
 	assert.Equal(t, posRSA, profilePath(posRSA))
+}
+
+// TestPOSMuteCard: a card that stops answering at GENERATE AC, through
+// pcscd + vpcd, ends the purchase after --timeout with a clear error
+// instead of hanging the terminal.
+func TestPOSMuteCard(t *testing.T) {
+	reader := pcsctest.Slot(t)
+	p, err := simcard.LoadProfile(posSM)
+	require.NoError(t, err)
+	c, err := simcard.New(p, simcard.Options{})
+	require.NoError(t, err)
+	m := testcard.NewMute(c, func(cmd []byte) bool { return len(cmd) > 1 && cmd[1] == 0xAE })
+	reader.Insert(t, m)
+	t.Cleanup(m.Release)
+	iss := background(t, "issuer", "--listen", "127.0.0.1:0", "--id", "03080000", "--accounts", posAccounts)
+	start := time.Now()
+	code, out, errOut := posRun(t, "--switch", iss, "--reader", reader.Name, "--amount", "1.00", "--pin", "123456", "--timeout", "1s")
+	assert.Less(t, time.Since(start), 10*time.Second)
+	assert.NotEqual(t, 0, code, "stdout %s", out)
+	assert.Contains(t, errOut+out, "card not answering")
+	assert.Contains(t, out, "NOT COMPLETED (none, no cryptogram)", "no GENERATE AC was answered")
+	select {
+	case <-m.Hung():
+	default:
+		t.Fatal("the card never went mute")
+	}
 }

@@ -33,6 +33,7 @@ type Receipt struct {
 	Signature  bool    // a signature line is printed
 	ATC        int     // 9F36 of the transaction, -1 unknown
 	CID        byte    // 9F27 of the last GENERATE AC
+	HasAC      bool    // the card answered a GENERATE AC with a cryptogram
 	// ECBalance is the electronic cash balance (9F79) read after the
 	// transaction, -1 when the card has none.
 	ECBalance int64
@@ -131,13 +132,20 @@ func (r *Receipt) String() string {
 		fmt.Fprintf(&b, "%-14s "+format+"\n", append([]any{k + ":"}, a...)...)
 	}
 	verdict := "DECLINED"
-	if r.Approved {
+	switch {
+	case r.Approved:
 		verdict = "APPROVED"
+	case r.Outcome == kernel.OutcomeNone:
+		verdict = "NOT COMPLETED"
+	}
+	cryptogram := "no cryptogram"
+	if r.HasAC {
+		cryptogram = cidName(r.CID)
 	}
 	line("card", "%s", r.PAN)
 	line("application", "%X %s", r.AID, r.Label)
 	line("amount", "%s (%03X)", money(r.Amount), r.Currency&0x0FFF)
-	line("result", "%s (%s, %s)", verdict, r.Outcome, cidName(r.CID))
+	line("result", "%s (%s, %s)", verdict, r.Outcome, cryptogram)
 	if r.MTI != "" {
 		code := r.ResponseCode
 		if r.Unable {

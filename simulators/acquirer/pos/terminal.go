@@ -166,7 +166,7 @@ func (rc *Receipt) fill(r *kernel.Result) {
 	rc.TVR, rc.TSI, rc.CVMResults = r.TVR, r.TSI, r.CVMResults
 	rc.Signature = r.CVM.Signature
 	rc.ATC = atc(r.CardData)
-	rc.CID = r.CID
+	rc.CID, rc.HasAC = r.CID, len(r.Cryptogram) > 0
 	rc.Scripts = scriptResults(r.ScriptResults)
 }
 
