@@ -216,14 +216,19 @@ func (c *Conn) Transmit(ctx context.Context, command []byte) ([]byte, error) {
 	var resp []byte
 	err := c.call(ctx, "transmit", func() error {
 		r, err := c.h.Transmit(cmd)
+		if err == nil && len(r) < 2 {
+			// Some readers (vpcd) answer a card pulled out mid-command with
+			// no bytes and no error: ask the reader what happened.
+			if removed(c.h) {
+				return &Error{Op: "transmit", Reader: c.reader, Code: scard.ErrRemovedCard, Kind: card.ErrCardRemoved}
+			}
+		}
 		if err == nil {
 			resp = r
 			return nil
 		}
-		if errors.Is(err, scard.ErrNotTransacted) {
-			if _, serr := c.h.Status(); errors.Is(serr, scard.ErrRemovedCard) || errors.Is(serr, scard.ErrNoSmartcard) {
-				err = serr
-			}
+		if errors.Is(err, scard.ErrNotTransacted) && removed(c.h) {
+			err = scard.ErrRemovedCard
 		}
 		return wrap("transmit", c.reader, err)
 	})
@@ -232,6 +237,20 @@ func (c *Conn) Transmit(ctx context.Context, command []byte) ([]byte, error) {
 		return nil, err
 	}
 	return resp, nil
+}
+
+// removed asks the reader whether the card has left (SCardStatus), giving
+// the reader a second to notice (pcscd polls some readers).
+func removed(h *scard.Card) bool {
+	for range 50 {
+		st, err := h.Status()
+		if errors.Is(err, scard.ErrRemovedCard) || errors.Is(err, scard.ErrNoSmartcard) ||
+			err == nil && st.State&scard.Present == 0 {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
 }
 
 // Reset resets the card (SCardReconnect with SCARD_RESET_CARD, or

@@ -221,3 +221,21 @@ func BenchmarkPCSC(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "APDU/s")
 }
+
+// TestRemovedMidRun: a card pulled out just before a command, before
+// pcscd has noticed, is reported as removed (not as a short answer).
+func TestRemovedMidRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := pcsctest.Slot(t)
+	b := r.Insert(t, testcard.New(false))
+	s := card.NewSender(r.Connect(t, pcsc.ConnectOptions{}))
+	if resp, err := s.Send(ctx, selectAID()); err != nil || !resp.SW.OK() {
+		t.Fatalf("SELECT: %v %v", resp.SW, err)
+	}
+	b.Remove()
+	_, err := s.Send(ctx, selectAID())
+	if !errors.Is(err, card.ErrCardRemoved) && !errors.Is(err, card.ErrNoCard) {
+		t.Fatalf("transmit right after removal: %v, want ErrCardRemoved", err)
+	}
+}
