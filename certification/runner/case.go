@@ -31,7 +31,12 @@ func (r *Runner) runCase(ctx context.Context, tr *card.Sender, c script.Case, in
 		rc.Verdict, rc.Message = report.NotApplicable, why
 		return rc, ""
 	}
-	if why := r.refuse(caseNeeds(c), pin); why != "" {
+	n := caseNeeds(c)
+	if why := r.noApplication(info); n.aid && why != "" {
+		rc.Verdict, rc.Message = report.Error, why
+		return rc, ""
+	}
+	if why := r.refuse(n, pin); why != "" {
 		rc.Verdict, rc.Message = report.NotApplicable, why
 		return rc, ""
 	}

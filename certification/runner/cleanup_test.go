@@ -1,12 +1,16 @@
 package runner
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/certification/report"
+	"github.com/hulian/hulian/emv/tlv"
 )
 
 // TestCleanup: a case's cleanup runs after its steps whatever happened
@@ -57,4 +61,25 @@ func TestCleanupFailureIsAnError(t *testing.T) {
 	assert.Equal(t, report.Error, rc.Verdict)
 	assert.Contains(t, rc.Message, "the cleanup did not run to its end, the card may be left changed")
 	assert.Len(t, c.commands("80CA9F1700"), 1)
+}
+
+// TestNoApplication: a card whose PSE lists no application, with no AID
+// in the profile: the cases that select ${aid} end in an error naming the
+// problem, and nothing is sent to whatever an empty SELECT would choose.
+func TestNoApplication(t *testing.T) {
+	c := newScriptedCard()
+	pse := tlv.Encode(tlv.NewConstructed(0x6F, tlv.New(0x84, []byte("1PAY.SYS.DDF01")), tlv.NewConstructed(0xA5, tlv.New(0x88, []byte{1}))))
+	c.answers["00A404000E315041592E5359532E4444463031"] = ok(pse)
+	c.answers["00B2010C"] = ok(tlv.Encode(tlv.NewConstructed(0x70, tlv.NewConstructed(0x61, tlv.New(0x50, []byte("NONE"))))))
+	c.answers["00B2020C"] = h("6A83")
+	s := suiteOf(t, oneCase("T-1", "", "      - select: ${aid}\n      - gpo:\n"))
+	r, err := New(s, Options{Profile: Profile{UN: "11223344"}})
+	require.NoError(t, err)
+	tr := card.NewInProcess(c)
+	defer tr.Close()
+	rc := r.Run(context.Background(), "test reader", tr).Cases[0]
+	assert.Equal(t, report.Error, rc.Verdict)
+	assert.Contains(t, rc.Message, "no application to test")
+	assert.Contains(t, rc.Message, "the PSE lists no application")
+	assert.Empty(t, c.commands("80A8"), "no GET PROCESSING OPTIONS")
 }

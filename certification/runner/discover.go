@@ -32,6 +32,7 @@ func (r *Runner) discover(ctx context.Context, tr *card.Sender) *cardInfo {
 	if err != nil || len(aid) == 0 {
 		if aid, err = s.firstApplication(ctx); err != nil {
 			info.err = err
+			info.data.aid = nil // the PSE is not an application
 			return info
 		}
 	}

@@ -12,6 +12,7 @@ import (
 type needs struct {
 	pin  bool // it sends a PIN (VERIFY, a PIN script) or uses ${pin} / ${wrong_pin}
 	keys bool // its cleanup runs issuer scripts: the TEST issuer master keys
+	aid  bool // it uses ${aid}: the application under test
 }
 
 // caseNeeds reads a case's steps and cleanup.
@@ -37,6 +38,9 @@ func (n *needs) scan(steps []script.Step, cleanup bool) {
 			if strings.Contains(v, "${pin}") || strings.Contains(v, "${wrong_pin}") {
 				n.pin = true
 			}
+			if strings.Contains(v, "${aid}") {
+				n.aid = true
+			}
 		}
 	}
 }
@@ -44,6 +48,21 @@ func (n *needs) scan(steps []script.Step, cleanup bool) {
 // hasScriptKeys reports whether the profile can MAC and encipher issuer
 // script commands.
 func (p Profile) hasScriptKeys() bool { return p.IMKMAC != "" && p.IMKENC != "" }
+
+// noApplication says why there is no application under test, "" when
+// there is one: the profile names none and the discovery found none (a
+// SELECT of an empty AID would select the PSE or whatever the card
+// chooses, and the case would test that instead).
+func (r *Runner) noApplication(info *cardInfo) string {
+	if r.opts.Profile.AID != "" || info.data != nil && info.data.aid != nil {
+		return ""
+	}
+	why := "no application to test: the card test profile names no AID and none was found"
+	if info.err != nil {
+		why += " (" + info.err.Error() + ")"
+	}
+	return why
+}
 
 // refuse says why a case that needs n must not start on this card, ""
 // when it may. pin is the run's PIN check, made on first need.

@@ -40,6 +40,9 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 		defer cancel()
 		return s.act(sctx, script.Action{Kind: kind, Args: args}, nil)
 	}
+	if why := r.noApplication(info); why != "" {
+		return fail("%s", why)
+	}
 	rctx, rcancel := context.WithTimeout(ctx, r.opts.StepTimeout)
 	err := tr.Reset(rctx, true)
 	rcancel()

@@ -32,6 +32,7 @@ type tracker struct {
 	p                      *Progress
 	reader                 string
 	total, ran, pass, fail int
+	errs                   int
 	spent                  time.Duration
 	index                  int
 }
@@ -52,7 +53,7 @@ func (t *tracker) caseStart(i int, id string) {
 		left := time.Duration(t.total-i) * (t.spent / time.Duration(t.ran))
 		eta = "about " + left.Round(100*time.Millisecond).String()
 	}
-	t.p.printf("%s: [%d/%d] %s (passed %d, failed %d, time left %s)\n", t.reader, i+1, t.total, id, t.pass, t.fail, eta)
+	t.p.printf("%s: [%d/%d] %s (passed %d, failed %d, errors %d, time left %s)\n", t.reader, i+1, t.total, id, t.pass, t.fail, t.errs, eta)
 }
 
 func (t *tracker) caseDone(c report.Case) {
@@ -62,7 +63,11 @@ func (t *tracker) caseDone(c report.Case) {
 	case report.Pass:
 		t.pass++
 	case report.Fail, report.Error:
-		t.fail++
+		if c.Verdict == report.Fail {
+			t.fail++
+		} else {
+			t.errs++
+		}
 		if t.p != nil {
 			t.p.printf("%s: %s %s: %s\n", t.reader, c.ID, c.Verdict, c.Message)
 		}
