@@ -2,6 +2,7 @@ package tags
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -27,6 +28,10 @@ func MaskedHex(data []byte, showPAN bool) string {
 	if err != nil || len(tlv.Encode(list...)) != len(data) {
 		if showPAN {
 			return strings.ToUpper(hex.EncodeToString(data))
+		}
+		if errors.Is(err, tlv.ErrDepth) {
+			// Valid BER-TLV, but deeper than any EMV answer nests.
+			return fmt.Sprintf("{%d bytes withheld: BER-TLV nested more than %d levels deep}", len(data), tlv.DefaultMaxDepth)
 		}
 		return fmt.Sprintf("{%d bytes withheld: not BER-TLV}", len(data))
 	}

@@ -28,6 +28,11 @@ func TestMaskedHex(t *testing.T) {
 	assert.Equal(t, "{3 bytes withheld: not BER-TLV}", MaskedHex([]byte{0x5A, 0x08, 0x62}, false))
 	assert.Equal(t, "5A0862", MaskedHex([]byte{0x5A, 0x08, 0x62}, true))
 	assert.Equal(t, "", MaskedHex(nil, false))
+	deep := []byte{0x01, 0x00} // valid BER-TLV nested 12 levels: E1 { E1 { ... 01 00 } }
+	for range 12 {
+		deep = append([]byte{0xE1, byte(len(deep))}, deep...)
+	}
+	assert.Equal(t, "{26 bytes withheld: BER-TLV nested more than 10 levels deep}", MaskedHex(deep, false))
 	padded := append(append([]byte{}, rec...), 0x00, 0x00)
 	assert.True(t, strings.HasPrefix(MaskedHex(padded, false), "{"), "padding: withheld")
 }
