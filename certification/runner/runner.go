@@ -146,6 +146,9 @@ func overlap(a, b []string) bool {
 type Target struct {
 	Name      string // the reader, as the report names it
 	Transport card.Transport
+	// Profile is this card's test profile when it is not Options.Profile
+	// (readers holding different cards); it must pass Validate.
+	Profile *Profile
 }
 
 // RunAll runs the suite on every target at once, one goroutine per card,
@@ -156,7 +159,13 @@ func (r *Runner) RunAll(ctx context.Context, targets []Target) []*report.Run {
 	for i, t := range targets {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			out[i] = r.Run(ctx, t.Name, t.Transport)
+			rr := r
+			if t.Profile != nil {
+				own := *r
+				own.opts.Profile = *t.Profile
+				rr = &own
+			}
+			out[i] = rr.Run(ctx, t.Name, t.Transport)
 		}()
 	}
 	for range targets {

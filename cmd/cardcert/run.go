@@ -54,7 +54,7 @@ var errNotConforming = errors.New("a case of severity fail failed")
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f runFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.Var(&f.readers, "reader", "PC/SC reader `name` (repeatable: the readers run in parallel)")
+	fs.Var(&f.readers, "reader", "PC/SC reader `name`, or NAME=PROFILE to give that reader's card its own test profile (repeatable: the readers run in parallel)")
 	fs.BoolVar(&f.allReaders, "all-readers", false, "run on every PC/SC reader that holds a card")
 	fs.StringVar(&f.sim, "sim", "", "run on the simulated card of `profile` (a name in testdata/cards or a YAML path)")
 	fs.StringVar(&f.suite, "suite", "", "suite `dir`ectory of scripts (required)")

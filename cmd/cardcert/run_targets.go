@@ -43,7 +43,11 @@ func openTargets(ctx context.Context, f runFlags) ([]runner.Target, func(), erro
 	if err != nil {
 		return nil, nil, err
 	}
-	names := []string(f.readers)
+	names, profiles, err := readerProfiles(f.readers)
+	if err != nil {
+		_ = pc.Close()
+		return nil, nil, err
+	}
 	if f.allReaders {
 		if names, err = readersWithCards(ctx, pc); err != nil {
 			_ = pc.Close()
@@ -63,9 +67,29 @@ func openTargets(ctx context.Context, f runFlags) ([]runner.Target, func(), erro
 			closeAll()
 			return nil, nil, fmt.Errorf("reader %q: %w", n, err)
 		}
-		targets = append(targets, runner.Target{Name: n, Transport: conn})
+		targets = append(targets, runner.Target{Name: n, Transport: conn, Profile: profiles[n]})
 	}
 	return targets, closeAll, nil
+}
+
+// readerProfiles splits --reader values of the form NAME=PROFILE: the
+// reader names, and the test profile of each reader that names one.
+func readerProfiles(values []string) ([]string, map[string]*runner.Profile, error) {
+	names := make([]string, 0, len(values))
+	profiles := map[string]*runner.Profile{}
+	for _, v := range values {
+		name, path, own := strings.Cut(v, "=")
+		names = append(names, name)
+		if !own {
+			continue
+		}
+		p, err := loadTestProfile(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--reader %s: %w", name, err)
+		}
+		profiles[name] = &p
+	}
+	return names, profiles, nil
 }
 
 // readersWithCards lists the readers that hold a card.

@@ -122,3 +122,27 @@ func TestRunPCSCTwoReaders(t *testing.T) {
 		assert.Equal(t, "3B6800000073C84013009000", rep.Card.ATR)
 	}
 }
+
+// TestRunReaderProfiles: readers holding different cards (RSA and SM),
+// each named with its own test profile (--reader NAME=PROFILE), both
+// conform; one profile for both makes the SM card's cryptograms fail to
+// recompute (its keys are SM4, the RSA card's profile says TDES).
+func TestRunReaderProfiles(t *testing.T) {
+	const smProfile = "../../testdata/cards/pboc-sm.yaml"
+	rsa, sm := pcsctest.Slot(t), pcsctest.Slot(t)
+	insertSim(t, rsa, testProfile, 0)
+	insertSim(t, sm, smProfile, 0)
+	run1 := func(args ...string) (int, string) {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), append([]string{"run", "--capk", testCAKeys, "--suite", testSuite,
+			"--report-dir", dir, "--quiet", "--tag", "gac"}, args...), &stdout, &stderr)
+		return code, stdout.String() + stderr.String()
+	}
+	code, out := run1("--reader", rsa.Name+"="+testProfile, "--reader", sm.Name+"="+smProfile)
+	assert.Equal(t, 0, code, out)
+	code, out = run1("--reader", rsa.Name, "--reader", sm.Name, "--profile", testProfile)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, sm.Name+": DOES NOT CONFORM")
+	assert.Contains(t, out, rsa.Name+": conforms")
+}
