@@ -57,7 +57,7 @@ func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("CA public keys (--capk %s): %w", f.capk, err)
 	}
-	tr, err := openCard(ctx, f)
+	tr, err := openCard(ctx, f, stderr)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // openCard connects to the reader or powers the simulated card on.
-func openCard(ctx context.Context, f readFlags) (card.Transport, error) {
+func openCard(ctx context.Context, f readFlags, stderr io.Writer) (card.Transport, error) {
 	if f.sim != "" {
 		path := f.sim
 		if !strings.ContainsAny(path, `/\`) && filepath.Ext(path) == "" {
@@ -76,6 +76,7 @@ func openCard(ctx context.Context, f readFlags) (card.Transport, error) {
 		if err != nil {
 			return nil, err
 		}
+		warnProfile(stderr, p)
 		c, err := simcard.New(p, simcard.Options{})
 		if err != nil {
 			return nil, err

@@ -83,7 +83,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("the suite does not load (run cardcert lint %s):\n%w", f.suite, err)
 	}
-	targets, closeAll, err := openTargets(ctx, f)
+	targets, closeAll, err := openTargets(ctx, f, stderr)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -23,12 +24,13 @@ func simPath(name string) string {
 
 // openTargets opens the cards to run on: the simulated card, the named
 // readers or every reader holding a card. closeAll closes them.
-func openTargets(ctx context.Context, f runFlags) ([]runner.Target, func(), error) {
+func openTargets(ctx context.Context, f runFlags, stderr io.Writer) ([]runner.Target, func(), error) {
 	if f.sim != "" {
 		p, err := simcard.LoadProfile(simPath(f.sim))
 		if err != nil {
 			return nil, nil, err
 		}
+		warnProfile(stderr, p)
 		c, err := simcard.New(p, simcard.Options{})
 		if err != nil {
 			return nil, nil, err
@@ -70,6 +72,14 @@ func openTargets(ctx context.Context, f runFlags) ([]runner.Target, func(), erro
 		targets = append(targets, runner.Target{Name: n, Transport: conn, Profile: profiles[n]})
 	}
 	return targets, closeAll, nil
+}
+
+// warnProfile prints what a simulated card's profile carries against the
+// standards (the simulator serves it all the same).
+func warnProfile(w io.Writer, p *simcard.Profile) {
+	for _, msg := range p.Warnings() {
+		fmt.Fprintf(w, "warning: %s\n", msg)
+	}
 }
 
 // readerProfiles splits --reader values of the form NAME=PROFILE: the

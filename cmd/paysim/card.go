@@ -55,6 +55,9 @@ func runCard(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	for _, w := range p.Warnings() {
+		fmt.Fprintf(stderr, "paysim card: warning: %s\n", w)
+	}
 	c, err := simcard.New(p, simcard.Options{StatePath: *state})
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ func (c *Card) dispatch(raw []byte) []byte {
 	h := route(cmd.CLA, cmd.INS)
 	switch {
 	case h != nil:
-		return h(c, cmd)
+		return fitShort(cmd, h(c, cmd))
 	case !knownClass(cmd.CLA):
 		return status(swCLANotSupported)
 	case c.defects.on(DefectWrongSWUnknownINS):
@@ -85,4 +85,19 @@ func (c *Card) selected() *app {
 		return nil
 	}
 	return c.apps[c.sess.app]
+}
+
+// maxShortData is the most data a card returns to a short command (Le 00
+// means 256, ISO/IEC 7816-3 12.1.3).
+const maxShortData = 256
+
+// fitShort keeps an answer to a short command within maxShortData: data a
+// profile makes longer (a record of 300 bytes) is not sent; the card
+// answers 6700 (wrong length), as a card with no GET RESPONSE chaining for
+// it would.
+func fitShort(cmd apdu.Command, resp []byte) []byte {
+	if cmd.Extended || len(resp)-2 <= maxShortData {
+		return resp
+	}
+	return status(swWrongLength)
 }
