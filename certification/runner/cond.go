@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/hulian/hulian/certification/script"
@@ -31,6 +32,7 @@ type view struct {
 	answer  []tlv.TLV
 	lastCID int // -1 no GENERATE AC yet
 	caKeys  *capk.Store
+	base    *store // what the discovery read (the PPSE listing)
 }
 
 // applicable checks a case's when: against what the card announced before
@@ -46,7 +48,7 @@ func (r *Runner) applicable(when []script.Condition, info *cardInfo) (bool, stri
 		}
 		return false, why
 	}
-	v := view{aip: info.data.aip, data: info.data, answer: nil, lastCID: -1, caKeys: r.opts.CAKeys}
+	v := view{aip: info.data.aip, data: info.data, answer: nil, lastCID: -1, caKeys: r.opts.CAKeys, base: info.data}
 	ok, why := v.all(when)
 	if !ok && info.err != nil {
 		why += " (the card could not be read fully before the cases: " + info.err.Error() + ")"
@@ -59,7 +61,7 @@ func (s *session) conditions(cs []script.Condition) (bool, string) {
 	if len(cs) == 0 {
 		return true, ""
 	}
-	v := view{aip: s.aip(), data: s.data, answer: s.ans.list, lastCID: -1, caKeys: s.r.opts.CAKeys}
+	v := view{aip: s.aip(), data: s.data, answer: s.ans.list, lastCID: -1, caKeys: s.r.opts.CAKeys, base: s.base}
 	if s.data.list == nil && s.base != nil {
 		v.data = s.base
 	}
@@ -112,6 +114,12 @@ func (v view) holds(c script.Condition) (bool, string) {
 	case "algorithm":
 		alg := v.algorithm()
 		return alg == c.Value, "the card's offline authentication is " + alg
+	case "interface":
+		listed, why := v.contactless()
+		if c.Value == "contactless" {
+			return listed, why
+		}
+		return !listed, "the PPSE lists the application: it is offered contactless"
 	}
 	return false, "unknown condition " + c.Kind
 }
@@ -154,4 +162,21 @@ func (v view) algorithm() string {
 		return "sm"
 	}
 	return "rsa"
+}
+
+// contactless reports whether the PPSE lists the application under test
+// (JR/T 0025.12: the applications offered contactless), and why not.
+func (v view) contactless() (bool, string) {
+	if v.base == nil {
+		return false, "the PPSE was not read"
+	}
+	if v.base.ppseErr != "" {
+		return false, "the application is not offered contactless: " + v.base.ppseErr
+	}
+	for _, aid := range v.base.ppse {
+		if bytes.Equal(aid, v.base.aid) {
+			return true, ""
+		}
+	}
+	return false, "the PPSE does not list the application: it is not offered contactless"
 }

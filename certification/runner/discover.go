@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"github.com/hulian/hulian/card/apdu"
 
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/emv/tlv"
@@ -28,6 +29,7 @@ func (r *Runner) discover(ctx context.Context, tr *card.Sender) *cardInfo {
 	}
 	s := r.newSession(tr, nil, make([]byte, 4))
 	s.data = info.data
+	s.readPPSE(ctx)
 	aid, err := hex.DecodeString(r.opts.Profile.AID)
 	if err != nil || len(aid) == 0 {
 		if aid, err = s.firstApplication(ctx); err != nil {
@@ -71,4 +73,24 @@ func discoveryErr(what string, sw uint16, err error) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return fmt.Errorf("%s answered %s", what, swText(sw))
+}
+
+// readPPSE notes which applications the PPSE lists (JR/T 0025.12: those
+// offered contactless), for the interface: condition, without adding its
+// answer to the card's data.
+func (s *session) readPPSE(ctx context.Context) {
+	ans, err := s.send(ctx, "read_ppse", apdu.Command{INS: 0xA4, P1: 0x04, Data: []byte("2PAY.SYS.DDF01"), Le: 256}, nil)
+	switch {
+	case err != nil:
+		s.data.ppseErr = err.Error()
+		return
+	case ans.sw != sw9000:
+		s.data.ppseErr = "SELECT of the PPSE answered " + swText(ans.sw)
+		return
+	}
+	for _, e := range tlv.FindAll(ans.list, 0x61) {
+		if aid, ok := tlv.Find(e.Children, 0x4F); ok {
+			s.data.ppse = append(s.data.ppse, append([]byte(nil), aid.Value...))
+		}
+	}
 }

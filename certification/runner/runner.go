@@ -23,7 +23,12 @@ const (
 // Options tune a Runner. The zero value runs every non-destructive case
 // with the default timeouts.
 type Options struct {
-	Profile Profile
+	// Profile is the card's test profile. With no AID, every application
+	// the card lists (PSE and PPSE) is tested, each in its own report;
+	// AppProfiles gives an application its own profile (PIN, keys), keyed
+	// by its AID in upper-case hex.
+	Profile     Profile
+	AppProfiles map[string]Profile
 	CAKeys  *capk.Store // test CA keys for the oda assertion; nil: oda fails with a clear message
 
 	Cases       []string // run only these case ids (all when empty)
@@ -68,6 +73,11 @@ var ErrNoCases = errors.New("runner: no case matches the selection")
 func New(s *script.Suite, o Options) (*Runner, error) {
 	if err := o.Profile.Validate(); err != nil {
 		return nil, err
+	}
+	for aid, p := range o.AppProfiles {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("the profile of application %s: %w", aid, err)
+		}
 	}
 	if o.StepTimeout <= 0 {
 		o.StepTimeout = DefaultStepTimeout
@@ -146,55 +156,92 @@ func overlap(a, b []string) bool {
 type Target struct {
 	Name      string // the reader, as the report names it
 	Transport card.Transport
-	// Profile is this card's test profile when it is not Options.Profile
-	// (readers holding different cards); it must pass Validate.
-	Profile *Profile
+	// Profile and AppProfiles are this card's test profiles when they are
+	// not the Options' (readers holding different cards); they must pass
+	// Validate.
+	Profile     *Profile
+	AppProfiles map[string]Profile
 }
 
 // RunAll runs the suite on every target at once, one goroutine per card,
-// and returns their reports in the order of targets.
+// and returns their reports in the order of targets: one per application
+// tested (runCard).
 func (r *Runner) RunAll(ctx context.Context, targets []Target) []*report.Run {
-	out := make([]*report.Run, len(targets))
+	out := make([][]*report.Run, len(targets))
 	done := make(chan struct{}, len(targets))
 	for i, t := range targets {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			rr := r
-			if t.Profile != nil {
-				own := *r
-				own.opts.Profile = *t.Profile
-				rr = &own
-			}
-			out[i] = rr.Run(ctx, t.Name, t.Transport)
+			out[i] = r.runCard(ctx, t)
 		}()
 	}
 	for range targets {
 		<-done
 	}
-	return out
+	var all []*report.Run
+	for _, runs := range out {
+		all = append(all, runs...)
+	}
+	return all
 }
 
 // Run runs the selected cases on the card behind tr and returns the
 // report. It does not close tr.
 func (r *Runner) Run(ctx context.Context, reader string, tr card.Transport) *report.Run {
-	rep := &report.Run{
+	return r.run(ctx, reader, reader, tr)
+}
+
+// run is Run with the name progress lines give the run.
+func (r *Runner) run(ctx context.Context, reader, label string, tr card.Transport) *report.Run {
+	cr := r.begin(ctx, reader, label, tr)
+	cr.cases(ctx, false)
+	cr.cases(ctx, true)
+	return cr.end()
+}
+
+// cardRun is one application's run in progress: its report, what the
+// discovery read and the PIN check.
+type cardRun struct {
+	r      *Runner
+	rep    *report.Run
+	sender *card.Sender
+	info   *cardInfo
+	track  *tracker
+	pin    *pinCheck
+}
+
+// begin reads the card (discovery) and starts the report.
+func (r *Runner) begin(ctx context.Context, reader, label string, tr card.Transport) *cardRun {
+	cr := &cardRun{r: r, sender: card.NewSender(tr)}
+	cr.rep = &report.Run{
 		Tool: r.opts.Tool, ToolVersion: r.opts.Version, Reader: reader, Start: r.opts.Clock(),
 		Suite: report.Suite{Name: r.suiteName(), Dir: r.suite.Dir, Files: r.files, Checksum: r.checksum},
 	}
-	sender := card.NewSender(tr)
-	info := r.discover(ctx, sender)
-	rep.Card = info.identity(tr.ATR())
-	track := r.opts.Progress.start(reader, len(r.cases))
-	var pin *pinCheck
-	checkPIN := func() pinCheck {
-		if pin == nil {
-			c := r.checkPIN(ctx, sender, info)
-			pin = &c
-			rep.Notes = append(rep.Notes, c.note)
-		}
-		return *pin
+	cr.info = r.discover(ctx, cr.sender)
+	cr.rep.Card = cr.info.identity(tr.ATR())
+	cr.track = r.opts.Progress.start(label, len(r.cases))
+	return cr
+}
+
+// checkPIN is the run's PIN check, made on first need.
+func (cr *cardRun) checkPIN(ctx context.Context) pinCheck {
+	if cr.pin == nil {
+		c := cr.r.checkPIN(ctx, cr.sender, cr.info)
+		cr.pin = &c
+		cr.rep.Notes = append(cr.rep.Notes, c.note)
 	}
+	return *cr.pin
+}
+
+// cases runs the selected cases that are destructive, or those that are
+// not (the destructive ones run last: after every application's other
+// cases when the card has several).
+func (cr *cardRun) cases(ctx context.Context, destructive bool) {
+	r, rep := cr.r, cr.rep
 	for i, c := range r.cases {
+		if c.Destructive != destructive {
+			continue
+		}
 		if rep.Stopped != "" {
 			rep.Cases = append(rep.Cases, skippedCase(c, "the run stopped: "+rep.Stopped))
 			continue
@@ -203,17 +250,21 @@ func (r *Runner) Run(ctx context.Context, reader string, tr card.Transport) *rep
 			rep.Cases = append(rep.Cases, skippedCase(c, "destructive: it changes the card for good; run with --destructive"))
 			continue
 		}
-		track.caseStart(i, c.ID)
-		res, stop := r.runCase(ctx, sender, c, info, checkPIN)
+		cr.track.caseStart(i, c.ID)
+		res, stop := r.runCase(ctx, cr.sender, c, cr.info, func() pinCheck { return cr.checkPIN(ctx) })
 		rep.Cases = append(rep.Cases, res)
-		track.caseDone(res)
+		cr.track.caseDone(res)
 		if stop != "" {
 			rep.Stopped = stop
 		}
 	}
-	rep.End = r.opts.Clock()
-	track.finish(rep)
-	return rep
+}
+
+// end closes the report.
+func (cr *cardRun) end() *report.Run {
+	cr.rep.End = cr.r.opts.Clock()
+	cr.track.finish(cr.rep)
+	return cr.rep
 }
 
 func (r *Runner) suiteName() string {

@@ -19,6 +19,8 @@ type store struct {
 	aid     []byte            // the application selected
 	aip     []byte            // from the last GPO
 	afl     []byte
+	ppse    [][]byte // discovery: the AIDs the PPSE lists (applications offered contactless)
+	ppseErr string   // discovery: why the PPSE could not be read, "" when it was
 }
 
 func newStore() *store { return &store{records: map[[2]int][]byte{}} }

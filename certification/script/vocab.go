@@ -107,6 +107,7 @@ func conditions() map[string]verb {
 		"present":   {args: []argSpec{{name: "value", kind: argPath, required: true}}, scalar: "value"},
 		"absent":    {args: []argSpec{{name: "value", kind: argPath, required: true}}, scalar: "value"},
 		"algorithm": {args: []argSpec{{name: "value", kind: argEnum, required: true, enum: []string{"rsa", "sm"}}}, scalar: "value"},
+		"interface": {args: []argSpec{{name: "value", kind: argEnum, required: true, enum: []string{"contact", "contactless"}}}, scalar: "value"},
 	}
 }
 

@@ -81,7 +81,7 @@ func TestRunNeverHarmsTheCard(t *testing.T) {
 					var stdout, stderr bytes.Buffer
 					code := run(context.Background(), args, &stdout, &stderr)
 					assert.Contains(t, []int{0, 1}, code, "stdout %s\nstderr %s", stdout.String(), stderr.String())
-					rep := readRun(t, filepath.Join(dir, slug(rd.Name), "report.json"))
+					rep := readRun(t, filepath.Join(dir, slug(rd.Name), debitAID, "report.json"))
 					if tc.note != "" {
 						assert.Contains(t, strings.Join(rep.Notes, "\n"), tc.note)
 					}

@@ -57,7 +57,7 @@ func TestRunMuteCard(t *testing.T) {
 		t.Fatal("the card never went mute")
 	}
 
-	rep := readRun(t, filepath.Join(dir, slug(mute.Name), "report.json"))
+	rep := readRun(t, filepath.Join(dir, slug(mute.Name), debitAID, "report.json"))
 	var mutedCase report.Case
 	skipped := 0
 	for _, c := range rep.Cases {
@@ -74,7 +74,7 @@ func TestRunMuteCard(t *testing.T) {
 	assert.Contains(t, rep.Stopped, "the card stopped answering during "+mutedCase.ID)
 	assert.Positive(t, skipped, "the card's later cases are skipped")
 
-	other := readRun(t, filepath.Join(dir, slug(good.Name), "report.json"))
+	other := readRun(t, filepath.Join(dir, slug(good.Name), debitAID, "report.json"))
 	assert.Empty(t, other.Stopped)
 	assert.True(t, other.Conforms())
 	assert.Equal(t, 0, other.Summary().Errors)
@@ -130,7 +130,7 @@ func TestSignalEndsMuteRun(t *testing.T) {
 				t.Fatalf("cardcert still running 5 s after %s\n%s", sig, stderr.String())
 			}
 			assert.Less(t, time.Since(start), 2*time.Second, "ended within 2 s of %s", sig)
-			rep := readRun(t, filepath.Join(dir, slug(rd.Name), "report.json"))
+			rep := readRun(t, filepath.Join(dir, slug(rd.Name), debitAID, "report.json"))
 			assert.Equal(t, "interrupted", rep.Stopped)
 			found := false
 			for _, c := range rep.Cases {
@@ -141,7 +141,7 @@ func TestSignalEndsMuteRun(t *testing.T) {
 			}
 			assert.True(t, found, "the case waiting on the card says so")
 			for _, f := range []string{"report.xml", "report.html"} {
-				_, err := os.Stat(filepath.Join(dir, slug(rd.Name), f))
+				_, err := os.Stat(filepath.Join(dir, slug(rd.Name), debitAID, f))
 				assert.NoError(t, err)
 			}
 		})

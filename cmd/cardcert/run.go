@@ -131,11 +131,11 @@ func (f *runFlags) options(stderr io.Writer) (runner.Options, error) {
 		profile = simPath(f.sim)
 	}
 	if profile != "" {
-		p, err := loadTestProfile(profile)
+		p, apps, err := loadCardProfiles(profile)
 		if err != nil {
 			return o, err
 		}
-		o.Profile = p
+		o.Profile, o.AppProfiles = p, apps
 	}
 	if f.capk != "" {
 		keys, err := capk.LoadFile(f.capk)

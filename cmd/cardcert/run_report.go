@@ -17,7 +17,7 @@ import (
 func writeReports(dir string, runs []*report.Run, stdout io.Writer) error {
 	conforming := true
 	for _, r := range runs {
-		sub := filepath.Join(dir, slug(r.Reader))
+		sub := reportDir(dir, r)
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return err
 		}
@@ -34,8 +34,8 @@ func writeReports(dir string, runs []*report.Run, stdout io.Writer) error {
 		if !r.Conforms() {
 			verdict, conforming = "DOES NOT CONFORM", false
 		}
-		fmt.Fprintf(stdout, "%s: %s: %d passed, %d failed, %d errors, %d not applicable, %d skipped; reports in %s\n",
-			r.Reader, verdict, s.Passed, s.Failed, s.Errors, s.NotApplicable, s.Skipped, sub)
+		fmt.Fprintf(stdout, "%s %s%s: %s: %d passed, %d failed, %d errors, %d not applicable, %d skipped; reports in %s\n",
+			r.Reader, r.Card.AID, labelText(r.Card.Label), verdict, s.Passed, s.Failed, s.Errors, s.NotApplicable, s.Skipped, sub)
 		for _, n := range r.Notes {
 			fmt.Fprintf(stdout, "  note: %s\n", pan.MaskRuns(n))
 		}
@@ -44,6 +44,25 @@ func writeReports(dir string, runs []*report.Run, stdout io.Writer) error {
 		return errNotConforming
 	}
 	return nil
+}
+
+// labelText is the application label in parentheses, "" when none.
+func labelText(l string) string {
+	if l == "" {
+		return ""
+	}
+	return " (" + l + ")"
+}
+
+// reportDir is where a run's reports go: a directory per reader, and in it
+// one per application tested (its AID), "no-application" when none was
+// found.
+func reportDir(dir string, r *report.Run) string {
+	app := r.Card.AID
+	if app == "" {
+		app = "no-application"
+	}
+	return filepath.Join(dir, slug(r.Reader), slug(app))
 }
 
 // writeFile writes one rendering.

@@ -69,7 +69,11 @@ func openTargets(ctx context.Context, f runFlags, stderr io.Writer) ([]runner.Ta
 			closeAll()
 			return nil, nil, fmt.Errorf("reader %q: %w", n, err)
 		}
-		targets = append(targets, runner.Target{Name: n, Transport: conn, Profile: profiles[n]})
+		t := runner.Target{Name: n, Transport: conn}
+		if p := profiles[n]; p != nil {
+			t.Profile, t.AppProfiles = &p.def, p.apps
+		}
+		targets = append(targets, t)
 	}
 	return targets, closeAll, nil
 }
@@ -82,22 +86,28 @@ func warnProfile(w io.Writer, p *simcard.Profile) {
 	}
 }
 
+// cardProfile is one card's test profiles (loadCardProfiles).
+type cardProfile struct {
+	def  runner.Profile
+	apps map[string]runner.Profile
+}
+
 // readerProfiles splits --reader values of the form NAME=PROFILE: the
 // reader names, and the test profile of each reader that names one.
-func readerProfiles(values []string) ([]string, map[string]*runner.Profile, error) {
+func readerProfiles(values []string) ([]string, map[string]*cardProfile, error) {
 	names := make([]string, 0, len(values))
-	profiles := map[string]*runner.Profile{}
+	profiles := map[string]*cardProfile{}
 	for _, v := range values {
 		name, path, own := strings.Cut(v, "=")
 		names = append(names, name)
 		if !own {
 			continue
 		}
-		p, err := loadTestProfile(path)
+		p, apps, err := loadCardProfiles(path)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--reader %s: %w", name, err)
 		}
-		profiles[name] = &p
+		profiles[name] = &cardProfile{def: p, apps: apps}
 	}
 	return names, profiles, nil
 }
@@ -128,22 +138,37 @@ func readersWithCards(ctx context.Context, pc *pcsc.Context) ([]string, error) {
 }
 
 // loadTestProfile reads a card test profile: a simulator card profile
-// (its first application, PIN and TEST issuer master keys) or a runner
+// (the first application's PIN and TEST issuer master keys) or a runner
 // profile.
 func loadTestProfile(path string) (runner.Profile, error) {
+	p, _, err := loadCardProfiles(path)
+	return p, err
+}
+
+// loadCardProfiles reads a card test profile. A simulator card profile
+// gives each application its own (AID, PIN, TEST issuer master keys, in
+// the map by AID) and, as the default, the first application's without its
+// AID, so that every application is tested; a runner profile is the
+// default, and names the one application to test when it has an aid.
+func loadCardProfiles(path string) (runner.Profile, map[string]runner.Profile, error) {
 	sp, simErr := simcard.LoadProfile(path)
 	if simErr == nil && len(sp.Applications) > 0 {
-		a := sp.Applications[0]
 		alg := "tdes"
 		if sp.Algorithm == "sm" {
 			alg = "sm4"
 		}
-		return runner.Profile{AID: a.AID.String(), PIN: a.PIN, Algorithm: alg,
-			IMKAC: a.Keys.IssuerMasterAC.String(), IMKMAC: a.Keys.IssuerMasterMAC.String(), IMKENC: a.Keys.IssuerMasterENC.String()}, nil
+		apps := map[string]runner.Profile{}
+		for _, a := range sp.Applications {
+			apps[a.AID.String()] = runner.Profile{AID: a.AID.String(), PIN: a.PIN, Algorithm: alg,
+				IMKAC: a.Keys.IssuerMasterAC.String(), IMKMAC: a.Keys.IssuerMasterMAC.String(), IMKENC: a.Keys.IssuerMasterENC.String()}
+		}
+		def := apps[sp.Applications[0].AID.String()]
+		def.AID = ""
+		return def, apps, nil
 	}
 	p, err := runner.LoadProfile(path)
 	if err != nil {
-		return p, fmt.Errorf("%s is neither a card simulator profile nor a runner profile: %w", path, err)
+		return p, nil, fmt.Errorf("%s is neither a card simulator profile nor a runner profile: %w", path, err)
 	}
-	return p, nil
+	return p, nil, nil
 }

@@ -21,6 +21,9 @@ const (
 	testProfile = "../../testdata/cards/pboc-rsa.yaml"
 	testCAKeys  = "../../testdata/emv/capk-test.txt"
 	testSuite   = "../../certification/suites/pboc"
+	// debitAID and creditAID are the simulated cards' two applications.
+	debitAID  = "A000000333010101"
+	creditAID = "A000000333010102"
 )
 
 // readRun reads a report.json back.
@@ -41,9 +44,11 @@ func TestRunSim(t *testing.T) {
 	code := run(context.Background(), []string{"run", "--sim", testProfile, "--capk", testCAKeys, "--suite", testSuite,
 		"--report-dir", dir, "--destructive"}, &stdout, &stderr)
 	require.Equal(t, 0, code, "stdout %s\nstderr %s", stdout.String(), stderr.String())
-	assert.Contains(t, stdout.String(), "sim pboc-rsa: conforms: 114 passed, 0 failed, 0 errors, 6 not applicable")
-	assert.Contains(t, stderr.String(), "[120/120] PBOC-SCR-001", "live progress on stderr")
-	sub := filepath.Join(dir, "sim_pboc-rsa")
+	assert.Contains(t, stdout.String(), "sim pboc-rsa A000000333010101 (PBOC DEBIT): conforms: 114 passed, 0 failed, 0 errors, 6 not applicable")
+	assert.Contains(t, stdout.String(), "sim pboc-rsa A000000333010102 (PBOC CREDIT): conforms: 104 passed, 0 failed, 0 errors, 16 not applicable",
+		"every application is tested; the credit application is not offered contactless (qPBOC not applicable)")
+	assert.Contains(t, stderr.String(), "sim pboc-rsa A000000333010101: [120/120] PBOC-SCR-001", "live progress on stderr")
+	sub := filepath.Join(dir, "sim_pboc-rsa", debitAID)
 	for _, f := range []string{"report.xml", "report.json", "report.html"} {
 		assert.FileExists(t, filepath.Join(sub, f))
 	}
@@ -72,7 +77,7 @@ func TestRunSimDefect(t *testing.T) {
 		"--report-dir", dir, "--quiet", "--tag", "atc"}, &stdout, &stderr)
 	assert.Equal(t, 1, code, stderr.String())
 	assert.Contains(t, stdout.String(), "DOES NOT CONFORM")
-	r := readRun(t, filepath.Join(dir, "sim_pboc-rsa", "report.json"))
+	r := readRun(t, filepath.Join(dir, "sim_pboc-rsa", debitAID, "report.json"))
 	require.NotEmpty(t, r.Cases)
 	caught := false
 	for _, c := range r.Cases {
@@ -115,7 +120,7 @@ func TestRunPCSCTwoReaders(t *testing.T) {
 		"--profile", testProfile, "--capk", testCAKeys, "--suite", testSuite, "--report-dir", dir, "--destructive"}, &stdout, &stderr)
 	require.Equal(t, 0, code, "stdout %s\nstderr %s", stdout.String(), stderr.String())
 	for _, r := range readers {
-		rep := readRun(t, filepath.Join(dir, slug(r.Name), "report.json"))
+		rep := readRun(t, filepath.Join(dir, slug(r.Name), debitAID, "report.json"))
 		assert.Equal(t, r.Name, rep.Reader)
 		assert.True(t, rep.Conforms())
 		assert.Equal(t, 114, rep.Summary().Passed)
@@ -143,6 +148,24 @@ func TestRunReaderProfiles(t *testing.T) {
 	assert.Equal(t, 0, code, out)
 	code, out = run1("--reader", rsa.Name, "--reader", sm.Name, "--profile", testProfile)
 	assert.Equal(t, 1, code, out)
-	assert.Contains(t, out, sm.Name+": DOES NOT CONFORM")
-	assert.Contains(t, out, rsa.Name+": conforms")
+	assert.Contains(t, out, sm.Name+" "+debitAID+" (PBOC DEBIT): DOES NOT CONFORM")
+	assert.Contains(t, out, rsa.Name+" "+debitAID+" (PBOC DEBIT): conforms")
+}
+
+// TestRunSimEveryApplication: both shipped cards, every application
+// (PSE and PPSE), no false failure: each application conforms.
+func TestRunSimEveryApplication(t *testing.T) {
+	for _, prof := range []string{"pboc-rsa", "pboc-sm"} {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"run", "--sim", "../../testdata/cards/" + prof + ".yaml", "--capk", testCAKeys,
+			"--suite", testSuite, "--report-dir", dir, "--destructive", "--quiet"}, &stdout, &stderr)
+		assert.Equal(t, 0, code, "%s: stdout %s\nstderr %s", prof, stdout.String(), stderr.String())
+		for _, aid := range []string{debitAID, creditAID} {
+			r := readRun(t, filepath.Join(dir, "sim_"+prof, aid, "report.json"))
+			assert.Equal(t, aid, r.Card.AID)
+			assert.True(t, r.Conforms(), "%s %s", prof, aid)
+			assert.Zero(t, r.Summary().Failed+r.Summary().Errors, "%s %s", prof, aid)
+		}
+	}
 }

@@ -185,7 +185,9 @@ func buildPPSE(p *Profile, apps []*app) *directory {
 	name := []byte("2PAY.SYS.DDF01")
 	entries := make([]tlv.TLV, 0, len(apps))
 	for _, a := range apps {
-		entries = append(entries, a.dirEntry)
+		if a.qpboc != nil { // only the applications offered contactless (JR/T 0025.12)
+			entries = append(entries, a.dirEntry)
+		}
 	}
 	disc := tlv.NewConstructed(0xBF0C, entries...)
 	return &directory{name: name, fci: tlv.Encode(tlv.NewConstructed(0x6F, tlv.New(0x84, name), tlv.NewConstructed(0xA5, disc)))}
