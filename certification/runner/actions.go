@@ -236,6 +236,10 @@ func (s *session) readRecords(ctx context.Context, rs *report.Step) (answer, err
 			}
 			all.data = append(all.data, r.data...)
 			all.list = append(all.list, r.list...)
+			if r.sw == 0x6700 {
+				return all, failf("READ RECORD of SFI %d record %d answered 6700 (wrong length) to a short command: "+
+					"the record is longer than the 256 bytes a short answer carries", e.SFI, rec)
+			}
 			if r.sw != sw9000 {
 				all.sw = r.sw
 				return all, nil

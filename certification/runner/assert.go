@@ -52,6 +52,20 @@ func (s *session) check(a script.Assertion) (string, error) {
 		return s.checkARPCAccepted(), nil
 	case "cid":
 		return s.checkCID(a.Args["type"]), nil
+	case "luhn":
+		return s.checkLuhn(a), nil
+	case "track2":
+		return s.checkTrack2(a), nil
+	case "date":
+		return s.checkDate(a), nil
+	case "iso_code":
+		return s.checkISOCode(a), nil
+	case "disjoint":
+		return s.checkDisjoint(a)
+	case "mask":
+		return s.checkMask(a)
+	case "unique_in_records":
+		return s.checkUniqueInRecords(), nil
 	case "sw":
 		p, err := script.ParseSWPattern(a.Args["pattern"])
 		if err != nil {
@@ -72,7 +86,7 @@ func assertionText(a script.Assertion) string {
 		parts = append(parts, a.Path.String())
 	}
 	for _, k := range []string{"value", "text", "regex", "is", "min", "max", "multiple_of", "left", "op", "right",
-		"byte", "bit", "set", "from", "by", "method", "type", "pattern"} {
+		"byte", "bit", "set", "any", "list", "from", "by", "method", "type", "pattern"} {
 		if v, ok := a.Args[k]; ok {
 			parts = append(parts, k+"="+v)
 		}

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -166,4 +167,25 @@ func TestMatchesWithVariable(t *testing.T) {
 	assert.Equal(t, report.Fail, pan.Verdict)
 	assert.Equal(t, "card:5F24 does not match ^${pan}: the card sent 301231", pan.Message)
 	assert.NotContains(t, pan.Message, "6228480000000018")
+}
+
+// TestPersoHelpers: the Luhn check and calendar dates.
+func TestPersoHelpers(t *testing.T) {
+	assert.True(t, luhnValid([]byte("6228480000000000018")))
+	assert.False(t, luhnValid([]byte("6228480000000000019")))
+	assert.True(t, luhnValid([]byte("79927398713")))
+	for v, want := range map[string]string{
+		"301231": "", "280229": "", "290229": "day 29 of a month of 28 days", "301131": "day 31 of a month of 30 days",
+		"241301": "month 13", "2401": "2 bytes, not 3 (YYMMDD)", "24010A": "not all digits",
+	} {
+		b, err := hex.DecodeString(v)
+		if err != nil {
+			b = h(v)
+		}
+		assert.Equal(t, want, dateProblem(b), v)
+	}
+	assert.True(t, isoCodes("currency")["156"])
+	assert.False(t, isoCodes("currency")["157"])
+	assert.True(t, isoCodes("country")["156"])
+	assert.False(t, isoCodes("country")["157"])
 }

@@ -29,7 +29,7 @@ type Options struct {
 	// by its AID in upper-case hex.
 	Profile     Profile
 	AppProfiles map[string]Profile
-	CAKeys  *capk.Store // test CA keys for the oda assertion; nil: oda fails with a clear message
+	CAKeys      *capk.Store // test CA keys for the oda assertion; nil: oda fails with a clear message
 
 	Cases       []string // run only these case ids (all when empty)
 	Tags        []string // run only cases with one of these tags (all when empty)

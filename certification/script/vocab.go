@@ -93,6 +93,13 @@ func assertions() map[string]verb {
 		"arpc_accepted":       {},
 		"cid":                 {args: []argSpec{{name: "type", kind: argEnum, required: true, enum: []string{"aac", "tc", "arqc"}}}, scalar: "type"},
 		"sw":                  {args: []argSpec{{name: "pattern", kind: argSW, required: true}}, scalar: "pattern"},
+		"luhn":                {args: []argSpec{path}, scalar: "path"},
+		"track2":              {args: []argSpec{path}, scalar: "path"},
+		"date":                {args: []argSpec{path}, scalar: "path"},
+		"iso_code":            {args: []argSpec{path, {name: "list", kind: argEnum, required: true, enum: []string{"currency", "country"}}}},
+		"disjoint":            {args: []argSpec{{name: "left", kind: argPath, required: true}, {name: "right", kind: argPath, required: true}}},
+		"mask":                {args: []argSpec{path, {name: "byte", kind: argInt, required: true}, {name: "any", kind: argHex, required: true}}},
+		"unique_in_records":   {},
 	}
 }
 
