@@ -65,6 +65,34 @@ func defectSymptoms() map[string]string {
 		simcard.DefectLastOnlineATCStale:  "9F13 == ${atc} does not hold",
 		simcard.DefectOfflineLimitIgnored: "the card returned a TC, expected an ARQC",
 		simcard.DefectSelectNextIgnored:   "SELECT answered 9000 (success), expected 6A82",
+		// Re-signed personalisation defects: caught by the data checks.
+		simcard.DefectPANLuhn:           "card:5A fails the Luhn check",
+		simcard.DefectPANTooShort:       "card:5A does not match ^[0-9]{13,19}F?$",
+		simcard.DefectTrack2Expiry:      "its expiry date differs from 5F24",
+		simcard.DefectTrack2Service:     "its service code differs from 5F30",
+		simcard.DefectServiceCode:       "card:5F30 does not match ^0[1256][024][0-7]$",
+		simcard.DefectPSNNotDigits:      "card:5F34 does not match ^[0-9]{2}$",
+		simcard.DefectExpiryNotDate:     "card:5F24 301131 is not a calendar date: day 31 of a month of 30 days",
+		simcard.DefectExpiryNoLeapYear:  "card:5F24 290229 is not a calendar date: day 29 of a month of 28 days",
+		simcard.DefectEffectiveNotDate:  "card:5F25 241301 is not a calendar date: month 13",
+		simcard.DefectEffectiveAfterExp: "card:5F25 <= card:5F24 does not hold",
+		simcard.DefectCountryUnknown:    "card:5F28 0157 is not an ISO 3166-1 country code",
+		simcard.DefectCurrencyUnknown:   "card:9F42 0157 is not an ISO 4217 currency code",
+		simcard.DefectAUCUnusable:       "card:9F07 byte 1 has none of the bits 03 set",
+		simcard.DefectIACOverlap:        "card:9F0E and card:9F0F have bits in common",
+		simcard.DefectTagInTwoRecords:   "a data object is in two records",
+		simcard.DefectRecordTooLong:     "answered 6700 (wrong length) to a short command",
+		simcard.DefectSDADataMissing:    "card:93 is missing",
+		simcard.DefectSDATagList:        "card:9F4A equals 82: the card sent 5F24",
+		simcard.DefectCDOL1WithoutUN:    "card:8C does not match ^([0-9A-F]{2})*9F3704",
+		simcard.DefectLCOLAboveUCOL:     "card:9F14 <= card:9F23 does not hold",
+		simcard.DefectNameTooLong:       "card:5F20 is 30 bytes long",
+		simcard.DefectLabelTooLong:      "6F/A5/50 is 21 bytes long",
+		simcard.DefectLanguageNotISO:    "6F/A5/5F2D does not match",
+		simcard.DefectCodeTableRange:    "6F/A5/9F11 is 11, outside 1..10",
+		simcard.DefectPreferredNoTable:  "6F/A5/9F11 is missing",
+		simcard.DefectCVMListOddLength:  "card:8E is 17 bytes long",
+		simcard.DefectECAuthCodeLength:  "card:9F74 does not have the format the dictionary gives",
 	}
 }
 
@@ -99,6 +127,9 @@ func TestFullSuiteCatchesDefects(t *testing.T) {
 					t.Parallel()
 					rep := runFull(t, prof, d.Name)
 					ids := catching(rep, symptom)
+					if d.Kind == "personalisation, re-signed" {
+						assertStillSigned(t, rep, d.Name)
+					}
 					assert.NotContains(t, failures(rep), "6228480000000000018", "a message shows the test PAN in clear")
 					assert.NotEmpty(t, ids, "no case fails with %q; failures: %s", symptom, failures(rep))
 					mu.Lock()
@@ -171,4 +202,28 @@ func coverageTable(caught map[string]map[string]bool, symptoms map[string]string
 		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", d.Name, strings.Join(defectProfiles(d), ", "), sym, strings.Join(ids, ", "))
 	}
 	return b.String()
+}
+
+// assertStillSigned: a re-signed defect leaves offline data
+// authentication passing (the issuer signed the mistake), unless it takes
+// away what the signature needs: SDA without its signed data, records the
+// terminal cannot read, an SDA tag list no terminal can build the static
+// data from.
+func assertStillSigned(t *testing.T, rep *report.Run, defect string) {
+	t.Helper()
+	exempt := map[string]bool{simcard.DefectSDADataMissing: true, simcard.DefectRecordTooLong: true, simcard.DefectSDATagList: true}
+	if exempt[defect] {
+		return
+	}
+	checked := 0
+	for _, c := range rep.Cases {
+		switch c.ID {
+		case "PBOC-ODA-001", "PBOC-ODA-002", "PBOC-ODA-005", "PBOC-ODA-006", "PBOC-ODA-007", "PBOC-ODA-008":
+			if c.Verdict != report.NotApplicable {
+				checked++
+				assert.Equal(t, report.Pass, c.Verdict, "%s: %s: %s", defect, c.ID, c.Message)
+			}
+		}
+	}
+	assert.Positive(t, checked, "%s: no offline data authentication case ran", defect)
 }

@@ -61,7 +61,11 @@ func New(p *Profile, opts Options) (*Card, error) {
 		c.rand = rand.Reader
 	}
 	for i := range p.Applications {
-		a, err := compileApp(p, s, &p.Applications[i], ds)
+		pa, err := applyResignedDefects(p, s, &p.Applications[i], ds)
+		if err != nil {
+			return nil, &ProfileError{Field: fmt.Sprintf("applications[%d]", i), Err: err}
+		}
+		a, err := compileApp(p, s, pa, ds)
 		if err != nil {
 			return nil, &ProfileError{Field: fmt.Sprintf("applications[%d]", i), Err: err}
 		}

@@ -116,7 +116,7 @@ func buildFCI(a *Application, ds defectSet) []byte {
 		prop = append(prop, tlv.New(0x5F2D, []byte(a.Language)))
 	}
 	if a.IssuerCodeTable > 0 {
-		prop = append(prop, tlv.New(0x9F11, []byte{byte(a.IssuerCodeTable)}))
+		prop = append(prop, tlv.New(0x9F11, []byte{byte(a.IssuerCodeTable/10%10<<4 | a.IssuerCodeTable%10)})) // n2
 	}
 	if a.PreferredName != "" {
 		prop = append(prop, tlv.New(0x9F12, []byte(a.PreferredName)))

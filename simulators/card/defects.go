@@ -60,7 +60,7 @@ const (
 
 // Defects returns the catalogue (a fresh copy), in DEFECTS.md order.
 func Defects() []Defect {
-	return append(personalisationDefects(), appletDefects()...)
+	return append(append(personalisationDefects(), resignedDefects()...), appletDefects()...)
 }
 
 func personalisationDefects() []Defect {

@@ -14,7 +14,7 @@ import (
 
 // certTags are the offline data authentication objects an issuer signs
 // again when it changes a card's personalisation data.
-var certTags = []tlv.Tag{0x90, 0x92, 0x9F32, 0x9F46, 0x9F47, 0x9F48, 0x93}
+func certTags() []tlv.Tag { return []tlv.Tag{0x90, 0x92, 0x9F32, 0x9F46, 0x9F47, 0x9F48, 0x93} }
 
 // resign makes a's offline data authentication consistent with its
 // (changed) records again, as an issuer re-personalising a card would: a
@@ -43,6 +43,9 @@ func resign(p *Profile, s suite, a *Application, seed string) error {
 	}
 	sum := sha256.Sum256([]byte("resign " + seed))
 	o := &PersonalizeOptions{Rand: rand.NewChaCha8(sum)}
+	if s.sm {
+		o.Rand = newNonceReader(o.Rand) // gmsm's stray one-byte reads (nonce.go)
+	}
 	bits := 0
 	if ca.RSA != nil {
 		bits = ca.RSA.N.BitLen()
@@ -126,7 +129,7 @@ func replaceCertTags(a *Application, values map[tlv.Tag][]byte) error {
 		}
 		r.Tags = out
 	}
-	for _, t := range certTags {
+	for _, t := range certTags() {
 		v := values[t]
 		if placed[t] || len(v) == 0 {
 			continue
