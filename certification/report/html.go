@@ -49,6 +49,11 @@ th{background:#f3f3f3}code,pre,.hex{font-family:ui-monospace,monospace;font-size
 <tr><th>Case</th><th>Clause</th><th>Severity</th><th>Verdict</th><th>Title</th></tr>
 {{range .Run.Cases}}<tr><td><a href="#case-{{.ID}}">{{.ID}}</a></td><td>{{.Clause}}</td><td>{{.Severity}}</td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{.Title}}</td></tr>
 {{end}}</table>
+<h2>Coverage by clause</h2>
+<table>
+<tr><th>Standard</th><th>Cases</th><th>Passed</th><th>Failed</th><th>Errors</th><th>Not applicable</th><th>Skipped</th><th>Case ids</th></tr>
+{{range .Coverage}}<tr><td>{{.Standard}}</td><td>{{.Summary.Total}}</td><td class="pass">{{.Summary.Passed}}</td><td class="fail">{{.Summary.Failed}}</td><td class="error">{{.Summary.Errors}}</td><td>{{.Summary.NotApplicable}}</td><td>{{.Summary.Skipped}}</td><td>{{range $i, $id := .Cases}}{{if $i}}, {{end}}<a href="#case-{{$id}}">{{$id}}</a>{{end}}</td></tr>
+{{end}}</table>
 <h2>Cases</h2>
 {{range .Run.Cases}}<div class="case" id="case-{{.ID}}">
 <h3>{{.ID}}: {{.Title}}</h3>
@@ -81,8 +86,9 @@ func WriteHTML(w io.Writer, r *Run) error {
 	return t.Execute(w, struct {
 		Run        *Run
 		Sum        Summary
+		Coverage   []Coverage
 		Start, End string
-	}{r, r.Summary(), r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339)})
+	}{r, r.Summary(), r.CoverageByClause(), r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339)})
 }
 
 // ms shows a duration in milliseconds.

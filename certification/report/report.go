@@ -100,21 +100,26 @@ type Summary struct {
 func (r *Run) Summary() Summary {
 	var s Summary
 	for _, c := range r.Cases {
-		s.Total++
-		switch c.Verdict {
-		case Pass:
-			s.Passed++
-		case Fail:
-			s.Failed++
-		case NotApplicable:
-			s.NotApplicable++
-		case Error:
-			s.Errors++
-		case Skipped:
-			s.Skipped++
-		}
+		s.add(c.Verdict)
 	}
 	return s
+}
+
+// add counts one case of verdict v.
+func (s *Summary) add(v Verdict) {
+	s.Total++
+	switch v {
+	case Pass:
+		s.Passed++
+	case Fail:
+		s.Failed++
+	case NotApplicable:
+		s.NotApplicable++
+	case Error:
+		s.Errors++
+	case Skipped:
+		s.Skipped++
+	}
 }
 
 // Conforms reports whether no case of severity fail failed or errored:

@@ -226,7 +226,7 @@ func (s *session) checkMatches(a script.Assertion) (string, error) {
 	}
 	return s.withValue(a, func(o tlv.TLV) string {
 		text := hexUpper(o.Value)
-		if info, ok := tags.Lookup(o.Tag); ok && (info.Format == tags.FormatA || info.Format == tags.FormatAN || info.Format == tags.FormatANS) {
+		if textual(o.Tag) {
 			text = string(o.Value)
 		}
 		if !re.MatchString(text) {

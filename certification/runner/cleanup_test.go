@@ -83,3 +83,24 @@ func TestNoApplication(t *testing.T) {
 	assert.Contains(t, rc.Message, "the PSE lists no application")
 	assert.Empty(t, c.commands("80A8"), "no GET PROCESSING OPTIONS")
 }
+
+// TestParseTemplate: entries name what is wrong with them.
+func TestParseTemplate(t *testing.T) {
+	good := "applications:\n  \"*\":\n    9F08: \"0030\"\n    5F20: {pattern: \"^[A-Z]+$\"}\n    9F79: absent\n  A000000333010101:\n    50: {text: DEBIT}\n"
+	tm, err := ParseTemplate([]byte(good))
+	require.NoError(t, err)
+	assert.Len(t, tm.forApp(h("A000000333010101")), 4)
+	assert.Len(t, tm.forApp(h("A000000333010102")), 3)
+	for bad, want := range map[string]string{
+		"applications:\n  \"*\":\n    ZZ: present\n":                   "applications.*.ZZ: not a tag",
+		"applications:\n  \"*\":\n    9F08: maybe\n":                   "applications.*.9F08: want present, absent or a hex value",
+		"applications:\n  A0:\n    9F08: present\n":                    "\"A0\" is neither",
+		"applications:\n  \"*\":\n    9F08: {value: \"00\", text: x}\n": "give one of value, text and pattern",
+		"applications:\n  \"*\":\n    9F08: {pattern: \"(\"}\n":        "pattern:",
+		"bogus: 1\n": "field bogus not found",
+	} {
+		_, err := ParseTemplate([]byte(bad))
+		assert.ErrorIs(t, err, ErrTemplate, bad)
+		assert.ErrorContains(t, err, want, bad)
+	}
+}

@@ -58,3 +58,10 @@ func show(t tlv.Tag, v []byte) string {
 	}
 	return "(masked)"
 }
+
+// textual reports whether the dictionary gives t a text format (a, an,
+// ans): patterns then match its characters, not its hex.
+func textual(t tlv.Tag) bool {
+	info, ok := tags.Lookup(t)
+	return ok && (info.Format == tags.FormatA || info.Format == tags.FormatAN || info.Format == tags.FormatANS)
+}

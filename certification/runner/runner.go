@@ -29,6 +29,9 @@ type Options struct {
 	// by its AID in upper-case hex.
 	Profile     Profile
 	AppProfiles map[string]Profile
+	// Template, when set, is the issuer's expected personalization: each
+	// application's data is compared with it (TEMPLATE-<tag> cases).
+	Template *Template
 	CAKeys      *capk.Store // test CA keys for the oda assertion; nil: oda fails with a clear message
 
 	Cases       []string // run only these case ids (all when empty)
@@ -257,6 +260,9 @@ func (cr *cardRun) cases(ctx context.Context, destructive bool) {
 		if stop != "" {
 			rep.Stopped = stop
 		}
+	}
+	if !destructive {
+		rep.Cases = append(rep.Cases, r.templateCases(cr.info)...)
 	}
 }
 

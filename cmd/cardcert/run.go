@@ -27,6 +27,7 @@ type runFlags struct {
 	stopOnRemoval bool
 	continueMute  bool
 	profile       string
+	template      string
 	capk          string
 	stepTimeout   time.Duration
 	caseTimeout   time.Duration
@@ -66,11 +67,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&f.continueMute, "continue-when-mute", false, "go on with the next case when a card stops answering (by default its run ends there, the other readers go on)")
 	fs.StringVar(&f.profile, "profile", "", "card test `file`: a runner profile or a simulator card profile (default with --sim: its profile)")
 	fs.StringVar(&f.capk, "capk", "testdata/emv/capk-test.txt", "test CA public key `file` for offline data authentication")
+	fs.StringVar(&f.template, "template", "", "issuer personalization template `file`: each application's data objects are compared with it (TEMPLATE-<tag> cases)")
 	fs.DurationVar(&f.stepTimeout, "step-timeout", runner.DefaultStepTimeout, "timeout of one step")
 	fs.DurationVar(&f.caseTimeout, "case-timeout", runner.DefaultCaseTimeout, "timeout of one case")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cardcert run (--reader NAME ... | --all-readers | --sim PROFILE) --suite DIR [--case ID] [--tag T] [--destructive] [--report-dir DIR] [--stop-on-removal] [--continue-when-mute] [--step-timeout D] [--case-timeout D]\n\nRuns a certification suite on cards and writes report.xml (JUnit), report.json and report.html per card.\nExit status 1 when a case of severity fail fails on any card.")
+		fmt.Fprintln(fs.Output(), "usage: cardcert run (--reader NAME ... | --all-readers | --sim PROFILE) --suite DIR [--case ID] [--tag T] [--destructive] [--report-dir DIR] [--stop-on-removal] [--continue-when-mute] [--template FILE] [--step-timeout D] [--case-timeout D]\n\nRuns a certification suite on cards and writes report.xml (JUnit), report.json and report.html per card.\nExit status 1 when a case of severity fail fails on any card.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -136,6 +138,13 @@ func (f *runFlags) options(stderr io.Writer) (runner.Options, error) {
 			return o, err
 		}
 		o.Profile, o.AppProfiles = p, apps
+	}
+	if f.template != "" {
+		t, err := runner.LoadTemplate(f.template)
+		if err != nil {
+			return o, err
+		}
+		o.Template = t
 	}
 	if f.capk != "" {
 		keys, err := capk.LoadFile(f.capk)

@@ -169,3 +169,46 @@ func TestRunSimEveryApplication(t *testing.T) {
 		}
 	}
 }
+
+// TestRunTemplate: the shipped issuer template holds on both clean cards;
+// on a card whose expiry date and label were personalised wrong, the
+// template cases name 5F24 and 50.
+func TestRunTemplate(t *testing.T) {
+	const tmpl = "../../testdata/cards/issuer-template.yaml"
+	for _, prof := range []string{testProfile, "../../testdata/cards/pboc-sm.yaml"} {
+		var out bytes.Buffer
+		code := run(context.Background(), []string{"run", "--sim", prof, "--capk", testCAKeys, "--suite", testSuite,
+			"--case", "PBOC-PERS-001", "--template", tmpl, "--report-dir", t.TempDir(), "--quiet"}, &out, &out)
+		assert.Equal(t, 0, code, out.String())
+	}
+	dir := t.TempDir()
+	profile := defectProfile(t, dir, simcard.DefectExpiryNotDate, simcard.DefectLabelTooLong)
+	var out bytes.Buffer
+	code := run(context.Background(), []string{"run", "--sim", profile, "--capk", testCAKeys, "--suite", testSuite,
+		"--case", "PBOC-PERS-001", "--template", tmpl, "--report-dir", dir, "--quiet"}, &out, &out)
+	assert.Equal(t, 1, code, out.String())
+	r := readRun(t, filepath.Join(dir, "sim_pboc-rsa", debitAID, "report.json"))
+	msgs := map[string]string{}
+	for _, c := range r.Cases {
+		if c.Verdict == report.Fail {
+			msgs[c.ID] = c.Message
+		}
+	}
+	assert.Equal(t, "5F24 differs from the template: expected 301231, the card has 301131", msgs["TEMPLATE-5F24"])
+	assert.Contains(t, msgs["TEMPLATE-50"], "50 differs from the template")
+	assert.Len(t, msgs, 2, "only the two differences fail: %v", msgs)
+}
+
+// defectProfile writes the RSA card's profile with defects switched on.
+func defectProfile(t *testing.T, dir string, defects ...string) string {
+	t.Helper()
+	raw, err := os.ReadFile(testProfile)
+	require.NoError(t, err)
+	private, err := filepath.Abs("../../testdata/emv/capk-test-private.txt")
+	require.NoError(t, err)
+	text := strings.Replace(string(raw), "ca_private_key: ../emv/capk-test-private.txt", "ca_private_key: "+private, 1)
+	text = strings.Replace(text, "name: pboc-rsa\n", "name: pboc-rsa\ndefects: ["+strings.Join(defects, ", ")+"]\n", 1)
+	path := filepath.Join(dir, "defect.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	return path
+}
