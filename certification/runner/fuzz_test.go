@@ -50,3 +50,20 @@ func TestParseProfile(t *testing.T) {
 	assert.Equal(t, "123457", wrongPIN("123456"))
 	assert.Equal(t, "1230", wrongPIN("1239"))
 }
+
+// FuzzParseTemplate: an issuer template never panics the parser, and one
+// that parses compares with any card data without a panic.
+func FuzzParseTemplate(f *testing.F) {
+	f.Add([]byte("applications:\n  \"*\":\n    9F08: \"0030\"\n    5F20: {pattern: \"^[A-Z]+$\"}\n    9F79: absent\n  A000000333010101:\n    50: {text: DEBIT}\n"))
+	f.Add([]byte("applications:\n  \"*\":\n    9F08: {value: \"00\", text: x}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tm, err := ParseTemplate(b)
+		if err != nil {
+			return
+		}
+		data := []tlv.TLV{tlv.New(0x9F08, []byte{0, 0x30}), tlv.New(0x5F20, []byte("TEST"))}
+		for _, e := range tm.forApp(h("A000000333010101")) {
+			_ = templateDiff(0x9F08, e, data)
+		}
+	})
+}
