@@ -66,6 +66,8 @@ func (s *session) check(a script.Assertion) (string, error) {
 		return s.checkMask(a)
 	case "unique_in_records":
 		return s.checkUniqueInRecords(), nil
+	case "iad_layout":
+		return s.checkIAD(a), nil
 	case "sw":
 		p, err := script.ParseSWPattern(a.Args["pattern"])
 		if err != nil {

@@ -92,11 +92,11 @@ func TestParseTemplate(t *testing.T) {
 	assert.Len(t, tm.forApp(h("A000000333010101")), 4)
 	assert.Len(t, tm.forApp(h("A000000333010102")), 3)
 	for bad, want := range map[string]string{
-		"applications:\n  \"*\":\n    ZZ: present\n":                   "applications.*.ZZ: not a tag",
-		"applications:\n  \"*\":\n    9F08: maybe\n":                   "applications.*.9F08: want present, absent or a hex value",
-		"applications:\n  A0:\n    9F08: present\n":                    "\"A0\" is neither",
+		"applications:\n  \"*\":\n    ZZ: present\n":                    "applications.*.ZZ: not a tag",
+		"applications:\n  \"*\":\n    9F08: maybe\n":                    "applications.*.9F08: want present, absent or a hex value",
+		"applications:\n  A0:\n    9F08: present\n":                     "\"A0\" is neither",
 		"applications:\n  \"*\":\n    9F08: {value: \"00\", text: x}\n": "give one of value, text and pattern",
-		"applications:\n  \"*\":\n    9F08: {pattern: \"(\"}\n":        "pattern:",
+		"applications:\n  \"*\":\n    9F08: {pattern: \"(\"}\n":         "pattern:",
 		"bogus: 1\n": "field bogus not found",
 	} {
 		_, err := ParseTemplate([]byte(bad))

@@ -65,6 +65,7 @@ func defectSymptoms() map[string]string {
 		simcard.DefectLastOnlineATCStale:  "9F13 == ${atc} does not hold",
 		simcard.DefectOfflineLimitIgnored: "the card returned a TC, expected an ARQC",
 		simcard.DefectSelectNextIgnored:   "SELECT answered 9000 (success), expected 6A82",
+		simcard.DefectIADLengthWrong:      "the issuer discretionary data length byte says 11, 10 bytes follow",
 		// Re-signed personalisation defects: caught by the data checks.
 		simcard.DefectPANLuhn:           "card:5A fails the Luhn check",
 		simcard.DefectPANTooShort:       "card:5A does not match ^[0-9]{13,19}F?$",

@@ -219,3 +219,24 @@ func (s *session) checkUniqueInRecords() string {
 	}
 	return ""
 }
+
+// checkIAD: issuer application data (9F10) in the PBOC layout (JR/T
+// 0025.5): a standard part of 07 bytes (key index, cryptogram version,
+// CVR with its length byte 03, algorithm id), then, when there is more,
+// issuer discretionary data whose length byte counts exactly what follows.
+func (s *session) checkIAD(a script.Assertion) string {
+	return s.withValue(a, func(o tlv.TLV) string {
+		v := o.Value
+		switch {
+		case len(v) < 8:
+			return fmt.Sprintf("%s is %d bytes: shorter than the PBOC standard part (8 bytes)", a.Path, len(v))
+		case v[0] != 0x07:
+			return fmt.Sprintf("%s starts with length %02X, the PBOC standard part is 07", a.Path, v[0])
+		case v[3] != 0x03:
+			return fmt.Sprintf("%s: the CVR length byte is %02X, expected 03", a.Path, v[3])
+		case len(v) > 8 && int(v[8]) != len(v)-9:
+			return fmt.Sprintf("%s: the issuer discretionary data length byte says %d, %d bytes follow", a.Path, v[8], len(v)-9)
+		}
+		return ""
+	})
+}

@@ -32,7 +32,7 @@ type Options struct {
 	// Template, when set, is the issuer's expected personalization: each
 	// application's data is compared with it (TEMPLATE-<tag> cases).
 	Template *Template
-	CAKeys      *capk.Store // test CA keys for the oda assertion; nil: oda fails with a clear message
+	CAKeys   *capk.Store // test CA keys for the oda assertion; nil: oda fails with a clear message
 
 	Cases       []string // run only these case ids (all when empty)
 	Tags        []string // run only cases with one of these tags (all when empty)

@@ -100,6 +100,7 @@ func assertions() map[string]verb {
 		"disjoint":            {args: []argSpec{{name: "left", kind: argPath, required: true}, {name: "right", kind: argPath, required: true}}},
 		"mask":                {args: []argSpec{path, {name: "byte", kind: argInt, required: true}, {name: "any", kind: argHex, required: true}}},
 		"unique_in_records":   {},
+		"iad_layout":          {args: []argSpec{path}, scalar: "path"},
 	}
 }
 

@@ -16,7 +16,7 @@ func TestLintGood(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"lint", testSuite}, &stdout, &stderr)
 	assert.Equal(t, 0, code, stderr.String())
-	assert.Contains(t, stdout.String(), "139 cases in 13 files, no problems")
+	assert.Contains(t, stdout.String(), "140 cases in 13 files, no problems")
 }
 
 func TestLintBad(t *testing.T) {

@@ -44,10 +44,10 @@ func TestRunSim(t *testing.T) {
 	code := run(context.Background(), []string{"run", "--sim", testProfile, "--capk", testCAKeys, "--suite", testSuite,
 		"--report-dir", dir, "--destructive"}, &stdout, &stderr)
 	require.Equal(t, 0, code, "stdout %s\nstderr %s", stdout.String(), stderr.String())
-	assert.Contains(t, stdout.String(), "sim pboc-rsa A000000333010101 (PBOC DEBIT): conforms: 133 passed, 0 failed, 0 errors, 6 not applicable")
-	assert.Contains(t, stdout.String(), "sim pboc-rsa A000000333010102 (PBOC CREDIT): conforms: 123 passed, 0 failed, 0 errors, 16 not applicable",
+	assert.Contains(t, stdout.String(), "sim pboc-rsa A000000333010101 (PBOC DEBIT): conforms: 134 passed, 0 failed, 0 errors, 6 not applicable")
+	assert.Contains(t, stdout.String(), "sim pboc-rsa A000000333010102 (PBOC CREDIT): conforms: 124 passed, 0 failed, 0 errors, 16 not applicable",
 		"every application is tested; the credit application is not offered contactless (qPBOC not applicable)")
-	assert.Contains(t, stderr.String(), "sim pboc-rsa A000000333010101: [139/139] PBOC-SCR-001", "live progress on stderr")
+	assert.Contains(t, stderr.String(), "sim pboc-rsa A000000333010101: [140/140] PBOC-SCR-001", "live progress on stderr")
 	sub := filepath.Join(dir, "sim_pboc-rsa", debitAID)
 	for _, f := range []string{"report.xml", "report.json", "report.html"} {
 		assert.FileExists(t, filepath.Join(sub, f))
@@ -123,7 +123,7 @@ func TestRunPCSCTwoReaders(t *testing.T) {
 		rep := readRun(t, filepath.Join(dir, slug(r.Name), debitAID, "report.json"))
 		assert.Equal(t, r.Name, rep.Reader)
 		assert.True(t, rep.Conforms())
-		assert.Equal(t, 133, rep.Summary().Passed)
+		assert.Equal(t, 134, rep.Summary().Passed)
 		assert.Equal(t, "3B6800000073C84013009000", rep.Card.ATR)
 	}
 }

@@ -39,7 +39,11 @@ func (c *Card) iad(a *app) []byte {
 	if a.ec == nil {
 		return out
 	}
-	out = append(out, 0x0A, 0x01)
+	idd := byte(0x0A)
+	if c.defects.on(DefectIADLengthWrong) {
+		idd++
+	}
+	out = append(out, idd, 0x01)
 	out = append(out, bcdAmount(c.appState(a).ECBalance)...)
 	return append(out, 0, 0, 0)
 }

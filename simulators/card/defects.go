@@ -56,6 +56,7 @@ const (
 	DefectLastOnlineATCStale  = "last-online-atc-not-updated"
 	DefectOfflineLimitIgnored = "offline-limit-ignored"
 	DefectSelectNextIgnored   = "select-next-ignored"
+	DefectIADLengthWrong      = "iad-length-wrong"
 )
 
 // Defects returns the catalogue (a fresh copy), in DEFECTS.md order.
@@ -111,6 +112,7 @@ func appletDefects() []Defect {
 		{DefectLastOnlineATCStale, "", a, "", "The last online ATC register 9F13 is not updated by an online transaction.", "GET DATA 9F13 unchanged after an approved online transaction."},
 		{DefectOfflineLimitIgnored, "", a, "", "Card risk management ignores the consecutive offline limit 9F23.", "TC returned offline beyond the upper consecutive offline limit."},
 		{DefectSelectNextIgnored, "", a, "", "SELECT next occurrence (P2=02) returns the first match again.", "The same AID is selected twice; the second application is unreachable."},
+		{DefectIADLengthWrong, "", a, "", "The issuer discretionary data of 9F10 says 0B bytes, 0A follow.", "9F10's IDD length byte does not count what follows."},
 	}
 }
 
