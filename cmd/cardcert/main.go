@@ -22,6 +22,7 @@ const usage = `usage: cardcert <command> [flags]
 
 commands:
   readers   list the PC/SC readers and the ATR of each card
+  read      read a card's applications and data objects (read-only, PAN masked)
   run       run a certification suite on cards and write the reports
   lint      check certification scripts without a card
 

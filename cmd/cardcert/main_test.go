@@ -20,6 +20,7 @@ func TestUsage(t *testing.T) {
 		{nil, 2, "usage: cardcert"},
 		{[]string{"bogus"}, 2, `unknown command "bogus"`},
 		{[]string{"help"}, 0, "readers"},
+		{[]string{"help"}, 0, "  read      read a card"},
 		{[]string{"readers", "-x"}, 2, "flag provided but not defined"},
 		{[]string{"readers", "extra"}, 2, "unexpected arguments"},
 		{[]string{"readers", "-h"}, 0, "usage: cardcert readers"},

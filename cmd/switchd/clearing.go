@@ -17,30 +17,48 @@ import (
 // runClearing is `switchd clearing`: it clears one business date of the
 // journal and writes the clearing files and the settlement report.
 //
+//	switchd clearing --config FILE --date YYYY-MM-DD [--out DIR]
 //	switchd clearing --journal URL --date YYYY-MM-DD --out DIR [--names id=name,...]
 //
-// URL is "sqlite:PATH" or "postgres://...". It prints the paths written and
-// one line per institution and currency.
+// With --config the journal, the output directory (clearing.dir) and the
+// institution names come from the switch's configuration, unless given as
+// flags. URL is "sqlite:PATH" or "postgres://...". It prints the paths
+// written and one line per institution and currency.
 func runClearing(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("switchd clearing", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "switchd configuration `file`: the journal, output directory (clearing.dir) and institution names come from it unless given as flags")
 	url := fs.String("journal", "", `journal URL: "sqlite:PATH" or "postgres://..."`)
 	date := fs.String("date", "", "business date to clear, YYYY-MM-DD")
 	out := fs.String("out", "", "directory for the clearing files")
 	namesFlag := fs.String("names", "", "institution display names: id=name,id=name")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: switchd clearing (--config FILE | --journal URL --out DIR) --date YYYY-MM-DD [--names id=name,...]")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("clearing: unexpected argument %q", fs.Arg(0))
 	}
+	if *configPath != "" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := clearingDefaults(*configPath, set, url, out, namesFlag); err != nil {
+			return err
+		}
+	}
 	switch {
 	case *url == "":
-		return errors.New("clearing: --journal is required")
+		return errors.New("clearing: --journal (or --config) is required")
 	case *date == "":
 		return errors.New("clearing: --date is required")
 	case *out == "":
-		return errors.New("clearing: --out is required")
+		return errors.New("clearing: --out (or clearing.dir in --config) is required")
 	}
 	if _, err := clearing.ParseDate(*date); err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,4 +124,13 @@ func TestRunClearingEmptyDay(t *testing.T) {
 		"48020000 (Acquirer A): no cleared transactions\n"+
 		"2024-06-01: 0 records, 0 cleared (no amount); excluded: 0 reversed, 0 declined, 0 timed out, 0 rejected, "+
 		"0 unanswered, 0 not financial, 0 zero amount, 0 reversal messages\n", stdout.String())
+}
+
+// TestClearingHelp: the help of switchd clearing lists --config, the form
+// the README gives, and succeeds.
+func TestClearingHelp(t *testing.T) {
+	var errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"clearing", "--help"}, io.Discard, &errOut, nil))
+	assert.Contains(t, errOut.String(), "-config file")
+	assert.Contains(t, errOut.String(), "usage: switchd clearing (--config FILE | --journal URL --out DIR) --date YYYY-MM-DD")
 }

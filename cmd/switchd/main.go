@@ -48,11 +48,7 @@ func main() {
 // run is the whole daemon; main only wires the process to it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-chan os.Signal) error {
 	if len(args) > 0 && args[0] == "clearing" {
-		cargs, err := clearingArgs(args[1:])
-		if err != nil {
-			return err
-		}
-		return runClearing(ctx, cargs, stdout, stderr)
+		return runClearing(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "keys" {
 		return runKeys(ctx, args[1:], stdout, stderr)

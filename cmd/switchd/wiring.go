@@ -41,46 +41,30 @@ func businessDay(cfg *config.Config) (func(time.Time) string, error) {
 	return clearing.NewDayMemo(c).Date, nil
 }
 
-// clearingArgs turns `switchd clearing --config FILE ...` into the explicit
-// flags of runClearing: the journal, output directory and institution
-// names come from the configuration unless given on the command line
-// (later flags win).
-func clearingArgs(args []string) ([]string, error) {
-	path := ""
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--config" || a == "-config":
-			if i+1 >= len(args) {
-				return nil, fmt.Errorf("clearing: --config needs a file")
-			}
-			path = args[i+1]
-			i++
-		case strings.HasPrefix(a, "--config="), strings.HasPrefix(a, "-config="):
-			path = a[strings.Index(a, "=")+1:]
-		default:
-			rest = append(rest, a)
-		}
-	}
-	if path == "" {
-		return rest, nil
-	}
+// clearingDefaults fills the clearing flags not set on the command line
+// from the switch's configuration: the journal URL, clearing.dir and the
+// institutions' display names.
+func clearingDefaults(path string, set map[string]bool, url, out, names *string) error {
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var names []string
-	for _, in := range cfg.Institutions {
-		if in.Name != "" && !strings.ContainsAny(in.Name, ",=") {
-			names = append(names, in.ID+"="+in.Name)
+	if !set["journal"] {
+		*url = cfg.Journal.URL
+	}
+	if !set["out"] {
+		*out = cfg.Clearing.Dir
+	}
+	if !set["names"] {
+		var list []string
+		for _, in := range cfg.Institutions {
+			if in.Name != "" && !strings.ContainsAny(in.Name, ",=") {
+				list = append(list, in.ID+"="+in.Name)
+			}
 		}
+		*names = strings.Join(list, ",")
 	}
-	out := []string{"--journal", cfg.Journal.URL, "--out", cfg.Clearing.Dir}
-	if len(names) > 0 {
-		out = append(out, "--names", strings.Join(names, ","))
-	}
-	return append(out, rest...), nil
+	return nil
 }
 
 // adminToken reads the admin bearer token; without admin.token_file the
