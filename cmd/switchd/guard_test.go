@@ -19,7 +19,7 @@ import (
 	"github.com/hulian/hulian/switch/wire"
 )
 
-// Misbehaving peers (issue 14.1): switchd runs as a separate process with
+// Misbehaving peers: switchd runs as a separate process with
 // its journal on, a well-behaved acquirer keeps requests in flight on its
 // own route, and one peer after another misbehaves:
 //   - an issuer that stops reading, with a burst of requests on its route;

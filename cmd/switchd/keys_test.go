@@ -18,7 +18,7 @@ import (
 )
 
 // Key ceremony values. keysZMK is the double-length TDES key whose check
-// value 08D7B4 is given in ../shared/reference/softhsm2-pkcs11.md; its
+// value is 08D7B4 (TDES-ECB of eight zero bytes, also what SoftHSM2 gives); its
 // components are keysComp1 and keysZMK XOR keysComp1.
 const (
 	keysLMK   = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

@@ -58,7 +58,7 @@ func awaitAnswer(t *testing.T, a *acquirer.Client) *dialect.Message {
 }
 
 // Every answer the switch makes itself is counted with its reason, a
-// format error also as a format error (issue 14.6).
+// format error also as a format error.
 func TestOwnAnswersAreCountedWithTheirReason(t *testing.T) {
 	n := startNetwork(t, 1, nil)
 	d := mustDialect(t, "hl87a")
@@ -116,7 +116,7 @@ func TestPINBlockFromAcquirerWithoutPINFormatIsRefused(t *testing.T) {
 
 // Connections that never sign on are bounded per listener and per source
 // address, refused ones are counted, and a connection that signs on frees
-// its place (issue 14.4).
+// its place.
 func TestUnsignedConnectionsAreBounded(t *testing.T) {
 	text := configText([]string{"127.0.0.1:1"}, "127.0.0.1:1", "127.0.0.1:1", nil)
 	cfg, err := config.Parse([]byte(text), t.TempDir(), "t.yaml")
