@@ -61,7 +61,7 @@ fuzz:
 	@FUZZTIME=5m GO=$(GO) .ci/fuzz-all
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./switch/...
+	$(GO) test -run '^$$' -bench . -benchmem ./iso8583/... ./switch/...
 	.ci/bench-switch
 
 clean:

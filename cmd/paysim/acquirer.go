@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/acquirer"
-	"github.com/hulian/hulian/switch/dialect"
 )
 
 // clientFlags are the settings of subcommands that dial the switch.

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
 )
 
 // wireOf is how one institution's links speak, resolved from the config.

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/dialect"
 )
 
 // track2Tail is what follows the PAN in the demo's track 2 data:

@@ -7,8 +7,8 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
 )
 
 // errUsage marks a flag error (already reported by the flag package).

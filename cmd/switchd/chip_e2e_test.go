@@ -20,12 +20,12 @@ import (
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/emv/capk"
 	"github.com/hulian/hulian/emv/kernel"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/acquirer/pos"
 	simcard "github.com/hulian/hulian/simulators/card"
 	"github.com/hulian/hulian/simulators/issuer"
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/logtest"
 )
 

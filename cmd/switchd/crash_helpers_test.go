@@ -21,9 +21,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/acquirer"
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/server"
 )

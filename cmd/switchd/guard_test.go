@@ -12,11 +12,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/issuer"
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // Misbehaving peers: switchd runs as a separate process with

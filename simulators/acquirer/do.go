@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/wire"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/wire"
 )
 
 // Fields Do fills and matches on.

@@ -3,7 +3,7 @@ package acquirer
 import (
 	"errors"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // Errors returned by the Client.

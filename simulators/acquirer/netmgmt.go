@@ -3,7 +3,7 @@ package acquirer
 import (
 	"context"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // Network management information codes (field 70).

@@ -3,7 +3,7 @@ package acquirer
 import (
 	"sync"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // Layout of a match key: response MTI, STAN (right-aligned, zero-filled),

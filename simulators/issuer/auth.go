@@ -10,7 +10,7 @@ import (
 
 	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // Response codes of the accounts mode (see the package doc).

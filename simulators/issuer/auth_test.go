@@ -11,13 +11,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/simulators/internal/simtest"
 	"github.com/hulian/hulian/simulators/issuer"
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // Test cards of testdata/issuer/accounts.yaml.

@@ -8,10 +8,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/simulators/internal/simmac"
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // conn is one accepted connection: a read loop (serve) and a write loop

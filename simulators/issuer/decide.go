@@ -2,7 +2,7 @@ package issuer
 
 import (
 	"github.com/hulian/hulian/emv/pan"
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // Response codes and fixed values the issuer produces.

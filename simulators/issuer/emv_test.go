@@ -9,9 +9,9 @@ import (
 
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/card"
 	"github.com/hulian/hulian/simulators/issuer"
-	"github.com/hulian/hulian/switch/dialect"
 )
 
 // chipCard is what a test needs to play the card of one account.

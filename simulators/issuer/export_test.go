@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // TestAnswer is the outcome of AuthorizeForTest.

@@ -10,12 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/simulators/internal/simtest"
 	"github.com/hulian/hulian/simulators/issuer"
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/hsm"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // answeredSTANs sends n requests and returns the STANs answered before the

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // journalSize bounds how many authorizations the issuer remembers for

@@ -3,7 +3,7 @@ package issuer
 import (
 	"sync"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // RecentSize is how many recent requests Stats keeps.

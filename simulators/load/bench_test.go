@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/load"
-	"github.com/hulian/hulian/switch/dialect"
 )
 
 // BenchmarkBuild measures requests built per second for each type (the

@@ -2,7 +2,7 @@ package load
 
 import (
 	"github.com/hulian/hulian/emv/pan"
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // panSetSize is how many PANs DefaultBuild rotates through.

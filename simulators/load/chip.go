@@ -8,7 +8,7 @@ import (
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // cidARQC is the cryptogram information data 9F27 of an ARQC.

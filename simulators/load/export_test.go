@@ -3,7 +3,7 @@ package load
 import (
 	"context"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // BuildForTest builds request i for connection conn as a Run worker would.

@@ -3,9 +3,9 @@ package load
 import (
 	"context"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/hsm"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // Template values shared by all types.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // ErrGenerator reports a generator configuration that cannot produce the

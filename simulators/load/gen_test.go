@@ -14,9 +14,9 @@ import (
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/simulators/load"
-	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
 )

@@ -7,11 +7,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/internal/simtest"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/simulators/load"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/hsm"
 )
 

@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/internal/simtest"
 	"github.com/hulian/hulian/simulators/load"
-	"github.com/hulian/hulian/switch/dialect"
 )
 
 func TestOptionErrors(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // job is one request of the open loop: its index and intended send time.

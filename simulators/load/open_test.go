@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/load"
-	"github.com/hulian/hulian/switch/dialect"
 )
 
 // fakeTarget answers every request with 00 after service, except that a

@@ -7,8 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/acquirer"
-	"github.com/hulian/hulian/switch/dialect"
 )
 
 // Option errors.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // Target is one connection requests go over. *acquirer.Client is one; tests

@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/internal/simtest"
 	"github.com/hulian/hulian/simulators/load"
 	"github.com/hulian/hulian/simulators/proxy"
-	"github.com/hulian/hulian/switch/frame"
 )
 
 func start(t *testing.T, target string) *proxy.Proxy {

@@ -10,9 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
-	"github.com/hulian/hulian/switch/wire"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 )
 
 // ErrClosed is returned when sending on a link that has ended.

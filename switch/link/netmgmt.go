@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // ErrNoReply is returned by Request when the peer did not answer in time.

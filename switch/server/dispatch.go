@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/emv/pan"
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"

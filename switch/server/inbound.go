@@ -7,10 +7,10 @@ import (
 	"net"
 	"time"
 
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/link"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // listen binds one listener and starts accepting on it.

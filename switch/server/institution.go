@@ -7,11 +7,11 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"
 	"github.com/hulian/hulian/switch/metrics"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // settings are the parts of an institution's configuration that a reload

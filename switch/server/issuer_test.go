@@ -8,9 +8,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
-	"github.com/hulian/hulian/switch/wire"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 )
 
 // capturingIssuer is an issuer host written against the wire codec

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/link"
 )

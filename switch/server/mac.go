@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/link"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // macTimeout bounds one security module call on the message path.

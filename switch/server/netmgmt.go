@@ -5,7 +5,7 @@ import (
 	"net"
 	"net/netip"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/link"
 )
 

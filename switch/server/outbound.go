@@ -9,7 +9,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/link"
 )
 

@@ -19,9 +19,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"

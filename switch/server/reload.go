@@ -7,12 +7,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"
 	"github.com/hulian/hulian/switch/route"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // buildSnapshot turns a configuration into routing state. Institutions of

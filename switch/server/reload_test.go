@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/link"
 )
 

@@ -1,9 +1,9 @@
 package server
 
 import (
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/link"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // Response codes the switch itself produces (iso8583-contract.md).

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/match"
 )

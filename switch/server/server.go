@@ -13,8 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/dialect"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/metrics"

@@ -23,10 +23,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/config"
-	"github.com/hulian/hulian/switch/frame"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/logtest"
 )

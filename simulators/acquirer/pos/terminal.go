@@ -10,7 +10,7 @@ import (
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/pan"
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // codeInoperative is the response code of a switch or issuer that could

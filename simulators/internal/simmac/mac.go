@@ -5,9 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/hsm"
-	"github.com/hulian/hulian/switch/wire"
 )
 
 // Field is the MAC field of the interconnect contract; Size its length.

@@ -3,7 +3,7 @@ package frame_test
 import (
 	"testing"
 
-	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hulian/hulian/switch/header"
+	"github.com/hulian/hulian/iso8583/header"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

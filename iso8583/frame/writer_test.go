@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

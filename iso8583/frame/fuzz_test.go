@@ -5,7 +5,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/iso8583/frame"
 )
 
 // FuzzReader feeds arbitrary bytes, in arbitrary read sizes, to a Reader until

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 
-	"github.com/hulian/hulian/switch/header"
+	"github.com/hulian/hulian/iso8583/header"
 )
 
 // headerIDLen is the width of the header's station id fields.

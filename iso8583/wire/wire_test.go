@@ -8,10 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
-	"github.com/hulian/hulian/switch/header"
-	"github.com/hulian/hulian/switch/wire"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/header"
+	"github.com/hulian/hulian/iso8583/wire"
 )
 
 func codec(t testing.TB, name string, k frame.Kind, hdr bool) *wire.Codec {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/hulian/hulian/switch/header"
+	"github.com/hulian/hulian/iso8583/header"
 )
 
 // FuzzParse: Parse never panics, fails only with *Error, and whatever it

@@ -1,6 +1,6 @@
 package wire
 
-import "github.com/hulian/hulian/switch/dialect"
+import "github.com/hulian/hulian/iso8583/dialect"
 
 // MACField is the contract's message authentication code field (b8).
 const MACField = 128

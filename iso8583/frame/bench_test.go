@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/hulian/hulian/switch/frame"
+	"github.com/hulian/hulian/iso8583/frame"
 )
 
 func BenchmarkReaderNext300(b *testing.B) {

@@ -3,7 +3,7 @@ package wire
 import (
 	"time"
 
-	"github.com/hulian/hulian/switch/dialect"
+	"github.com/hulian/hulian/iso8583/dialect"
 )
 
 // echoed lists the request fields a response repeats when the request has

@@ -3,9 +3,9 @@ package wire
 import (
 	"errors"
 
-	"github.com/hulian/hulian/switch/dialect"
-	"github.com/hulian/hulian/switch/frame"
-	"github.com/hulian/hulian/switch/header"
+	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/iso8583/header"
 )
 
 // ErrNoDialect is returned by NewCodec when no dialect is given.
