@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 
 	"github.com/hulian/hulian/emv/tags"
 	"github.com/hulian/hulian/emv/tlv"

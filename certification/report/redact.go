@@ -1,6 +1,6 @@
 package report
 
-import "github.com/hulian/hulian/emv/pan"
+import "github.com/hulian/hulian/pan"
 
 // redacted returns a copy of r whose free text (case messages, step names
 // and errors, assertion texts and messages) has its PAN-like digit runs

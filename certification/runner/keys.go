@@ -11,23 +11,24 @@ import (
 	"github.com/hulian/hulian/emv/dol"
 	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // symAlg is the card's symmetric algorithm: the profile's, else the
 // algorithm id of 9F10 (PBOC layout, byte 8: 01 TDES, 04 SM4), else TDES.
-func (s *session) symAlg() crypto.Algorithm {
+func (s *session) symAlg() symmetric.Algorithm {
 	switch s.r.opts.Profile.Algorithm {
 	case "sm4":
-		return crypto.SM4
+		return symmetric.SM4
 	case "tdes":
-		return crypto.TDES
+		return symmetric.TDES
 	}
 	for _, g := range s.gac {
 		if len(g.iad) > 7 && g.iad[7] == 0x04 {
-			return crypto.SM4
+			return symmetric.SM4
 		}
 	}
-	return crypto.TDES
+	return symmetric.TDES
 }
 
 // cardKey derives the card master key from a TEST issuer master key of the

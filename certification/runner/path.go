@@ -2,9 +2,9 @@ package runner
 
 import (
 	"github.com/hulian/hulian/certification/script"
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tags"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/pan"
 )
 
 // resolve returns the data objects a path names: in the step's answer, or

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/hulian/hulian/certification/report"
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/pan"
 )
 
 // store is what a card session has read: every data object of the

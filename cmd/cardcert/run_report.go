@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/hulian/hulian/certification/report"
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 )
 
 // writeReports writes report.xml, report.json and report.html of each run

@@ -9,8 +9,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/simulators/acquirer"
 )
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // demoKeys is the demo's software security module: a fresh LMK and fresh
@@ -81,18 +82,18 @@ func (k *demoKeys) generate(ctx context.Context, cfg *config.Config) error {
 	for i := range cfg.Institutions {
 		in := &cfg.Institutions[i]
 		if hasMAC(in) {
-			alg := hsm.TDES
+			alg := symmetric.TDES
 			if in.MAC == "sm4" {
-				alg = hsm.SM4
+				alg = symmetric.SM4
 			}
 			if err := k.gen(ctx, macKey(in.ID), hsm.ZAK, alg, in.MAC); err != nil {
 				return err
 			}
 		}
 		if in.PINFormat != "" {
-			alg := hsm.TDES
+			alg := symmetric.TDES
 			if in.PINFormat == "iso4" {
-				alg = hsm.SM4
+				alg = symmetric.SM4
 			}
 			if err := k.gen(ctx, pinKey(in.ID), hsm.ZPK, alg, in.PINFormat); err != nil {
 				return err
@@ -102,7 +103,7 @@ func (k *demoKeys) generate(ctx context.Context, cfg *config.Config) error {
 	return nil
 }
 
-func (k *demoKeys) gen(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, use string) error {
+func (k *demoKeys) gen(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, use string) error {
 	info, err := k.mod.GenerateKey(ctx, id, t, a, 0)
 	if err != nil {
 		return fmt.Errorf("demo keys: %w", err)
@@ -111,8 +112,8 @@ func (k *demoKeys) gen(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.A
 	return nil
 }
 
-func algName(a hsm.Algorithm) string {
-	if a == hsm.SM4 {
+func algName(a symmetric.Algorithm) string {
+	if a == symmetric.SM4 {
 		return "SM4"
 	}
 	return "3DES"

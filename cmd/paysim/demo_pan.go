@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 )
 
 // makeAmount returns field 4 for transaction i.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/switch/config"
 )
 

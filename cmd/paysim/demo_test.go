@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/card/pcsctest"
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/switch/config"
 )
 

@@ -18,6 +18,7 @@ import (
 	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 const issuerAccounts = "../../testdata/issuer/accounts.yaml"
@@ -94,8 +95,8 @@ func pinStore(t *testing.T) ([]string, []byte) {
 	m, err := soft.Open(store, lmk)
 	require.NoError(t, err)
 	zpk := bytes.Repeat([]byte{0x5B, 0x3D}, 8)
-	kcv := hsm.KCV(hsm.TDES, zpk)
-	_, err = m.ImportComponents(context.Background(), "01020000/zpk", hsm.ZPK, hsm.TDES, [][]byte{zpk}, []string{kcv, kcv})
+	kcv := hsm.KCV(symmetric.TDES, zpk)
+	_, err = m.ImportComponents(context.Background(), "01020000/zpk", hsm.ZPK, symmetric.TDES, [][]byte{zpk}, []string{kcv, kcv})
 	require.NoError(t, err)
 	require.NoError(t, m.Close())
 	return []string{"--key-store", store, "--lmk-file", lmkFile}, zpk
@@ -109,7 +110,7 @@ func TestIssuerPINFlags(t *testing.T) {
 	block := func(pin string) []byte {
 		clr, err := hsm.EncodePINBlock(hsm.ISO0, []byte(pin), []byte("6222021000000013"), nil)
 		require.NoError(t, err)
-		b, err := hsm.NewCipher(hsm.TDES, zpk)
+		b, err := hsm.NewCipher(symmetric.TDES, zpk)
 		require.NoError(t, err)
 		out := make([]byte, 8)
 		b.Encrypt(out, clr)

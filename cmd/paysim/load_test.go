@@ -15,6 +15,7 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // loadPINStore writes an LMK file and a key store with the ZPK "acq/zpk"; it
@@ -31,7 +32,7 @@ func loadPINStore(t *testing.T) []string {
 	store := filepath.Join(dir, "keys.json")
 	m, err := soft.Open(store, lmk)
 	require.NoError(t, err)
-	_, err = m.GenerateKey(context.Background(), "acq/zpk", hsm.ZPK, hsm.TDES, 0)
+	_, err = m.GenerateKey(context.Background(), "acq/zpk", hsm.ZPK, symmetric.TDES, 0)
 	require.NoError(t, err)
 	require.NoError(t, m.Close())
 	return []string{"--key-store", store, "--lmk-file", lmkFile}

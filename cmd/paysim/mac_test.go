@@ -15,6 +15,7 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // macStore writes an LMK file and a key store with the ZAKs a/zak and b/zak;
@@ -32,7 +33,7 @@ func macStore(t *testing.T) []string {
 	m, err := soft.Open(store, lmk)
 	require.NoError(t, err)
 	for _, id := range []hsm.KeyID{"a/zak", "b/zak"} {
-		_, err := m.GenerateKey(context.Background(), id, hsm.ZAK, hsm.TDES, 0)
+		_, err := m.GenerateKey(context.Background(), id, hsm.ZAK, symmetric.TDES, 0)
 		require.NoError(t, err)
 	}
 	require.NoError(t, m.Close())

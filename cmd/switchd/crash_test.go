@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/iso8583/frame"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/journal"

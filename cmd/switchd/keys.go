@@ -16,6 +16,7 @@ import (
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/pkcs11"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // keysUsage is printed on a usage error of `switchd keys`.
@@ -445,7 +446,7 @@ func (k keysCmd) deleteKey(ctx context.Context, m hsm.Module, f *keysFlags) erro
 }
 
 // keySpec reads --id, --type (default: the id's suffix) and --alg.
-func keySpec(f *keysFlags) (hsm.KeyID, hsm.KeyType, hsm.Algorithm, error) {
+func keySpec(f *keysFlags) (hsm.KeyID, hsm.KeyType, symmetric.Algorithm, error) {
 	id, err := keyID(f.id)
 	if err != nil {
 		return "", 0, 0, err
@@ -465,7 +466,7 @@ func keySpec(f *keysFlags) (hsm.KeyID, hsm.KeyType, hsm.Algorithm, error) {
 	case f.alg == "":
 		return "", 0, 0, errors.New("--alg: required (tdes or sm4)")
 	}
-	a, err := hsm.ParseAlgorithm(strings.ToUpper(f.alg))
+	a, err := symmetric.ParseAlgorithm(strings.ToUpper(f.alg))
 	if err != nil {
 		return "", 0, 0, errors.New("--alg: must be tdes or sm4")
 	}

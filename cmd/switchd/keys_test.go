@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // Key ceremony values. keysZMK is the double-length TDES key whose check
@@ -107,7 +108,7 @@ func components(t *testing.T) (c1, c2, kcv1, kcv2 string) {
 	for i := range k {
 		b[i] = k[i] ^ a[i]
 	}
-	return keysComp1, strings.ToUpper(hex.EncodeToString(b)), hsm.KCV(hsm.TDES, a), hsm.KCV(hsm.TDES, b)
+	return keysComp1, strings.ToUpper(hex.EncodeToString(b)), hsm.KCV(symmetric.TDES, a), hsm.KCV(symmetric.TDES, b)
 }
 
 // assertNoSecrets checks that nothing the fixture printed holds a clear value.
@@ -296,7 +297,7 @@ func TestKeysRotate(t *testing.T) {
 
 		// The receiving side, holding the ZMK, recovers a key with that check value.
 		clearKey := unwrapTDES(t, keysZMK, m[2])
-		assert.Equal(t, newKCV, hsm.KCV(hsm.TDES, clearKey))
+		assert.Equal(t, newKCV, hsm.KCV(symmetric.TDES, clearKey))
 		assert.NotEqual(t, m[2], strings.ToUpper(hex.EncodeToString(clearKey)))
 		f.assertNoSecrets(hex.EncodeToString(clearKey))
 		assert.Equal(t, newKCV, f.listed()[tt.want][3])

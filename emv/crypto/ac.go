@@ -1,6 +1,10 @@
 package crypto
 
-import "crypto/subtle"
+import (
+	"crypto/subtle"
+
+	"github.com/hulian/hulian/symmetric"
+)
 
 // ACLen is the length of an application cryptogram and of an ARPC (method 1).
 const ACLen = 8
@@ -12,36 +16,36 @@ const MaxMACData = 4096
 // TC or AAC) over data, the values the CDOL asked for (EMV Book 2 8.1, A1.2):
 // TDES: retail MAC (ISO/IEC 9797-1 algorithm 3), padding method 2; SM4:
 // CBC-MAC with padding method 2, leftmost 8 bytes. sk is the session key.
-func ACMAC(alg Algorithm, sk, data []byte) ([]byte, error) {
+func ACMAC(alg symmetric.Algorithm, sk, data []byte) ([]byte, error) {
 	const op = "ACMAC"
 	if len(data) > MaxMACData {
-		return nil, opError(op, ErrDataLength, "data longer than 4096 bytes")
+		return nil, opError(op, symmetric.ErrDataLength, "data longer than 4096 bytes")
 	}
 	switch alg {
-	case TDES:
+	case symmetric.TDES:
 		if len(sk) != 16 {
-			return nil, opError(op, ErrKeyLength, "TDES session key is not 16 bytes")
+			return nil, opError(op, symmetric.ErrKeyLength, "TDES session key is not 16 bytes")
 		}
-		return RetailMAC(sk, data, Pad80)
-	case SM4:
-		b, err := NewCipher(SM4, sk)
+		return symmetric.RetailMAC(sk, data, symmetric.Pad80)
+	case symmetric.SM4:
+		b, err := symmetric.NewCipher(symmetric.SM4, sk)
 		if err != nil {
 			return nil, opError(op, err, "")
 		}
-		return CBCMAC(b, data, Pad80)[:ACLen], nil
+		return symmetric.CBCMAC(b, data, symmetric.Pad80)[:ACLen], nil
 	}
-	return nil, opError(op, ErrUnsupported, alg.String())
+	return nil, opError(op, symmetric.ErrUnsupported, alg.String())
 }
 
 // ARQC returns the application cryptogram over the CDOL data: ACMAC under
 // the AC session key. The same computation yields TC and AAC.
-func ARQC(alg Algorithm, sk, data []byte) ([]byte, error) {
+func ARQC(alg symmetric.Algorithm, sk, data []byte) ([]byte, error) {
 	return ACMAC(alg, sk, data)
 }
 
 // VerifyAC recomputes the cryptogram over data and compares it with ac in
 // constant time: a different or wrongly sized ac is ErrMismatch.
-func VerifyAC(alg Algorithm, sk, data, ac []byte) error {
+func VerifyAC(alg symmetric.Algorithm, sk, data, ac []byte) error {
 	want, err := ACMAC(alg, sk, data)
 	if err != nil {
 		return err
@@ -56,12 +60,12 @@ func VerifyAC(alg Algorithm, sk, data, ac []byte) error {
 // 8-byte ARQC and a 2-byte authorisation response code:
 // TDES: TDES(SK)[ARQC XOR (ARC || 00*6)]; SM4 (CardPlatform): the leftmost
 // 8 bytes of SM4(SK)[(ARQC XOR (ARC || 00*6)) || 00*8].
-func ARPC1(alg Algorithm, sk, arqc, arc []byte) ([]byte, error) {
+func ARPC1(alg symmetric.Algorithm, sk, arqc, arc []byte) ([]byte, error) {
 	const op = "ARPC1"
 	if len(arqc) != ACLen || len(arc) != 2 {
-		return nil, opError(op, ErrDataLength, "ARQC must be 8 bytes, ARC 2")
+		return nil, opError(op, symmetric.ErrDataLength, "ARQC must be 8 bytes, ARC 2")
 	}
-	b, err := NewCipher(alg, sk)
+	b, err := symmetric.NewCipher(alg, sk)
 	if err != nil {
 		return nil, opError(op, err, "")
 	}
@@ -75,7 +79,7 @@ func ARPC1(alg Algorithm, sk, arqc, arc []byte) ([]byte, error) {
 
 // VerifyARPC1 recomputes the method 1 ARPC and compares it with arpc in
 // constant time (the card side of issuer authentication).
-func VerifyARPC1(alg Algorithm, sk, arqc, arc, arpc []byte) error {
+func VerifyARPC1(alg symmetric.Algorithm, sk, arqc, arc, arpc []byte) error {
 	want, err := ARPC1(alg, sk, arqc, arc)
 	if err != nil {
 		return err

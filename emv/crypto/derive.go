@@ -1,6 +1,10 @@
 package crypto
 
-import "crypto/subtle"
+import (
+	"crypto/subtle"
+
+	"github.com/hulian/hulian/symmetric"
+)
 
 // MaxPANDigits is the longest PAN DeriveCardKey accepts (ISO/IEC 7812).
 const MaxPANDigits = 19
@@ -15,13 +19,13 @@ const MaxPANDigits = 19
 // odd parity set; imk is 16 or 24 bytes.
 // SM4 (PBOC 3.0, one source only: z-zroud/CardPlatform GenKey.cpp; to confirm
 // against JR/T 0025.17): SM4(IMK)[X || NOT X] as one 16-byte block.
-func DeriveCardKey(alg Algorithm, imk, pan []byte, psn byte) ([]byte, error) {
+func DeriveCardKey(alg symmetric.Algorithm, imk, pan []byte, psn byte) ([]byte, error) {
 	const op = "DeriveCardKey"
 	x, err := panBlock(pan, psn)
 	if err != nil {
 		return nil, opError(op, err, "")
 	}
-	b, err := NewCipher(alg, imk)
+	b, err := symmetric.NewCipher(alg, imk)
 	if err != nil {
 		return nil, opError(op, err, "")
 	}
@@ -31,9 +35,9 @@ func DeriveCardKey(alg Algorithm, imk, pan []byte, psn byte) ([]byte, error) {
 		in[8+i] = ^x[i]
 	}
 	out := make([]byte, 16)
-	ecb(b, out, in[:], false)
-	if alg == TDES {
-		SetOddParity(out)
+	symmetric.ECBEncrypt(b, out, in[:])
+	if alg == symmetric.TDES {
+		symmetric.SetOddParity(out)
 	}
 	return out, nil
 }
@@ -42,7 +46,7 @@ func DeriveCardKey(alg Algorithm, imk, pan []byte, psn byte) ([]byte, error) {
 func panBlock(pan []byte, psn byte) ([8]byte, error) {
 	var x [8]byte
 	if len(pan) == 0 || len(pan) > MaxPANDigits {
-		return x, ErrDataLength
+		return x, symmetric.ErrDataLength
 	}
 	var digits [MaxPANDigits + 2]byte
 	n := copy(digits[:], pan)
@@ -50,7 +54,7 @@ func panBlock(pan []byte, psn byte) ([8]byte, error) {
 	n += 2
 	for _, d := range digits[:n] {
 		if d < '0' || d > '9' {
-			return x, ErrDataLength
+			return x, symmetric.ErrDataLength
 		}
 	}
 	var d16 [16]byte
@@ -77,8 +81,8 @@ func panBlock(pan []byte, psn byte) ([8]byte, error) {
 // set (z-zroud/CardPlatform GenKey.cpp and billzbh/guolong hsmsimu.c agree).
 // This is not the EMV common session key derivation (Book 2 A1.3.1).
 // SM4 (one source only, CardPlatform): SM4(MK)[00*6 || ATC || 00*6 || NOT ATC].
-func SessionKey(alg Algorithm, mk []byte, atc uint16) ([]byte, error) {
-	b, err := NewCipher(alg, mk)
+func SessionKey(alg symmetric.Algorithm, mk []byte, atc uint16) ([]byte, error) {
+	b, err := symmetric.NewCipher(alg, mk)
 	if err != nil {
 		return nil, opError("SessionKey", err, "")
 	}
@@ -86,9 +90,9 @@ func SessionKey(alg Algorithm, mk []byte, atc uint16) ([]byte, error) {
 	in[6], in[7] = byte(atc>>8), byte(atc)
 	in[14], in[15] = ^in[6], ^in[7]
 	out := make([]byte, 16)
-	ecb(b, out, in[:], false)
-	if alg == TDES {
-		SetOddParity(out)
+	symmetric.ECBEncrypt(b, out, in[:])
+	if alg == symmetric.TDES {
+		symmetric.SetOddParity(out)
 	}
 	return out, nil
 }

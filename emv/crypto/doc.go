@@ -1,20 +1,10 @@
 // Package crypto holds the symmetric card cryptography of EMV and PBOC 3.0
-// (JR/T 0025) and the block-cipher MAC primitives the switch's security module
-// shares with it. Everything works on clear keys in memory: it serves the card
-// simulator, the certification tools and the software security module, never
-// a production issuer host.
+// (JR/T 0025), built on the block-cipher primitives of package symmetric.
+// Everything works on clear keys in memory: it serves the card simulator,
+// the terminal kernel, the issuer simulator and the certification tools.
 //
 // Algorithms and the source each follows:
 //
-//   - RetailMAC: ISO/IEC 9797-1 MAC algorithm 3 with DES (ANSI X9.19 retail
-//     MAC), padding method 1 (zeros, as ISO 8583 MACing uses) or 2 (80 00..,
-//     as EMV uses), chosen by the caller with Padding.
-//   - CBCMAC: ISO/IEC 9797-1 MAC algorithm 1 over any block cipher (used with
-//     SM4, GB/T 32907), same two paddings.
-//   - ECBEncrypt / ECBDecrypt: ECB over any block cipher (ISO/IEC 10116).
-//   - NewTDES / NewCipher / ExpandTDESKey: TDES keying option 2 (K1K2 expanded to K1K2K1) and
-//     option 1 (K1K2K3); SM4.
-//   - SetOddParity: DES key parity (FIPS 46-3: the low bit of each byte).
 //   - DeriveCardKey: EMV 4.3 Book 2 Annex A1.4.1 option A for TDES; for SM4
 //     the PBOC 3.0 variant SM4(IMK)[X || NOT X] as one block, which rests on
 //     one public source only (z-zroud/CardPlatform, Authencation/GenKey.cpp).
@@ -38,6 +28,7 @@
 // offline data authentication in emv/oda.
 //
 // Keys and data are []byte owned by the caller; results are freshly allocated.
-// Errors wrap the sentinels ErrKeyLength, ErrDataLength, ErrUnsupported,
-// ErrMismatch and ErrPadding and never carry key or card data.
+// Errors wrap ErrMismatch or symmetric's sentinels (ErrKeyLength,
+// ErrDataLength, ErrUnsupported, ErrPadding) and never carry key or card
+// data.
 package crypto

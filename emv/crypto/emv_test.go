@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // TestDeriveCardKeyOptionA: knovichikhin/pyemv kd.py docstring of
@@ -17,7 +18,7 @@ import (
 // tests/test_cvn_hsm.py (Visa CVN 10, PAN 1234567890123456, PSN 00).
 func TestDeriveCardKeyOptionA(t *testing.T) {
 	imk := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
-	mk, err := crypto.DeriveCardKey(crypto.TDES, imk, []byte("12345678901234567"), 0x01)
+	mk, err := crypto.DeriveCardKey(symmetric.TDES, imk, []byte("12345678901234567"), 0x01)
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "73AD54688CEF2934B0979857E3C719F1"), mk)
 
@@ -27,10 +28,10 @@ func TestDeriveCardKeyOptionA(t *testing.T) {
 		"FEDCBA98765432100123456789ABCDEF": "F010",
 		"89ABCDEF0123456776543210FEDCBA98": "B154",
 	} {
-		mk, err := crypto.DeriveCardKey(crypto.TDES, unhex(t, imkHex), pan, 0x00)
+		mk, err := crypto.DeriveCardKey(symmetric.TDES, unhex(t, imkHex), pan, 0x00)
 		require.NoError(t, err)
 		assert.Equal(t, kcv, kcv2(t, mk), imkHex)
-		assert.True(t, crypto.HasOddParity(mk))
+		assert.True(t, symmetric.HasOddParity(mk))
 	}
 }
 
@@ -38,7 +39,7 @@ func TestDeriveCardKeyOptionA(t *testing.T) {
 // gmsm's SM4 in ECB: X = rightmost 16 digits of PAN||PSN, SM4(IMK)[X||NOT X].
 func TestDeriveCardKeySM4(t *testing.T) {
 	imk := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
-	got, err := crypto.DeriveCardKey(crypto.SM4, imk, []byte("6228480402564890018"), 0x01)
+	got, err := crypto.DeriveCardKey(symmetric.SM4, imk, []byte("6228480402564890018"), 0x01)
 	require.NoError(t, err)
 	x := unhex(t, "8040256489001801")
 	in := append(append([]byte(nil), x...), make([]byte, 8)...)
@@ -51,7 +52,7 @@ func TestDeriveCardKeySM4(t *testing.T) {
 	b.Encrypt(want, in)
 	assert.Equal(t, want, got)
 
-	short, err := crypto.DeriveCardKey(crypto.SM4, imk, []byte("123456789012"), 0x00)
+	short, err := crypto.DeriveCardKey(symmetric.SM4, imk, []byte("123456789012"), 0x00)
 	require.NoError(t, err)
 	copy(in[:8], unhex(t, "0012345678901200"))
 	for i := range 8 {
@@ -71,17 +72,17 @@ func TestSessionKeyPBOC(t *testing.T) {
 	mk := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
 	tdes, err := des.NewTripleDESCipher(append(append([]byte(nil), mk...), mk[:8]...))
 	require.NoError(t, err)
-	got, err := crypto.SessionKey(crypto.TDES, mk, 0x001C)
+	got, err := crypto.SessionKey(symmetric.TDES, mk, 0x001C)
 	require.NoError(t, err)
 	want := make([]byte, 16)
 	tdes.Encrypt(want[:8], unhex(t, "000000000000001C"))
 	tdes.Encrypt(want[8:], unhex(t, "000000000000FFE3"))
-	crypto.SetOddParity(want)
+	symmetric.SetOddParity(want)
 	assert.Equal(t, want, got)
 
 	s, err := sm4.NewCipher(mk)
 	require.NoError(t, err)
-	got, err = crypto.SessionKey(crypto.SM4, mk, 0x0102)
+	got, err = crypto.SessionKey(symmetric.SM4, mk, 0x0102)
 	require.NoError(t, err)
 	s.Encrypt(want, unhex(t, "000000000000 0102 000000000000 FEFD"))
 	assert.Equal(t, want, got)
@@ -92,18 +93,18 @@ func TestSessionKeyPBOC(t *testing.T) {
 func TestARQCEMV(t *testing.T) {
 	sk := unhex(t, "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB")
 	data := unhex(t, "000000002000 000000000000 0124 0000008000 0124 110309 00 3804823E 5800 0001")
-	ac, err := crypto.ARQC(crypto.TDES, sk, data)
+	ac, err := crypto.ARQC(symmetric.TDES, sk, data)
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "3B76CF10FECD8789"), ac)
-	require.NoError(t, crypto.VerifyAC(crypto.TDES, sk, data, ac))
+	require.NoError(t, crypto.VerifyAC(symmetric.TDES, sk, data, ac))
 	ac[0] ^= 1
-	assert.ErrorIs(t, crypto.VerifyAC(crypto.TDES, sk, data, ac), crypto.ErrMismatch)
+	assert.ErrorIs(t, crypto.VerifyAC(symmetric.TDES, sk, data, ac), crypto.ErrMismatch)
 
-	arpc, err := crypto.ARPC1(crypto.TDES, sk, unhex(t, "1234567890ABCDEF"), unhex(t, "0000"))
+	arpc, err := crypto.ARPC1(symmetric.TDES, sk, unhex(t, "1234567890ABCDEF"), unhex(t, "0000"))
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "F5E6F44147E2F1B0"), arpc)
-	require.NoError(t, crypto.VerifyARPC1(crypto.TDES, sk, unhex(t, "1234567890ABCDEF"), unhex(t, "0000"), arpc))
-	assert.ErrorIs(t, crypto.VerifyARPC1(crypto.TDES, sk, unhex(t, "1234567890ABCDEF"), unhex(t, "3030"), arpc), crypto.ErrMismatch)
+	require.NoError(t, crypto.VerifyARPC1(symmetric.TDES, sk, unhex(t, "1234567890ABCDEF"), unhex(t, "0000"), arpc))
+	assert.ErrorIs(t, crypto.VerifyARPC1(symmetric.TDES, sk, unhex(t, "1234567890ABCDEF"), unhex(t, "3030"), arpc), crypto.ErrMismatch)
 }
 
 // cvn10 holds knovichikhin/pyemv tests/test_cvn_hsm.py test_visa_cvn10.
@@ -113,11 +114,11 @@ func newCVN10(t *testing.T) cvn10 {
 	pan := []byte("1234567890123456")
 	var c cvn10
 	var err error
-	c.mkAC, err = crypto.DeriveCardKey(crypto.TDES, unhex(t, "0123456789ABCDEFFEDCBA9876543210"), pan, 0)
+	c.mkAC, err = crypto.DeriveCardKey(symmetric.TDES, unhex(t, "0123456789ABCDEFFEDCBA9876543210"), pan, 0)
 	require.NoError(t, err)
-	c.mkSMI, err = crypto.DeriveCardKey(crypto.TDES, unhex(t, "FEDCBA98765432100123456789ABCDEF"), pan, 0)
+	c.mkSMI, err = crypto.DeriveCardKey(symmetric.TDES, unhex(t, "FEDCBA98765432100123456789ABCDEF"), pan, 0)
 	require.NoError(t, err)
-	c.mkSMC, err = crypto.DeriveCardKey(crypto.TDES, unhex(t, "89ABCDEF0123456776543210FEDCBA98"), pan, 0)
+	c.mkSMC, err = crypto.DeriveCardKey(symmetric.TDES, unhex(t, "89ABCDEF0123456776543210FEDCBA98"), pan, 0)
 	require.NoError(t, err)
 	c.arqc = unhex(t, "29CCA15AE665FA2E")
 	return c
@@ -132,7 +133,7 @@ func visaSMKey(mk []byte, atc uint16) []byte {
 	sk[7] ^= byte(atc)
 	sk[14] ^= ^byte(atc >> 8)
 	sk[15] ^= ^byte(atc)
-	crypto.SetOddParity(sk)
+	symmetric.SetOddParity(sk)
 	return sk
 }
 
@@ -159,39 +160,39 @@ func TestVisaHelpers(t *testing.T) {
 func TestCVN10(t *testing.T) {
 	c := newCVN10(t)
 	data := unhex(t, "000000004000 000000000000 0124 8000048000 0124 191105 01 52BF4585 1800 001C 03A06010")
-	ac, err := crypto.RetailMAC(c.mkAC, data, crypto.PadZero)
+	ac, err := symmetric.RetailMAC(c.mkAC, data, symmetric.PadZero)
 	require.NoError(t, err)
 	assert.Equal(t, c.arqc, ac)
 
-	arpc, err := crypto.ARPC1(crypto.TDES, c.mkAC, c.arqc, unhex(t, "3030"))
+	arpc, err := crypto.ARPC1(symmetric.TDES, c.mkAC, c.arqc, unhex(t, "3030"))
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "28993816AFAE4AEB"), arpc)
 
 	// MAC of the application unblock command 8418000008.
 	smi := visaSMKey(c.mkSMI, 0x001C)
-	mac, err := crypto.ScriptMAC(crypto.TDES, smi, append(unhex(t, "8418000008001C"), c.arqc...))
+	mac, err := crypto.ScriptMAC(symmetric.TDES, smi, append(unhex(t, "8418000008001C"), c.arqc...))
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "DB56BA60"), mac)
 
 	// PIN change without the current PIN: 84 24 00 02 18 || enc || MAC.
 	smc := visaSMKey(c.mkSMC, 0x001C)
-	enc, err := crypto.ScriptEncrypt(crypto.TDES, smc, visPINBlock(c.mkAC, []byte{0x99, 0x99}, 4))
+	enc, err := crypto.ScriptEncrypt(symmetric.TDES, smc, visPINBlock(c.mkAC, []byte{0x99, 0x99}, 4))
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "BB221AF527377A2811D2B6EBC396A939"), enc)
 	macData := append(append(unhex(t, "8424000218001C"), c.arqc...), enc...)
-	mac, err = crypto.ScriptMAC(crypto.TDES, smi, macData)
+	mac, err = crypto.ScriptMAC(symmetric.TDES, smi, macData)
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "1A965A5C"), mac)
-	require.NoError(t, crypto.VerifyScriptMAC(crypto.TDES, smi, macData, unhex(t, "1A965A5CB2CE62DA")))
+	require.NoError(t, crypto.VerifyScriptMAC(symmetric.TDES, smi, macData, unhex(t, "1A965A5CB2CE62DA")))
 
-	pt, err := crypto.ScriptDecrypt(crypto.TDES, smc, enc)
+	pt, err := crypto.ScriptDecrypt(symmetric.TDES, smc, enc)
 	require.NoError(t, err)
 	assert.Equal(t, visPINBlock(c.mkAC, []byte{0x99, 0x99}, 4), pt)
 }
 
 // TestScriptMACDocstring: pyemv sm.py docstring of generate_command_mac.
 func TestScriptMACDocstring(t *testing.T) {
-	mac, err := crypto.ScriptMAC(crypto.TDES, unhex(t, "0123456789ABCDEFFEDCBA9876543210"),
+	mac, err := crypto.ScriptMAC(symmetric.TDES, unhex(t, "0123456789ABCDEFFEDCBA9876543210"),
 		unhex(t, "8424000008 FFFF 1234567890123456"))
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "E07B8DF1"), mac)
@@ -205,7 +206,7 @@ func TestScriptMACDataECLoad(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "04DA9F790A 0012 1122334455667788 000000010000"), got)
 	_, err = crypto.ScriptMACData(0x04, 0xDA, 0x9F, 0x79, 0, arqc[:7], nil)
-	assert.ErrorIs(t, err, crypto.ErrDataLength)
+	assert.ErrorIs(t, err, symmetric.ErrDataLength)
 }
 
 // TestSM4Cryptograms computes the SM4 forms independently: CBC mode over
@@ -215,10 +216,10 @@ func TestSM4Cryptograms(t *testing.T) {
 	b, err := sm4.NewCipher(sk)
 	require.NoError(t, err)
 	data := unhex(t, "000000001000 000000000000 0156 0000000000 0156 240101 00 11223344 7C00 0001 07010103A00000010A0100000000000000")
-	padded := crypto.Pad(data, 16, crypto.Pad80)
+	padded := symmetric.Pad(data, 16, symmetric.Pad80)
 	ct := make([]byte, len(padded))
 	cipher.NewCBCEncrypter(b, make([]byte, 16)).CryptBlocks(ct, padded)
-	ac, err := crypto.ARQC(crypto.SM4, sk, data)
+	ac, err := crypto.ARQC(symmetric.SM4, sk, data)
 	require.NoError(t, err)
 	assert.Equal(t, ct[len(ct)-16:len(ct)-8], ac)
 
@@ -227,18 +228,18 @@ func TestSM4Cryptograms(t *testing.T) {
 	blk[0] ^= 0x30
 	blk[1] ^= 0x30
 	b.Encrypt(blk, blk)
-	arpc, err := crypto.ARPC1(crypto.SM4, sk, ac, []byte("00"))
+	arpc, err := crypto.ARPC1(symmetric.SM4, sk, ac, []byte("00"))
 	require.NoError(t, err)
 	assert.Equal(t, blk[:8], arpc)
-	require.NoError(t, crypto.VerifyARPC1(crypto.SM4, sk, ac, []byte("00"), arpc))
+	require.NoError(t, crypto.VerifyARPC1(symmetric.SM4, sk, ac, []byte("00"), arpc))
 
-	mac, err := crypto.ScriptMAC(crypto.SM4, sk, data)
+	mac, err := crypto.ScriptMAC(symmetric.SM4, sk, data)
 	require.NoError(t, err)
 	assert.Equal(t, ac[:4], mac)
 }
 
 func TestScriptEncryptRoundTrip(t *testing.T) {
-	for _, alg := range []crypto.Algorithm{crypto.TDES, crypto.SM4} {
+	for _, alg := range []symmetric.Algorithm{symmetric.TDES, symmetric.SM4} {
 		sk := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
 		for n := 0; n <= 40; n++ {
 			pt := make([]byte, n)
@@ -253,13 +254,13 @@ func TestScriptEncryptRoundTrip(t *testing.T) {
 			assert.Equal(t, pt, got)
 		}
 		_, err := crypto.ScriptDecrypt(alg, sk, make([]byte, alg.BlockSize()+1))
-		assert.ErrorIs(t, err, crypto.ErrDataLength)
+		assert.ErrorIs(t, err, symmetric.ErrDataLength)
 		_, err = crypto.ScriptDecrypt(alg, unhex(t, "FEDCBA98765432100123456789ABCDEF"), mustEncrypt(t, alg, sk))
 		assert.Error(t, err)
 	}
 }
 
-func mustEncrypt(t *testing.T, alg crypto.Algorithm, sk []byte) []byte {
+func mustEncrypt(t *testing.T, alg symmetric.Algorithm, sk []byte) []byte {
 	ct, err := crypto.ScriptEncrypt(alg, sk, []byte{1, 2, 3})
 	require.NoError(t, err)
 	return ct
@@ -267,7 +268,7 @@ func mustEncrypt(t *testing.T, alg crypto.Algorithm, sk []byte) []byte {
 
 func FuzzScriptDecrypt(f *testing.F) {
 	key := []byte("0123456789ABCDEF")
-	for _, alg := range []crypto.Algorithm{crypto.TDES, crypto.SM4} {
+	for _, alg := range []symmetric.Algorithm{symmetric.TDES, symmetric.SM4} {
 		ct, err := crypto.ScriptEncrypt(alg, key, []byte{0x04, 0x12, 0x34, 0xFF})
 		if err != nil {
 			f.Fatal(err)
@@ -276,10 +277,10 @@ func FuzzScriptDecrypt(f *testing.F) {
 	}
 	f.Add(uint8(1), []byte{})
 	f.Fuzz(func(t *testing.T, alg uint8, ct []byte) {
-		pt, err := crypto.ScriptDecrypt(crypto.Algorithm(alg), key, ct)
+		pt, err := crypto.ScriptDecrypt(symmetric.Algorithm(alg), key, ct)
 		if err == nil && len(pt) >= len(ct) {
 			t.Fatalf("plaintext %d bytes from %d", len(pt), len(ct))
 		}
-		_, _ = crypto.Unpad(ct)
+		_, _ = symmetric.Unpad(ct)
 	})
 }

@@ -5,14 +5,9 @@ import (
 	"fmt"
 )
 
-// Sentinel errors; every error of the package wraps one of them.
-var (
-	ErrUnsupported = errors.New("crypto: unsupported algorithm or option")
-	ErrKeyLength   = errors.New("crypto: wrong key length")
-	ErrDataLength  = errors.New("crypto: wrong data length")
-	ErrMismatch    = errors.New("crypto: cryptogram mismatch")
-	ErrPadding     = errors.New("crypto: bad padding")
-)
+// ErrMismatch: a cryptogram or MAC does not verify. Errors about keys,
+// lengths and algorithms wrap the sentinels of package symmetric.
+var ErrMismatch = errors.New("crypto: cryptogram mismatch")
 
 // opError names the operation that failed; detail never holds secret data.
 func opError(op string, err error, detail string) error {

@@ -1,5 +1,7 @@
 package crypto
 
+import "github.com/hulian/hulian/symmetric"
+
 // ScriptMACLen is the length of the MAC a PBOC issuer script command carries.
 const ScriptMACLen = 4
 
@@ -14,10 +16,10 @@ const MaxScriptData = 255 - ScriptMACLen
 // 04 DA 9F 79 0A || ATC || ARQC || new balance.
 func ScriptMACData(cla, ins, p1, p2 byte, atc uint16, arqc, data []byte) ([]byte, error) {
 	if len(arqc) != ACLen {
-		return nil, opError("ScriptMACData", ErrDataLength, "ARQC is not 8 bytes")
+		return nil, opError("ScriptMACData", symmetric.ErrDataLength, "ARQC is not 8 bytes")
 	}
 	if len(data) > MaxScriptData {
-		return nil, opError("ScriptMACData", ErrDataLength, "command data too long for a short APDU")
+		return nil, opError("ScriptMACData", symmetric.ErrDataLength, "command data too long for a short APDU")
 	}
 	out := make([]byte, 0, 5+2+ACLen+len(data))
 	out = append(out, cla, ins, p1, p2, byte(len(data)+ScriptMACLen), byte(atc>>8), byte(atc))
@@ -28,7 +30,7 @@ func ScriptMACData(cla, ins, p1, p2 byte, atc uint16, arqc, data []byte) ([]byte
 // ScriptMAC returns the 4-byte issuer script MAC over macData (see
 // ScriptMACData) under the script MAC session key: the leftmost 4 bytes of
 // ACMAC (retail MAC or SM4 CBC-MAC, padding method 2).
-func ScriptMAC(alg Algorithm, sk, macData []byte) ([]byte, error) {
+func ScriptMAC(alg symmetric.Algorithm, sk, macData []byte) ([]byte, error) {
 	m, err := ACMAC(alg, sk, macData)
 	if err != nil {
 		return nil, err
@@ -38,7 +40,7 @@ func ScriptMAC(alg Algorithm, sk, macData []byte) ([]byte, error) {
 
 // VerifyScriptMAC checks a script command MAC of 4 to 8 bytes against the
 // leftmost bytes of the MAC over macData, in constant time (the card side).
-func VerifyScriptMAC(alg Algorithm, sk, macData, mac []byte) error {
+func VerifyScriptMAC(alg symmetric.Algorithm, sk, macData, mac []byte) error {
 	if len(mac) < ScriptMACLen || len(mac) > ACLen {
 		return opError("VerifyScriptMAC", ErrMismatch, "MAC is not 4 to 8 bytes")
 	}
@@ -56,41 +58,41 @@ func VerifyScriptMAC(alg Algorithm, sk, macData, mac []byte) error {
 // (the PIN block of PIN CHANGE/UNBLOCK, a PUT DATA value) under the script
 // encryption session key, in the VIS form PBOC follows: the length of
 // plaintext as one byte, plaintext, padding method 2 to whole blocks, ECB.
-func ScriptEncrypt(alg Algorithm, sk, plaintext []byte) ([]byte, error) {
+func ScriptEncrypt(alg symmetric.Algorithm, sk, plaintext []byte) ([]byte, error) {
 	const op = "ScriptEncrypt"
 	if len(plaintext) > MaxScriptData-16 {
-		return nil, opError(op, ErrDataLength, "plaintext too long")
+		return nil, opError(op, symmetric.ErrDataLength, "plaintext too long")
 	}
-	b, err := NewCipher(alg, sk)
+	b, err := symmetric.NewCipher(alg, sk)
 	if err != nil {
 		return nil, opError(op, err, "")
 	}
-	in := Pad(append([]byte{byte(len(plaintext))}, plaintext...), b.BlockSize(), Pad80)
-	ecb(b, in, in, false)
+	in := symmetric.Pad(append([]byte{byte(len(plaintext))}, plaintext...), b.BlockSize(), symmetric.Pad80)
+	symmetric.ECBEncrypt(b, in, in)
 	return in, nil
 }
 
 // ScriptDecrypt reverses ScriptEncrypt (the card side): it checks the length
 // byte and the padding and returns the plaintext. Malformed input is
 // ErrDataLength or ErrPadding; it never panics.
-func ScriptDecrypt(alg Algorithm, sk, ciphertext []byte) ([]byte, error) {
+func ScriptDecrypt(alg symmetric.Algorithm, sk, ciphertext []byte) ([]byte, error) {
 	const op = "ScriptDecrypt"
-	b, err := NewCipher(alg, sk)
+	b, err := symmetric.NewCipher(alg, sk)
 	if err != nil {
 		return nil, opError(op, err, "")
 	}
 	n := b.BlockSize()
 	if len(ciphertext) == 0 || len(ciphertext)%n != 0 || len(ciphertext) > 256 {
-		return nil, opError(op, ErrDataLength, "not a whole number of blocks")
+		return nil, opError(op, symmetric.ErrDataLength, "not a whole number of blocks")
 	}
 	out := make([]byte, len(ciphertext))
-	ecb(b, out, ciphertext, true)
-	body, err := Unpad(out)
+	symmetric.ECBDecrypt(b, out, ciphertext)
+	body, err := symmetric.Unpad(out)
 	if err != nil {
-		return nil, opError(op, ErrPadding, "")
+		return nil, opError(op, symmetric.ErrPadding, "")
 	}
 	if len(body) == 0 || int(body[0]) != len(body)-1 {
-		return nil, opError(op, ErrPadding, "length byte does not match")
+		return nil, opError(op, symmetric.ErrPadding, "length byte does not match")
 	}
 	return body[1:], nil
 }

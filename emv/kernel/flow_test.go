@@ -9,17 +9,18 @@ import (
 	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/tlv"
 	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // suites are the two shipped profiles: RSA + 3DES and SM2 + SM4.
 func suites() []struct {
 	profile string
-	alg     crypto.Algorithm
+	alg     symmetric.Algorithm
 } {
 	return []struct {
 		profile string
-		alg     crypto.Algorithm
-	}{{"pboc-rsa", crypto.TDES}, {"pboc-sm", crypto.SM4}}
+		alg     symmetric.Algorithm
+	}{{"pboc-rsa", symmetric.TDES}, {"pboc-sm", symmetric.SM4}}
 }
 
 // run starts a transaction on a transport and closes it at the end.
@@ -35,7 +36,7 @@ func run(t *testing.T, cfg kernel.Config, tr card.Transport, txn kernel.Transact
 // issuerAnswer plays the issuer: it recomputes the ARQC from field 55 with
 // the card's TEST AC key (simulators/card CryptogramInput, the PBOC session
 // key of emv/crypto) and returns 91 = ARPC || ARC for arc.
-func issuerAnswer(t *testing.T, alg crypto.Algorithm, cardAC, de55 []byte, arc string) []byte {
+func issuerAnswer(t *testing.T, alg symmetric.Algorithm, cardAC, de55 []byte, arc string) []byte {
 	t.Helper()
 	objs, err := tlv.Parse(de55)
 	if err != nil {

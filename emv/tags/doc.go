@@ -21,7 +21,7 @@
 // and the set bits of TVR '95', AIP '82', CVM Results '9F34', TTQ '9F66' and
 // CTQ '9F6C' (Book 3 Annex C, qPBOC JR/T 0025.12). PAN-bearing and
 // cardholder data ('5A', '57', '56', '9F6B', '9F1F', '9F20', '5F20', '9F0B',
-// '9F61') is masked with emv/pan unless DumpOptions.ShowPAN; so is the
+// '9F61') is masked with pan unless DumpOptions.ShowPAN; so is the
 // PAN (or issuer identifier) inside an SM2 public key certificate ('90',
 // '9F46', '9F2D'), which is signed, not enciphered. PIN data ('99') is
 // always masked.

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 
 	"github.com/hulian/hulian/emv/tlv"
 )

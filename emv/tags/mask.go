@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/pan"
 )
 
 // Sensitive reports whether Dump masks the value of tag t, in whole or in

@@ -4,8 +4,8 @@ import (
 	"encoding/hex"
 	"strings"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/pan"
 )
 
 // Public key certificates and the PAN.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // TestDefectProbes checks what a lab observes for the main defects: each
@@ -26,8 +27,8 @@ func TestDefectProbes(t *testing.T) {
 			r, _ := m.genAC(0x80, data[0x8C])
 			_, atc, arqc, iad := acFields(t, r)
 			terminal, _ := mustDOL(t, data[0x8C]).Split(m.cdol1)
-			sk := issuerSession(t, crypto.TDES, TestIMKAC(), atc)
-			return crypto.VerifyAC(crypto.TDES, sk, CryptogramInput(terminal, aip, atc, iad), arqc) == nil
+			sk := issuerSession(t, symmetric.TDES, TestIMKAC(), atc)
+			return crypto.VerifyAC(symmetric.TDES, sk, CryptogramInput(terminal, aip, atc, iad), arqc) == nil
 		}},
 		{DefectPINTryNotDecr, func(t *testing.T, m *term) bool {
 			m.start(debitAID)

@@ -8,6 +8,7 @@ import (
 	"github.com/hulian/hulian/emv/dol"
 	"github.com/hulian/hulian/emv/oda"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/symmetric"
 )
 
 var debitAID = h("A000000333010101")
@@ -15,10 +16,10 @@ var debitAID = h("A000000333010101")
 // issuerSession derives what the issuer host holds: the card's master key
 // from an issuer master key (emv/crypto) and the session key for atc. The
 // PAN is the shipped profile's of the suite (SM4: pboc-sm.yaml).
-func issuerSession(t testing.TB, alg crypto.Algorithm, imk []byte, atc uint16) []byte {
+func issuerSession(t testing.TB, alg symmetric.Algorithm, imk []byte, atc uint16) []byte {
 	t.Helper()
 	pan := testPAN
-	if alg == crypto.SM4 {
+	if alg == symmetric.SM4 {
 		pan = testPANSM
 	}
 	mk, err := crypto.DeriveCardKey(alg, imk, []byte(pan), 0x01)
@@ -38,8 +39,8 @@ func issuerSession(t testing.TB, alg crypto.Algorithm, imk []byte, atc uint16) [
 func TestOnlineTransaction(t *testing.T) {
 	for _, tc := range []struct {
 		file string
-		alg  crypto.Algorithm
-	}{{"pboc-rsa.yaml", crypto.TDES}, {"pboc-sm.yaml", crypto.SM4}} {
+		alg  symmetric.Algorithm
+	}{{"pboc-rsa.yaml", symmetric.TDES}, {"pboc-sm.yaml", symmetric.SM4}} {
 		t.Run(tc.file, func(t *testing.T) {
 			m := newTerm(t, loadProfile(t, tc.file))
 			aip, data, _ := m.start(debitAID)
@@ -51,7 +52,7 @@ func TestOnlineTransaction(t *testing.T) {
 			if cid != cidARQC || atc != 1 {
 				t.Fatalf("CID %02X ATC %d, want ARQC and ATC 1", cid, atc)
 			}
-			if iad[7] != map[crypto.Algorithm]byte{crypto.TDES: 1, crypto.SM4: 4}[tc.alg] || iad[4]&0x30 != 0x20 {
+			if iad[7] != map[symmetric.Algorithm]byte{symmetric.TDES: 1, symmetric.SM4: 4}[tc.alg] || iad[4]&0x30 != 0x20 {
 				t.Fatalf("9F10 %X: algorithm id or CVR wrong", iad)
 			}
 			terminal, _ := mustDOL(t, data[0x8C]).Split(m.cdol1)
@@ -95,7 +96,7 @@ func mustDOL(t testing.TB, b []byte) dol.DOL {
 
 // ecLoad sends the EC load script PUT DATA 04 DA 9F 79 with a MAC made by
 // the issuer from the issuer master key.
-func ecLoad(t testing.TB, m *term, alg crypto.Algorithm, atc uint16, arqc []byte, balance int64, want uint16) {
+func ecLoad(t testing.TB, m *term, alg symmetric.Algorithm, atc uint16, arqc []byte, balance int64, want uint16) {
 	t.Helper()
 	value := bcdAmount(balance)
 	macData, err := crypto.ScriptMACData(0x04, 0xDA, 0x9F, 0x79, atc, arqc, value)

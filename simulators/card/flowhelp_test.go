@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // online runs a transaction up to the first GENERATE AC (ARQC) and
@@ -37,7 +38,7 @@ func script(t testing.TB, m *term, cla, ins, p2 byte, atc uint16, arqc, data []b
 	}
 }
 
-func mustEncrypt(t testing.TB, alg crypto.Algorithm, sk, plain []byte) []byte {
+func mustEncrypt(t testing.TB, alg symmetric.Algorithm, sk, plain []byte) []byte {
 	t.Helper()
 	c, err := crypto.ScriptEncrypt(alg, sk, plain)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/card/vpcd"
 	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // stackTerm is a test terminal talking to the card in reader r through
@@ -51,8 +52,8 @@ func transaction(t *testing.T, m *term) uint16 {
 	}
 	cid, atc, arqc, iad := acFields(t, r)
 	terminal, _ := mustDOL(t, data[0x8C]).Split(m.cdol1)
-	sk := issuerSession(t, crypto.TDES, TestIMKAC(), atc)
-	if err := crypto.VerifyAC(crypto.TDES, sk, CryptogramInput(terminal, aip, atc, iad), arqc); cid != cidARQC || err != nil {
+	sk := issuerSession(t, symmetric.TDES, TestIMKAC(), atc)
+	if err := crypto.VerifyAC(symmetric.TDES, sk, CryptogramInput(terminal, aip, atc, iad), arqc); cid != cidARQC || err != nil {
 		t.Fatalf("CID %02X, ARQC check: %v", cid, err)
 	}
 	return atc

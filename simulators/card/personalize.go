@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/emv/crypto"
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 )
 
 // PersonalizeOptions are the few inputs Personalize needs; zero fields take

@@ -7,6 +7,7 @@ import (
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/oda"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // reusedBuffer delivers every command through one buffer, as the vpcd
@@ -79,8 +80,8 @@ func TestProcessKeepsNoCommand(t *testing.T) {
 			t.Fatalf("%s: GENERATE AC: %04X", d.name, sw)
 		}
 		_, atc, arqc, _ := acFields(t, r)
-		skAC := issuerSession(t, crypto.TDES, TestIMKAC(), atc)
-		arpc, err := crypto.ARPC1(crypto.TDES, skAC, arqc, []byte("00"))
+		skAC := issuerSession(t, symmetric.TDES, TestIMKAC(), atc)
+		arpc, err := crypto.ARPC1(symmetric.TDES, skAC, arqc, []byte("00"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,9 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
 	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/pan"
 )
 
 // Response codes of the accounts mode (see the package doc).

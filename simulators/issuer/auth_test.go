@@ -18,6 +18,7 @@ import (
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // Test cards of testdata/issuer/accounts.yaml.
@@ -42,16 +43,16 @@ func testNow() time.Time { return time.Date(2026, 3, 15, 10, 30, 0, 0, time.UTC)
 
 // zpkClear is the TEST zone PIN key of each algorithm, imported into the
 // module by components so that tests can make real PIN blocks.
-func zpkClear(a hsm.Algorithm) []byte {
+func zpkClear(a symmetric.Algorithm) []byte {
 	k := []byte("\x01\x23\x45\x67\x89\xab\xcd\xef\xfe\xdc\xba\x98\x76\x54\x32\x10")
-	if a == hsm.SM4 {
+	if a == symmetric.SM4 {
 		k = []byte("\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff\x00")
 	}
 	return k
 }
 
 // pinModule returns a software module holding "01020000/zpk" of algorithm a.
-func pinModule(t testing.TB, a hsm.Algorithm) hsm.Module {
+func pinModule(t testing.TB, a symmetric.Algorithm) hsm.Module {
 	t.Helper()
 	lmk := make([]byte, soft.LMKSize)
 	for i := range lmk {
@@ -71,9 +72,9 @@ func pinModule(t testing.TB, a hsm.Algorithm) hsm.Module {
 // the test ZPK, with switch/hsm's encoders.
 func pinBlock(t testing.TB, f hsm.PINFormat, pin, pan string) []byte {
 	t.Helper()
-	alg := hsm.TDES
+	alg := symmetric.TDES
 	if f == hsm.ISO4 {
-		alg = hsm.SM4
+		alg = symmetric.SM4
 	}
 	b, err := hsm.NewCipher(alg, zpkClear(alg))
 	require.NoError(t, err)
@@ -125,9 +126,9 @@ func startAccounts(t *testing.T, s accSetup) *accPeer {
 		Accounts: acc, Now: testNow, Faults: s.faults, MAC: s.mac,
 	}
 	if s.pin {
-		alg := hsm.TDES
+		alg := symmetric.TDES
 		if s.format == hsm.ISO4 {
-			alg = hsm.SM4
+			alg = symmetric.SM4
 		}
 		cfg.PIN = &issuer.PIN{Module: pinModule(t, alg), ZPK: simtest.IssuerID + "/zpk", Format: s.format}
 	}
@@ -359,7 +360,7 @@ func TestAccountsPIN(t *testing.T) {
 }
 
 func TestAccountsPINKeyRemovedOnClose(t *testing.T) {
-	mod := pinModule(t, hsm.TDES)
+	mod := pinModule(t, symmetric.TDES)
 	acc, err := issuer.LoadAccounts(accountsFile)
 	require.NoError(t, err)
 	is, err := issuer.New(issuer.Config{

@@ -1,8 +1,8 @@
 package issuer
 
 import (
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/pan"
 )
 
 // Response codes and fixed values the issuer produces.

@@ -7,6 +7,7 @@ import (
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/pboc"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // Data objects of field 55 (EMV Book 3 Annex A, JR/T 0025.5).
@@ -63,11 +64,11 @@ func parseICC(b []byte) (iccData, error) {
 }
 
 // cardAlgorithm maps Account.Algorithm to emv/crypto's.
-func cardAlgorithm(a *Account) crypto.Algorithm {
+func cardAlgorithm(a *Account) symmetric.Algorithm {
 	if a.Algorithm == AlgSM4 {
-		return crypto.SM4
+		return symmetric.SM4
 	}
-	return crypto.TDES
+	return symmetric.TDES
 }
 
 // psnByte packs the 2-digit PSN as the BCD byte of 5F34.

@@ -12,13 +12,14 @@ import (
 	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/simulators/card"
 	"github.com/hulian/hulian/simulators/issuer"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // chipCard is what a test needs to play the card of one account.
 type chipCard struct {
 	pan string
 	psn byte
-	alg crypto.Algorithm
+	alg symmetric.Algorithm
 	imk string
 	atc uint16
 }
@@ -52,7 +53,7 @@ func (c chipCard) field55(t testing.TB, amount string) (raw, arqc []byte) {
 	term := terminalData(amount)
 	aip := []byte{0x7C, 0x00}
 	algID := byte(0x01)
-	if c.alg == crypto.SM4 {
+	if c.alg == symmetric.SM4 {
 		algID = 0x04
 	}
 	iad := []byte{0x07, 0x01, 0x01, 0x03, 0xA0, 0x00, 0x00, algID}
@@ -76,7 +77,7 @@ func (c chipCard) field55(t testing.TB, amount string) (raw, arqc []byte) {
 }
 
 func TestARQCInputMatchesCard(t *testing.T) {
-	c := chipCard{pan: panTDES, psn: 1, alg: crypto.TDES, imk: imkTDES, atc: 0x2A}
+	c := chipCard{pan: panTDES, psn: 1, alg: symmetric.TDES, imk: imkTDES, atc: 0x2A}
 	raw, _ := c.field55(t, "000000000100")
 	list, err := tlv.Parse(raw)
 	require.NoError(t, err)
@@ -93,9 +94,9 @@ func TestARQCVerifiedAndARPC(t *testing.T) {
 		amount  int64
 		want    string
 	}{
-		{"tdes approved", chipCard{pan: panTDES, psn: 1, alg: crypto.TDES, imk: imkTDES, atc: 7}, "hl87a", 100, "00"},
-		{"tdes declined keeps ARPC", chipCard{pan: panLow, psn: 1, alg: crypto.TDES, imk: imkTDES, atc: 8}, "hl87a", 999999, "51"},
-		{"sm4 approved", chipCard{pan: panSM4, psn: 1, alg: crypto.SM4, imk: imkSM4, atc: 0x0102}, "hl87b-sm", 100, "00"},
+		{"tdes approved", chipCard{pan: panTDES, psn: 1, alg: symmetric.TDES, imk: imkTDES, atc: 7}, "hl87a", 100, "00"},
+		{"tdes declined keeps ARPC", chipCard{pan: panLow, psn: 1, alg: symmetric.TDES, imk: imkTDES, atc: 8}, "hl87a", 999999, "51"},
+		{"sm4 approved", chipCard{pan: panSM4, psn: 1, alg: symmetric.SM4, imk: imkSM4, atc: 0x0102}, "hl87b-sm", 100, "00"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,8 +125,8 @@ func TestARQCVerifiedAndARPC(t *testing.T) {
 
 func TestWrongARQCDeclined(t *testing.T) {
 	for _, c := range []chipCard{
-		{pan: panTDES, psn: 1, alg: crypto.TDES, imk: imkTDES, atc: 9},
-		{pan: panSM4, psn: 1, alg: crypto.SM4, imk: imkSM4, atc: 9},
+		{pan: panTDES, psn: 1, alg: symmetric.TDES, imk: imkTDES, atc: 9},
+		{pan: panSM4, psn: 1, alg: symmetric.SM4, imk: imkSM4, atc: 9},
 	} {
 		t.Run(c.alg.String(), func(t *testing.T) {
 			p := startAccounts(t, accSetup{dialect: "hl87a-sm"})
@@ -173,8 +174,8 @@ func TestECLoadScript(t *testing.T) {
 		card    chipCard
 		balance string
 	}{
-		{chipCard{pan: panECLoad, psn: 1, alg: crypto.TDES, imk: imkTDES, atc: 0x11}, "000000050000"},
-		{chipCard{pan: panSM4ECLoad, psn: 2, alg: crypto.SM4, imk: imkSM4, atc: 0x12}, "000000100000"},
+		{chipCard{pan: panECLoad, psn: 1, alg: symmetric.TDES, imk: imkTDES, atc: 0x11}, "000000050000"},
+		{chipCard{pan: panSM4ECLoad, psn: 2, alg: symmetric.SM4, imk: imkSM4, atc: 0x12}, "000000100000"},
 	} {
 		t.Run(tc.card.alg.String(), func(t *testing.T) {
 			p := startAccounts(t, accSetup{dialect: "hl87a-sm"})
@@ -220,7 +221,7 @@ func TestECLoadScript(t *testing.T) {
 // it never panics, and a field 55 the issuer answers with 91 must hold a
 // correct ARPC (only possible with the right ARQC).
 func FuzzField55(f *testing.F) {
-	c := chipCard{pan: panTDES, psn: 1, alg: crypto.TDES, imk: imkTDES, atc: 3}
+	c := chipCard{pan: panTDES, psn: 1, alg: symmetric.TDES, imk: imkTDES, atc: 3}
 	good, _ := c.field55(f, "000000000100")
 	f.Add(good)
 	f.Add([]byte{0x9F, 0x26, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x9F, 0x36, 0x02, 0, 1})

@@ -16,6 +16,7 @@ import (
 	"github.com/hulian/hulian/simulators/internal/simtest"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // answeredSTANs sends n requests and returns the STANs answered before the
@@ -94,8 +95,8 @@ func TestFaultGarbage(t *testing.T) {
 }
 
 func TestFaultBadMAC(t *testing.T) {
-	mod := pinModule(t, hsm.TDES)
-	_, err := mod.GenerateKey(context.Background(), "01020000/zak", hsm.ZAK, hsm.TDES, 0)
+	mod := pinModule(t, symmetric.TDES)
+	_, err := mod.GenerateKey(context.Background(), "01020000/zak", hsm.ZAK, symmetric.TDES, 0)
 	require.NoError(t, err)
 	mac := &issuer.MAC{Module: mod, Key: "01020000/zak"}
 	p := startAccounts(t, accSetup{mac: mac, faults: issuer.Faults{BadMACEvery: 2}})

@@ -1,8 +1,8 @@
 package load
 
 import (
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/pan"
 )
 
 // panSetSize is how many PANs DefaultBuild rotates through.

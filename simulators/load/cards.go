@@ -10,22 +10,23 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/emv/crypto"
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/simulators/issuer"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // Card is one card (or card-less account) the generator draws requests
 // from. Every secret in it is TEST data.
 type Card struct {
-	PAN       string           // 12..19 digits; "" for an account-only entry
-	Expiry    string           // YYMM
-	PSN       string           // card sequence number, 2 digits
-	PIN       string           // TEST PIN; "" = the card takes no PIN transactions
-	Algorithm crypto.Algorithm // of IMK and the cryptograms
-	IMK       []byte           // TEST issuer master key for AC; nil = no chip transactions
-	AccountID string           // field 102 for account-based payments; "" = none
-	Limit     int64            // single-transaction limit, minor units; 0 none
-	Permit    []string         // processing code prefixes allowed; empty = all
+	PAN       string              // 12..19 digits; "" for an account-only entry
+	Expiry    string              // YYMM
+	PSN       string              // card sequence number, 2 digits
+	PIN       string              // TEST PIN; "" = the card takes no PIN transactions
+	Algorithm symmetric.Algorithm // of IMK and the cryptograms
+	IMK       []byte              // TEST issuer master key for AC; nil = no chip transactions
+	AccountID string              // field 102 for account-based payments; "" = none
+	Limit     int64               // single-transaction limit, minor units; 0 none
+	Permit    []string            // processing code prefixes allowed; empty = all
 }
 
 // ErrCard reports a card the generator cannot use.
@@ -43,7 +44,7 @@ func BuiltinCards() []Card {
 	pans := rotatingPANs("6222020000000000125")
 	out := make([]Card, len(pans))
 	for i, p := range pans {
-		out[i] = Card{PAN: p.pan, Expiry: "2912", PSN: "01", PIN: "1234", Algorithm: crypto.TDES,
+		out[i] = Card{PAN: p.pan, Expiry: "2912", PSN: "01", PIN: "1234", Algorithm: symmetric.TDES,
 			IMK: imk, AccountID: fmt.Sprintf("ACCT%010d", i)}
 	}
 	return out
@@ -59,10 +60,10 @@ func CardsFromAccounts(list []issuer.Account, now time.Time) ([]Card, error) {
 		if (a.Status != "" && a.Status != issuer.StatusActive) || (a.PAN != "" && a.Expiry < yymm) {
 			continue
 		}
-		c := Card{PAN: a.PAN, Expiry: a.Expiry, PSN: a.PSN, PIN: a.PIN, Algorithm: crypto.TDES,
+		c := Card{PAN: a.PAN, Expiry: a.Expiry, PSN: a.PSN, PIN: a.PIN, Algorithm: symmetric.TDES,
 			AccountID: a.AccountID, Limit: a.Limit, Permit: a.Permit}
 		if a.Algorithm == issuer.AlgSM4 {
-			c.Algorithm = crypto.SM4
+			c.Algorithm = symmetric.SM4
 		}
 		if a.IMK != "" {
 			imk, err := hex.DecodeString(a.IMK)
@@ -92,7 +93,7 @@ type card struct {
 	pan, track2, expiry, psn3 []byte
 	psn                       byte // BCD, as in 5F34
 	pin                       []byte
-	alg                       crypto.Algorithm
+	alg                       symmetric.Algorithm
 	mk                        []byte // card master key for AC; nil = no chip
 	accountID                 []byte
 	limit                     int64

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hulian/hulian/emv/bcd"
+	"github.com/hulian/hulian/symmetric"
 
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/pboc"
@@ -33,9 +34,9 @@ func chipValues() chipStatic {
 // iad returns the PBOC issuer application data of 9F10 (emv/pboc.IAD): key
 // index 01, CVN 01, CVR 03 A0 00 00 (ARQC requested in the second GENERATE
 // AC position as PBOC cards report it), algorithm id of alg.
-func iad(alg crypto.Algorithm) [8]byte {
+func iad(alg symmetric.Algorithm) [8]byte {
 	id := pboc.AlgorithmTDES
-	if alg == crypto.SM4 {
+	if alg == symmetric.SM4 {
 		id = pboc.AlgorithmSM4
 	}
 	return pboc.IAD(0x01, 0x01, [3]byte{0xA0, 0x00, 0x00}, id)

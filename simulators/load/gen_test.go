@@ -12,13 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/emv/crypto"
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
 	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/simulators/load"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // fixedNow is the generators' clock in these tests: 2026-11-27 10:20:30 UTC.
@@ -32,7 +33,7 @@ func testModule(t testing.TB) *soft.Module {
 	m, err := soft.Open(filepath.Join(t.TempDir(), "keys.json"), lmk)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = m.Close() })
-	_, err = m.GenerateKey(context.Background(), "48020000/zpk", hsm.ZPK, hsm.TDES, 0)
+	_, err = m.GenerateKey(context.Background(), "48020000/zpk", hsm.ZPK, symmetric.TDES, 0)
 	require.NoError(t, err)
 	return m
 }
@@ -133,11 +134,11 @@ func testChip(t *testing.T, pool int) {
 		ac, ok := tlv.Find(list, 0x9F26)
 		require.True(t, ok)
 		// Independent check: the issuer simulator's ARQC input and emv/crypto.
-		mk, err := crypto.DeriveCardKey(crypto.TDES, imk, m.Field(2), 0x01)
+		mk, err := crypto.DeriveCardKey(symmetric.TDES, imk, m.Field(2), 0x01)
 		require.NoError(t, err)
-		sk, err := crypto.SessionKey(crypto.TDES, mk, atc)
+		sk, err := crypto.SessionKey(symmetric.TDES, mk, atc)
 		require.NoError(t, err)
-		require.NoError(t, crypto.VerifyAC(crypto.TDES, sk, issuer.ARQCInput(list), ac.Value), "request %d", i)
+		require.NoError(t, crypto.VerifyAC(symmetric.TDES, sk, issuer.ARQCInput(list), ac.Value), "request %d", i)
 	}
 	if pool < 0 {
 		assert.Len(t, seen, 400, "every field 55 differs")
@@ -153,10 +154,10 @@ func TestGeneratorPINBlock(t *testing.T) {
 	clearKey := make([]byte, 16)
 	_, _ = rand.Read(clearKey)
 	hsm.SetOddParity(clearKey)
-	kcv := hsm.KCV(hsm.TDES, clearKey)
-	_, err := mod.ImportComponents(context.Background(), "verify", hsm.ZPK, hsm.TDES, [][]byte{clearKey}, []string{kcv, kcv})
+	kcv := hsm.KCV(symmetric.TDES, clearKey)
+	_, err := mod.ImportComponents(context.Background(), "verify", hsm.ZPK, symmetric.TDES, [][]byte{clearKey}, []string{kcv, kcv})
 	require.NoError(t, err)
-	blk, err := hsm.NewCipher(hsm.TDES, clearKey)
+	blk, err := hsm.NewCipher(symmetric.TDES, clearKey)
 	require.NoError(t, err)
 	for i := range 20 {
 		m, typ := build(t, g, i, 0)

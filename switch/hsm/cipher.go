@@ -5,30 +5,30 @@ import (
 	"encoding/hex"
 	"strings"
 
-	emvcrypto "github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // NewCipher returns the block cipher of algorithm a under key: for TDES a
 // double-length key K1K2 is used as K1K2K1, a triple-length key as is; for SM4
 // the 16-byte key. A wrong length is ErrInvalid, an unknown algorithm ErrUnsupported.
 // The returned cipher holds the key schedule: drop it as soon as possible.
-func NewCipher(a Algorithm, key []byte) (cipher.Block, error) {
+func NewCipher(a symmetric.Algorithm, key []byte) (cipher.Block, error) {
 	if a.BlockSize() == 0 {
 		return nil, NewError("NewCipher", "", ErrUnsupported, "unknown algorithm")
 	}
 	if !a.ValidLength(len(key)) {
 		return nil, NewError("NewCipher", "", ErrInvalid, "key length not valid for the algorithm")
 	}
-	if a == SM4 {
-		return emvcrypto.NewCipher(emvcrypto.SM4, key)
+	if a == symmetric.SM4 {
+		return symmetric.NewCipher(symmetric.SM4, key)
 	}
-	return emvcrypto.NewTDES(key)
+	return symmetric.NewTDES(key)
 }
 
 // KCV returns the key check value of a clear key as 6 upper-case hex digits:
 // the first 3 bytes of the key enciphering a zero block (8 zero bytes for
 // TDES, 16 for SM4). It returns "" if the algorithm or key length is not valid.
-func KCV(a Algorithm, clearKey []byte) string {
+func KCV(a symmetric.Algorithm, clearKey []byte) string {
 	b, err := NewCipher(a, clearKey)
 	if err != nil {
 		return ""

@@ -3,7 +3,7 @@ package hsm
 import (
 	"strconv"
 
-	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // MaxComponents bounds a key ceremony.
@@ -13,7 +13,7 @@ const MaxComponents = 9
 // key, checking each component's check value (kcvs holds one per component
 // and then one for the key, which the caller checks once parity is set).
 // op and id name the operation in errors. The caller clears the result.
-func CombineComponents(op string, id KeyID, a Algorithm, components [][]byte, kcvs []string) ([]byte, error) {
+func CombineComponents(op string, id KeyID, a symmetric.Algorithm, components [][]byte, kcvs []string) ([]byte, error) {
 	if len(components) == 0 || len(components) > MaxComponents {
 		return nil, NewError(op, id, ErrInvalid, "number of components outside 1..9")
 	}
@@ -38,5 +38,5 @@ func CombineComponents(op string, id KeyID, a Algorithm, components [][]byte, kc
 }
 
 // SetOddParity forces odd parity on every byte of a DES key (the low bit of
-// each byte is its parity bit). It is emv/crypto.SetOddParity.
-func SetOddParity(k []byte) { crypto.SetOddParity(k) }
+// each byte is its parity bit). It is emv/symmetric.SetOddParity.
+func SetOddParity(k []byte) { symmetric.SetOddParity(k) }

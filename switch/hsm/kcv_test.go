@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -32,16 +33,16 @@ func TestKCV(t *testing.T) {
 
 	tests := []struct {
 		name string
-		alg  hsm.Algorithm
+		alg  symmetric.Algorithm
 		key  string
 		want string
 	}{
-		{"tdes double (softhsm2 reference)", hsm.TDES, "0123456789ABCDEFFEDCBA9876543210", "08D7B4"},
-		{"tdes triple K1K2K1 equals double", hsm.TDES, "0123456789ABCDEFFEDCBA98765432100123456789ABCDEF", "08D7B4"},
-		{"sm4 first 3 bytes of E(0^16)", hsm.SM4, "0123456789ABCDEFFEDCBA9876543210", sm4KCV},
-		{"tdes wrong length", hsm.TDES, "0123456789ABCDEF", ""},
-		{"sm4 wrong length", hsm.SM4, "0123456789ABCDEFFEDCBA98765432100123456789ABCDEF", ""},
-		{"unknown algorithm", hsm.Algorithm(9), "0123456789ABCDEFFEDCBA9876543210", ""},
+		{"tdes double (softhsm2 reference)", symmetric.TDES, "0123456789ABCDEFFEDCBA9876543210", "08D7B4"},
+		{"tdes triple K1K2K1 equals double", symmetric.TDES, "0123456789ABCDEFFEDCBA98765432100123456789ABCDEF", "08D7B4"},
+		{"sm4 first 3 bytes of E(0^16)", symmetric.SM4, "0123456789ABCDEFFEDCBA9876543210", sm4KCV},
+		{"tdes wrong length", symmetric.TDES, "0123456789ABCDEF", ""},
+		{"sm4 wrong length", symmetric.SM4, "0123456789ABCDEFFEDCBA98765432100123456789ABCDEF", ""},
+		{"unknown algorithm", symmetric.Algorithm(9), "0123456789ABCDEFFEDCBA9876543210", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,7 +62,7 @@ func TestSM4KnownAnswer(t *testing.T) {
 	key := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
 	want := unhex(t, "681EDF34D206965E86B3E94F536E4246")
 
-	b, err := hsm.NewCipher(hsm.SM4, key)
+	b, err := hsm.NewCipher(symmetric.SM4, key)
 	require.NoError(t, err)
 	got := make([]byte, 16)
 	b.Encrypt(got, key)
@@ -77,8 +78,8 @@ func TestSM4KnownAnswer(t *testing.T) {
 }
 
 func TestNewCipherErrors(t *testing.T) {
-	_, err := hsm.NewCipher(hsm.TDES, make([]byte, 8))
+	_, err := hsm.NewCipher(symmetric.TDES, make([]byte, 8))
 	assert.ErrorIs(t, err, hsm.ErrInvalid)
-	_, err = hsm.NewCipher(hsm.Algorithm(0), make([]byte, 16))
+	_, err = hsm.NewCipher(symmetric.Algorithm(0), make([]byte, 16))
 	assert.ErrorIs(t, err, hsm.ErrUnsupported)
 }

@@ -1,6 +1,10 @@
 package hsm
 
-import "context"
+import (
+	"context"
+
+	"github.com/hulian/hulian/symmetric"
+)
 
 // Module is a security module. Implementations are safe for concurrent use.
 //
@@ -12,16 +16,16 @@ type Module interface {
 	Name() string
 
 	// GenerateKey creates a random key; length 0 means a.DefaultLength().
-	GenerateKey(ctx context.Context, id KeyID, t KeyType, a Algorithm, length int) (KeyInfo, error)
+	GenerateKey(ctx context.Context, id KeyID, t KeyType, a symmetric.Algorithm, length int) (KeyInfo, error)
 
 	// ImportComponents builds a key as the XOR of clear components. kcvs holds
 	// one check value per component followed by the check value of the
 	// resulting key (len(components)+1 entries); any mismatch is ErrKCVMismatch.
-	ImportComponents(ctx context.Context, id KeyID, t KeyType, a Algorithm, components [][]byte, kcvs []string) (KeyInfo, error)
+	ImportComponents(ctx context.Context, id KeyID, t KeyType, a symmetric.Algorithm, components [][]byte, kcvs []string) (KeyInfo, error)
 
 	// ImportWrapped imports a key received enciphered (ECB) under the zone
 	// master key kek and checks it against kcv (ErrKCVMismatch).
-	ImportWrapped(ctx context.Context, id KeyID, t KeyType, a Algorithm, kek KeyID, wrapped []byte, kcv string) (KeyInfo, error)
+	ImportWrapped(ctx context.Context, id KeyID, t KeyType, a symmetric.Algorithm, kek KeyID, wrapped []byte, kcv string) (KeyInfo, error)
 
 	// ExportWrapped returns key id enciphered (ECB) under the zone master key kek, with its check value.
 	ExportWrapped(ctx context.Context, id KeyID, kek KeyID) (wrapped []byte, kcv string, err error)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 const testPAN = "4111111111111111"
@@ -196,7 +197,7 @@ func TestEncodeRejects(t *testing.T) {
 // against a step-by-step computation.
 func TestFormat4Encipher(t *testing.T) {
 	key := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
-	b, err := hsm.NewCipher(hsm.SM4, key)
+	b, err := hsm.NewCipher(symmetric.SM4, key)
 	require.NoError(t, err)
 	field, err := hsm.EncodePINBlock(hsm.ISO4, []byte("1234"), nil, rand.Reader)
 	require.NoError(t, err)
@@ -221,7 +222,7 @@ func TestFormat4Encipher(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1234", string(pin))
 
-	tdes, err := hsm.NewCipher(hsm.TDES, key)
+	tdes, err := hsm.NewCipher(symmetric.TDES, key)
 	require.NoError(t, err)
 	_, err = hsm.EncipherFormat4(tdes, field, pf)
 	assert.ErrorIs(t, err, hsm.ErrUnsupported)

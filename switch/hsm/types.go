@@ -5,29 +5,8 @@ import (
 	"strings"
 	"time"
 
-	emvcrypto "github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/symmetric"
 )
-
-// Algorithm is a key's block cipher. It is emv/crypto's, so that the
-// switch's zone keys and the cards' keys name algorithms alike.
-type Algorithm = emvcrypto.Algorithm
-
-// Algorithms.
-const (
-	TDES = emvcrypto.TDES // triple DES, double (16-byte) or triple (24-byte) length, odd parity
-	SM4  = emvcrypto.SM4  // SM4 (GB/T 32907), 16-byte keys and blocks
-)
-
-// ParseAlgorithm reads the names String returns.
-func ParseAlgorithm(s string) (Algorithm, error) {
-	switch s {
-	case "TDES":
-		return TDES, nil
-	case "SM4":
-		return SM4, nil
-	}
-	return 0, NewError("ParseAlgorithm", "", ErrUnsupported, "unknown algorithm name")
-}
 
 // KeyType is a key's purpose. A module refuses to use a key for another purpose (ErrKeyType).
 type KeyType uint8
@@ -95,8 +74,8 @@ func (id KeyID) Validate() error {
 type KeyInfo struct {
 	ID      KeyID
 	Type    KeyType
-	Alg     Algorithm
-	Length  int       // key length in bytes (TDES 16 or 24, SM4 16)
+	Alg     symmetric.Algorithm
+	Length  int       // key length in bytes (symmetric.TDES 16 or 24, symmetric.SM4 16)
 	KCV     string    // check value, 6 upper-case hex digits (see KCV)
 	Created time.Time // when the key was generated or imported
 }

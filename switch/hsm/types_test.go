@@ -8,11 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 func TestNamesRoundTrip(t *testing.T) {
-	for _, a := range []hsm.Algorithm{hsm.TDES, hsm.SM4} {
-		got, err := hsm.ParseAlgorithm(a.String())
+	for _, a := range []symmetric.Algorithm{symmetric.TDES, symmetric.SM4} {
+		got, err := symmetric.ParseAlgorithm(a.String())
 		require.NoError(t, err)
 		assert.Equal(t, a, got)
 	}
@@ -22,30 +23,30 @@ func TestNamesRoundTrip(t *testing.T) {
 		assert.Equal(t, k, got)
 		assert.True(t, k.Valid())
 	}
-	_, err := hsm.ParseAlgorithm("AES")
-	assert.ErrorIs(t, err, hsm.ErrUnsupported)
+	_, err := symmetric.ParseAlgorithm("AES")
+	assert.ErrorIs(t, err, symmetric.ErrUnsupported)
 	_, err = hsm.ParseKeyType("TMK")
 	assert.ErrorIs(t, err, hsm.ErrUnsupported)
 	assert.False(t, hsm.KeyType(0).Valid())
-	assert.Equal(t, "Algorithm(7)", hsm.Algorithm(7).String())
+	assert.Equal(t, "Algorithm(7)", symmetric.Algorithm(7).String())
 	assert.Equal(t, "ISO4", hsm.ISO4.String())
 	assert.Equal(t, "PINFormat(2)", hsm.PINFormat(2).String())
 }
 
 func TestLengths(t *testing.T) {
 	tests := []struct {
-		alg   hsm.Algorithm
+		alg   symmetric.Algorithm
 		n     int
 		valid bool
 	}{
-		{hsm.TDES, 16, true}, {hsm.TDES, 24, true}, {hsm.TDES, 8, false}, {hsm.TDES, 32, false},
-		{hsm.SM4, 16, true}, {hsm.SM4, 24, false}, {hsm.Algorithm(0), 16, false},
+		{symmetric.TDES, 16, true}, {symmetric.TDES, 24, true}, {symmetric.TDES, 8, false}, {symmetric.TDES, 32, false},
+		{symmetric.SM4, 16, true}, {symmetric.SM4, 24, false}, {symmetric.Algorithm(0), 16, false},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.valid, tt.alg.ValidLength(tt.n), "%s %d", tt.alg, tt.n)
 	}
-	assert.Equal(t, 8, hsm.TDES.BlockSize())
-	assert.Equal(t, 16, hsm.SM4.BlockSize())
+	assert.Equal(t, 8, symmetric.TDES.BlockSize())
+	assert.Equal(t, 16, symmetric.SM4.BlockSize())
 	assert.Equal(t, 8, hsm.ISO0.BlockSize())
 	assert.Equal(t, 16, hsm.ISO4.BlockSize())
 	assert.Equal(t, 0, hsm.PINFormat(2).BlockSize())

@@ -71,7 +71,7 @@
 // node's lease simply runs out), then settled with Ack, Retry or ExpireSAF.
 //
 // Nothing sensitive is ever stored: a Record carries the PAN only masked
-// (first six and last four digits, emv/pan.Mask) plus a keyed HMAC-SHA256
+// (first six and last four digits, pan.Mask) plus a keyed HMAC-SHA256
 // hash for look-ups (Journal.SetPAN fills both); there is no column for
 // track data, PIN blocks, CVV, ICC data or keys, and an Insert whose
 // PANMasked still shows more than ten digits is refused with ErrSensitive.

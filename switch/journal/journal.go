@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 )
 
 // Journal is the durable record of transactions and the SAF queue. It is
@@ -153,7 +153,7 @@ func (j *Journal) HashPAN(p []byte) string {
 	return out
 }
 
-// SetPAN fills r.PANMasked (emv/pan.Mask) and r.PANHash from the clear pan,
+// SetPAN fills r.PANMasked (pan.Mask) and r.PANHash from the clear pan,
 // the only form in which a PAN reaches a Record.
 func (j *Journal) SetPAN(r *Record, p []byte) {
 	r.PANMasked = pan.Mask(p)

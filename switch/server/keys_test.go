@@ -22,6 +22,7 @@ import (
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // softModule opens a software security module with a fresh LMK on a key
@@ -37,8 +38,8 @@ func softModule(t *testing.T, dir string) *soft.Module {
 
 // importClear puts a known clear key into the module (one component).
 func importClear(t *testing.T, mod hsm.Module, id string, typ hsm.KeyType, key []byte) {
-	kcv := hsm.KCV(hsm.TDES, key)
-	_, err := mod.ImportComponents(context.Background(), hsm.KeyID(id), typ, hsm.TDES, [][]byte{key}, []string{kcv, kcv})
+	kcv := hsm.KCV(symmetric.TDES, key)
+	_, err := mod.ImportComponents(context.Background(), hsm.KeyID(id), typ, symmetric.TDES, [][]byte{key}, []string{kcv, kcv})
 	require.NoError(t, err)
 }
 
@@ -48,7 +49,7 @@ func TestOnlineKeyExchange(t *testing.T) {
 	mod := softModule(t, dir)
 	zmk := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
 	importClear(t, mod, acqA+"/zmk", hsm.ZMK, zmk)
-	_, err := mod.GenerateKey(ctx, hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
+	_, err := mod.GenerateKey(ctx, hsm.KeyID(acqA+"/zak"), hsm.ZAK, symmetric.TDES, 16)
 	require.NoError(t, err)
 
 	is := startIssuer(t, bankA, "hl87a", true, frame.ASCII4, 0)
@@ -110,7 +111,7 @@ func TestOnlineKeyExchange(t *testing.T) {
 	wrapped := make([]byte, 16)
 	c.Encrypt(wrapped[:8], newKey[:8])
 	c.Encrypt(wrapped[8:], newKey[8:])
-	kcv := hsm.KCV(hsm.TDES, newKey)
+	kcv := hsm.KCV(symmetric.TDES, newKey)
 
 	// A wrong check value is refused and counted; nothing changes.
 	assert.Equal(t, "63", network("101", "000003", "ZAK"+strings.ToUpper(hex.EncodeToString(wrapped))+"000000"))

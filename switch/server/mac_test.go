@@ -17,6 +17,7 @@ import (
 	"github.com/hulian/hulian/switch/config"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/link"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // macPeer is an acquirer written against the wire codec, so that the test
@@ -65,7 +66,7 @@ func (p *macPeer) read() (*dialect.Message, []byte) {
 func macSetup(t *testing.T, macField int) (*macPeer, *issuer.Issuer, *Server, hsm.Module) {
 	dir := t.TempDir()
 	mod := softModule(t, dir)
-	_, err := mod.GenerateKey(context.Background(), hsm.KeyID(acqA+"/zak"), hsm.ZAK, hsm.TDES, 16)
+	_, err := mod.GenerateKey(context.Background(), hsm.KeyID(acqA+"/zak"), hsm.ZAK, symmetric.TDES, 16)
 	require.NoError(t, err)
 
 	is := startIssuer(t, bankA, "hl87a", true, frame.ASCII4, 0)

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/switch/hsm"
 )
 

@@ -26,6 +26,7 @@ import (
 	"github.com/hulian/hulian/switch/journal"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/logtest"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // tdes encrypts or decrypts one 8-byte block under a double-length key.
@@ -48,8 +49,8 @@ func TestPINTranslatedFromAcquirerToIssuer(t *testing.T) {
 	acqKey := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
 	bankKey := []byte{0x13, 0x34, 0x57, 0x79, 0x9b, 0xbc, 0xdf, 0xf1, 0x1f, 0x2f, 0x3e, 0x4c, 0x5d, 0x6b, 0x7a, 0x89}
 	for id, k := range map[string][]byte{acqA + "/zpk": acqKey, bankA + "/zpk": bankKey} {
-		kcv := hsm.KCV(hsm.TDES, k)
-		_, err := mod.ImportComponents(ctx, hsm.KeyID(id), hsm.ZPK, hsm.TDES, [][]byte{k}, []string{kcv, kcv})
+		kcv := hsm.KCV(symmetric.TDES, k)
+		_, err := mod.ImportComponents(ctx, hsm.KeyID(id), hsm.ZPK, symmetric.TDES, [][]byte{k}, []string{kcv, kcv})
 		require.NoError(t, err)
 	}
 
@@ -200,8 +201,8 @@ func TestPINTranslatedToSM4Issuer(t *testing.T) {
 	acqKey := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
 	bankKey := []byte{0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78, 0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0}
 	importClear(t, mod, acqA+"/zpk", hsm.ZPK, acqKey)
-	kcv := hsm.KCV(hsm.SM4, bankKey)
-	_, err := mod.ImportComponents(ctx, hsm.KeyID(bankA+"/zpk"), hsm.ZPK, hsm.SM4, [][]byte{bankKey}, []string{kcv, kcv})
+	kcv := hsm.KCV(symmetric.SM4, bankKey)
+	_, err := mod.ImportComponents(ctx, hsm.KeyID(bankA+"/zpk"), hsm.ZPK, symmetric.SM4, [][]byte{bankKey}, []string{kcv, kcv})
 	require.NoError(t, err)
 
 	bank := capturingIssuer{dialect: "hl87a-sm"}

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/pan"
 )
 
 // Card data objects the request is built from (EMV Book 3 Annex A).

@@ -32,6 +32,6 @@
 // EMV Book 4 and the acquirer's contract require. The Receipt says so.
 //
 // Nothing sensitive is logged or put in an error: PANs are masked with
-// emv/pan, PINs are cleared after use and never leave the PINBlocker in
+// pan, PINs are cleared after use and never leave the PINBlocker in
 // clear.
 package pos

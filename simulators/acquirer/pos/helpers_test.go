@@ -20,6 +20,7 @@ import (
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // Test data shared with the rest of the project.
@@ -163,7 +164,7 @@ func softModule(t testing.TB) *soft.Module {
 	m, err := soft.Open(filepath.Join(t.TempDir(), "keys.json"), lmk)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = m.Close() })
-	_, err = m.GenerateKey(context.Background(), acquirerID+"/zpk", hsm.ZPK, hsm.TDES, 0)
+	_, err = m.GenerateKey(context.Background(), acquirerID+"/zpk", hsm.ZPK, symmetric.TDES, 0)
 	require.NoError(t, err)
 	return m
 }

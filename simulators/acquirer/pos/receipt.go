@@ -10,7 +10,7 @@ import (
 // Receipt is what the terminal prints for one transaction. It holds the
 // PAN masked only.
 type Receipt struct {
-	PAN      string // masked (emv/pan.Mask)
+	PAN      string // masked (pan.Mask)
 	Amount   int64  // minor units
 	Currency uint16 // 5F2A as the kernel holds it: ISO 4217 digits in BCD (0x0156 CNY)
 	AID      []byte

@@ -9,8 +9,8 @@ import (
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/kernel"
-	"github.com/hulian/hulian/emv/pan"
 	"github.com/hulian/hulian/iso8583/dialect"
+	"github.com/hulian/hulian/pan"
 )
 
 // codeInoperative is the response code of a switch or issuer that could

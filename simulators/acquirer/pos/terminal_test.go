@@ -11,7 +11,7 @@ import (
 
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/emv/kernel"
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/simulators/acquirer/pos"
 	"github.com/hulian/hulian/simulators/issuer"
 	"github.com/hulian/hulian/simulators/load"

@@ -10,9 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/emv/crypto"
-	"github.com/hulian/hulian/emv/pan"
+	"github.com/hulian/hulian/pan"
 	simcard "github.com/hulian/hulian/simulators/card"
 	"github.com/hulian/hulian/simulators/issuer"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // TestAccountsMatchProfiles: every shipped card profile has its account in
@@ -38,9 +39,9 @@ func TestAccountsMatchProfiles(t *testing.T) {
 			require.True(t, ok, "no account for the PAN of %s", p.name)
 			assert.Equal(t, p.alg, a.Algorithm)
 			assert.Equal(t, issuer.StatusActive, a.Status)
-			alg := crypto.TDES
+			alg := symmetric.TDES
 			if a.Algorithm == issuer.AlgSM4 {
-				alg = crypto.SM4
+				alg = symmetric.SM4
 			}
 			for i, app := range prof.Applications {
 				rec := recordValues(prof, i)

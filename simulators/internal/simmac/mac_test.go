@@ -15,6 +15,7 @@ import (
 	"github.com/hulian/hulian/simulators/internal/simmac"
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // module returns a software module holding the TDES ZAKs "a/zak" and "b/zak".
@@ -28,7 +29,7 @@ func module(t testing.TB) hsm.Module {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = m.Close() })
 	for _, id := range []hsm.KeyID{"a/zak", "b/zak"} {
-		_, err := m.GenerateKey(context.Background(), id, hsm.ZAK, hsm.TDES, 0)
+		_, err := m.GenerateKey(context.Background(), id, hsm.ZAK, symmetric.TDES, 0)
 		require.NoError(t, err)
 	}
 	return m

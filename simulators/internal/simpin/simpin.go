@@ -18,6 +18,7 @@ import (
 	"fmt"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // ErrSetup reports a PIN configuration the pad cannot use.
@@ -54,7 +55,7 @@ func New(ctx context.Context, m hsm.Module, zpk hsm.KeyID, f hsm.PINFormat, pref
 	if _, err := rand.Read(key); err != nil {
 		return nil, errors.Join(ErrSetup, err)
 	}
-	if info.Alg == hsm.TDES {
+	if info.Alg == symmetric.TDES {
 		hsm.SetOddParity(key)
 	}
 	p := &Pad{m: m, zpk: zpk, format: f, local: hsm.KeyID(prefix + "-" + hex.EncodeToString(tag[:]))}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 func TestPadRoundTrip(t *testing.T) {
@@ -22,13 +23,13 @@ func TestPadRoundTrip(t *testing.T) {
 	defer m.Close()
 	pan := []byte("6222021000000013")
 	for _, tc := range []struct {
-		alg hsm.Algorithm
+		alg symmetric.Algorithm
 		f   hsm.PINFormat
-	}{{hsm.TDES, hsm.ISO0}, {hsm.TDES, hsm.ISO1}, {hsm.TDES, hsm.ISO3}, {hsm.SM4, hsm.ISO4}} {
+	}{{symmetric.TDES, hsm.ISO0}, {symmetric.TDES, hsm.ISO1}, {symmetric.TDES, hsm.ISO3}, {symmetric.SM4, hsm.ISO4}} {
 		zpk := hsm.KeyID("01020000/zpk-" + tc.f.String())
 		key := make([]byte, 16)
 		_, _ = rand.Read(key)
-		if tc.alg == hsm.TDES {
+		if tc.alg == symmetric.TDES {
 			hsm.SetOddParity(key)
 		}
 		kcv := hsm.KCV(tc.alg, key)

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 func BenchmarkMACGenerateVerify(b *testing.B) {
@@ -32,7 +33,7 @@ func BenchmarkTranslatePIN(b *testing.B) {
 	importBoth(b, "b", hsm.ZPK, keyB, p)
 	clr, err := hsm.EncodePINBlock(hsm.ISO0, []byte("1234"), []byte(testPAN), nil)
 	require.NoError(b, err)
-	c, err := hsm.NewCipher(hsm.TDES, unhex(b, keyStd))
+	c, err := hsm.NewCipher(symmetric.TDES, unhex(b, keyStd))
 	require.NoError(b, err)
 	block := make([]byte, 8)
 	c.Encrypt(block, clr)

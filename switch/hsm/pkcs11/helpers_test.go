@@ -13,6 +13,7 @@ import (
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/pkcs11"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 const (
@@ -99,10 +100,10 @@ func importBoth(t testing.TB, id hsm.KeyID, kt hsm.KeyType, hexKey string, mods 
 	for i := range c2 {
 		c2[i] = k[i] ^ c1[i]
 	}
-	kcvs := []string{hsm.KCV(hsm.TDES, c1), hsm.KCV(hsm.TDES, c2), hsm.KCV(hsm.TDES, k)}
+	kcvs := []string{hsm.KCV(symmetric.TDES, c1), hsm.KCV(symmetric.TDES, c2), hsm.KCV(symmetric.TDES, k)}
 	var info hsm.KeyInfo
 	for _, m := range mods {
-		got, err := m.ImportComponents(context.Background(), id, kt, hsm.TDES, [][]byte{c1, c2}, kcvs)
+		got, err := m.ImportComponents(context.Background(), id, kt, symmetric.TDES, [][]byte{c1, c2}, kcvs)
 		require.NoError(t, err, m.Name())
 		require.Equal(t, kcvs[2], got.KCV, m.Name())
 		info = got

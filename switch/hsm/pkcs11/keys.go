@@ -13,12 +13,13 @@ import (
 	p11 "github.com/miekg/pkcs11"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // GenerateKey creates a random TDES key. A ZPK or ZMK is generated inside the
 // token; a ZAK is drawn on the host (see the package doc) so that its K1||K1
 // helper object can be created. length 0 means 16 bytes.
-func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, length int) (hsm.KeyInfo, error) {
+func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, length int) (hsm.KeyInfo, error) {
 	const op = "GenerateKey"
 	if length == 0 {
 		length = a.DefaultLength()
@@ -49,7 +50,7 @@ func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a
 // ImportComponents builds a TDES key as the XOR of clear components (in a
 // buffer zeroed after use), checks each component's and the key's check
 // value and creates the key object. The caller owns and should clear the components.
-func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, components [][]byte, kcvs []string) (hsm.KeyInfo, error) {
+func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, components [][]byte, kcvs []string) (hsm.KeyInfo, error) {
 	const op = "ImportComponents"
 	if len(components) > 0 {
 		if err := checkNewKey(op, id, t, a, len(components[0])); err != nil {
@@ -68,7 +69,7 @@ func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyTy
 // ImportWrapped deciphers (CKM_DES3_ECB, in the token) a key enciphered under
 // the ZMK kek, checks its check value and creates the key object. The clear
 // key passes through a host buffer zeroed after use.
-func (m *Module) ImportWrapped(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, kek hsm.KeyID, wrapped []byte, kcv string) (hsm.KeyInfo, error) {
+func (m *Module) ImportWrapped(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, kek hsm.KeyID, wrapped []byte, kcv string) (hsm.KeyInfo, error) {
 	const op = "ImportWrapped"
 	if err := checkNewKey(op, id, t, a, len(wrapped)); err != nil {
 		return hsm.KeyInfo{}, err
@@ -214,7 +215,7 @@ func (m *Module) ecb(s p11.SessionHandle, key p11.ObjectHandle, data []byte, dec
 // importClear checks a clear key against kcv (when not empty) and creates
 // its objects (and a ZAK's helpers).
 func (m *Module) importClear(ctx context.Context, op string, id hsm.KeyID, t hsm.KeyType, key []byte, kcv string) (hsm.KeyInfo, error) {
-	if kcv != "" && !hsm.SameKCV(hsm.KCV(hsm.TDES, key), kcv) {
+	if kcv != "" && !hsm.SameKCV(hsm.KCV(symmetric.TDES, key), kcv) {
 		return hsm.KeyInfo{}, hsm.NewError(op, id, hsm.ErrKCVMismatch, "key check value")
 	}
 	return m.add(ctx, op, id, t, len(key), func(s p11.SessionHandle, o *object) error {
@@ -260,7 +261,7 @@ func (m *Module) add(ctx context.Context, op string, id hsm.KeyID, t hsm.KeyType
 	}
 	m.keys[id] = nil // reserved
 	m.mu.Unlock()
-	o := &object{info: hsm.KeyInfo{ID: id, Type: t, Alg: hsm.TDES, Length: length, Created: time.Now().UTC().Truncate(time.Second)}}
+	o := &object{info: hsm.KeyInfo{ID: id, Type: t, Alg: symmetric.TDES, Length: length, Created: time.Now().UTC().Truncate(time.Second)}}
 	info, err := m.build(s, o, create)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -308,14 +309,14 @@ func (m *Module) lookup(op string, id hsm.KeyID, want hsm.KeyType) (*object, err
 }
 
 // checkNewKey validates a new key's arguments; SM4 is hsm.ErrUnsupported.
-func checkNewKey(op string, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, length int) error {
+func checkNewKey(op string, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, length int) error {
 	if err := id.Validate(); err != nil {
 		return hsm.NewError(op, "", err, "")
 	}
 	if !t.Valid() {
 		return hsm.NewError(op, id, hsm.ErrUnsupported, "unknown key type")
 	}
-	if a != hsm.TDES {
+	if a != symmetric.TDES {
 		return hsm.NewError(op, id, hsm.ErrUnsupported, "the PKCS#11 module holds TDES keys only")
 	}
 	if !a.ValidLength(length) {

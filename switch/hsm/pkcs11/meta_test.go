@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 func TestMetaRoundTrip(t *testing.T) {
@@ -46,8 +46,8 @@ func FuzzParseMeta(f *testing.F) {
 		}
 		// anything accepted is a valid TDES description that round-trips.
 		require.True(t, info.Type.Valid())
-		require.Equal(t, hsm.TDES, info.Alg)
-		require.True(t, hsm.TDES.ValidLength(info.Length))
+		require.Equal(t, symmetric.TDES, info.Alg)
+		require.True(t, symmetric.TDES.ValidLength(info.Length))
 		again, ok := parseMeta("id", encodeMeta(info))
 		require.True(t, ok)
 		require.True(t, info.Created.Equal(again.Created))

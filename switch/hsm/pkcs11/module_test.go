@@ -12,6 +12,7 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/pkcs11"
+	"github.com/hulian/hulian/symmetric"
 )
 
 func TestKCVMatchesSoftAndReference(t *testing.T) {
@@ -42,7 +43,7 @@ func TestKCVMatchesSoftAndReference(t *testing.T) {
 			assert.Equal(t, si.KCV, pi.KCV)
 			assert.Equal(t, len(tc.key)/2, pi.Length)
 			assert.Equal(t, tc.kt, pi.Type)
-			assert.Equal(t, hsm.TDES, pi.Alg)
+			assert.Equal(t, symmetric.TDES, pi.Alg)
 		})
 	}
 }
@@ -106,7 +107,7 @@ func TestTranslatePINCrossModules(t *testing.T) {
 			t.Run(from.String()+"-"+to.String(), func(t *testing.T) {
 				clr, err := hsm.EncodePINBlock(from, []byte("123456"), pan, nil)
 				require.NoError(t, err)
-				b, err := hsm.NewCipher(hsm.TDES, unhex(t, keyStd))
+				b, err := hsm.NewCipher(symmetric.TDES, unhex(t, keyStd))
 				require.NoError(t, err)
 				block := make([]byte, 8)
 				b.Encrypt(block, clr)
@@ -175,13 +176,13 @@ func TestWrappedExchange(t *testing.T) {
 		len int
 	}{{"new/zak", hsm.ZAK, 16}, {"new/zpk", hsm.ZPK, 24}} {
 		t.Run(string(tc.id), func(t *testing.T) {
-			info, err := s.GenerateKey(ctx, tc.id, tc.kt, hsm.TDES, tc.len)
+			info, err := s.GenerateKey(ctx, tc.id, tc.kt, symmetric.TDES, tc.len)
 			require.NoError(t, err)
 			wrapped, kcv, err := s.ExportWrapped(ctx, tc.id, "zmk")
 			require.NoError(t, err)
-			_, err = p.ImportWrapped(ctx, tc.id, tc.kt, hsm.TDES, "zmk", wrapped, "000000")
+			_, err = p.ImportWrapped(ctx, tc.id, tc.kt, symmetric.TDES, "zmk", wrapped, "000000")
 			require.ErrorIs(t, err, hsm.ErrKCVMismatch)
-			got, err := p.ImportWrapped(ctx, tc.id, tc.kt, hsm.TDES, "zmk", wrapped, kcv)
+			got, err := p.ImportWrapped(ctx, tc.id, tc.kt, symmetric.TDES, "zmk", wrapped, kcv)
 			require.NoError(t, err)
 			assert.Equal(t, info.KCV, got.KCV)
 			assert.Equal(t, tc.len, got.Length)
@@ -193,7 +194,7 @@ func TestWrappedExchange(t *testing.T) {
 	want, err := s.GenerateMAC(ctx, "new/zak", data)
 	require.NoError(t, err)
 	require.NoError(t, p.VerifyMAC(ctx, "new/zak", data, want))
-	_, err = p.ImportWrapped(ctx, "x", hsm.ZPK, hsm.TDES, "new/zpk", make([]byte, 16), "000000")
+	_, err = p.ImportWrapped(ctx, "x", hsm.ZPK, symmetric.TDES, "new/zpk", make([]byte, 16), "000000")
 	assert.ErrorIs(t, err, hsm.ErrKeyType)
 }
 
@@ -207,7 +208,7 @@ func TestGenerateListDelete(t *testing.T) {
 		n   int
 		len int
 	}{{"g/zpk", hsm.ZPK, 0, 16}, {"g/zmk", hsm.ZMK, 24, 24}, {"g/zak", hsm.ZAK, 16, 16}, {"g/zak3", hsm.ZAK, 24, 24}} {
-		info, err := p.GenerateKey(ctx, tc.id, tc.kt, hsm.TDES, tc.n)
+		info, err := p.GenerateKey(ctx, tc.id, tc.kt, symmetric.TDES, tc.n)
 		require.NoError(t, err)
 		assert.Equal(t, tc.len, info.Length)
 		assert.Len(t, info.KCV, 6)
@@ -224,13 +225,13 @@ func TestGenerateListDelete(t *testing.T) {
 	}
 	assert.Equal(t, []hsm.KeyID{"g/zak", "g/zak3", "g/zmk", "g/zpk"}, ids)
 
-	_, err = p.GenerateKey(ctx, "g/zpk", hsm.ZPK, hsm.TDES, 16)
+	_, err = p.GenerateKey(ctx, "g/zpk", hsm.ZPK, symmetric.TDES, 16)
 	assert.ErrorIs(t, err, hsm.ErrKeyExists)
-	_, err = p.GenerateKey(ctx, "sm4", hsm.ZPK, hsm.SM4, 16)
+	_, err = p.GenerateKey(ctx, "sm4", hsm.ZPK, symmetric.SM4, 16)
 	assert.ErrorIs(t, err, hsm.ErrUnsupported)
-	_, err = p.GenerateKey(ctx, "bad", hsm.ZPK, hsm.TDES, 8)
+	_, err = p.GenerateKey(ctx, "bad", hsm.ZPK, symmetric.TDES, 8)
 	assert.ErrorIs(t, err, hsm.ErrInvalid)
-	_, err = p.GenerateKey(ctx, "bad id!", hsm.ZPK, hsm.TDES, 16)
+	_, err = p.GenerateKey(ctx, "bad id!", hsm.ZPK, symmetric.TDES, 16)
 	assert.ErrorIs(t, err, hsm.ErrInvalid)
 
 	require.NoError(t, p.DeleteKey(ctx, "g/zak3"))
@@ -238,7 +239,7 @@ func TestGenerateListDelete(t *testing.T) {
 	_, err = p.Key(ctx, "g/zak3")
 	assert.ErrorIs(t, err, hsm.ErrNoKey)
 	// the id is free again, helper objects included.
-	_, err = p.GenerateKey(ctx, "g/zak3", hsm.ZAK, hsm.TDES, 24)
+	_, err = p.GenerateKey(ctx, "g/zak3", hsm.ZAK, symmetric.TDES, 24)
 	require.NoError(t, err)
 }
 
@@ -247,20 +248,20 @@ func TestImportComponentsErrors(t *testing.T) {
 	p := tk.open(t)
 	ctx := context.Background()
 	k := unhex(t, keyStd)
-	good := hsm.KCV(hsm.TDES, k)
+	good := hsm.KCV(symmetric.TDES, k)
 	tests := []struct {
 		name string
-		a    hsm.Algorithm
+		a    symmetric.Algorithm
 		comp [][]byte
 		kcvs []string
 		want error
 	}{
-		{"component kcv", hsm.TDES, [][]byte{k}, []string{"000000", good}, hsm.ErrKCVMismatch},
-		{"key kcv", hsm.TDES, [][]byte{k}, []string{good, "000000"}, hsm.ErrKCVMismatch},
-		{"kcv count", hsm.TDES, [][]byte{k}, []string{good}, hsm.ErrInvalid},
-		{"no components", hsm.TDES, nil, []string{good}, hsm.ErrInvalid},
-		{"lengths differ", hsm.TDES, [][]byte{k, k[:8]}, []string{good, good, good}, hsm.ErrInvalid},
-		{"sm4", hsm.SM4, [][]byte{k}, []string{good, good}, hsm.ErrUnsupported},
+		{"component kcv", symmetric.TDES, [][]byte{k}, []string{"000000", good}, hsm.ErrKCVMismatch},
+		{"key kcv", symmetric.TDES, [][]byte{k}, []string{good, "000000"}, hsm.ErrKCVMismatch},
+		{"kcv count", symmetric.TDES, [][]byte{k}, []string{good}, hsm.ErrInvalid},
+		{"no components", symmetric.TDES, nil, []string{good}, hsm.ErrInvalid},
+		{"lengths differ", symmetric.TDES, [][]byte{k, k[:8]}, []string{good, good, good}, hsm.ErrInvalid},
+		{"sm4", symmetric.SM4, [][]byte{k}, []string{good, good}, hsm.ErrUnsupported},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,7 +280,7 @@ func TestKeysPersistAcrossReopen(t *testing.T) {
 	p, err := pkcs11.Open(tk.opts)
 	require.NoError(t, err)
 	importBoth(t, "zak", hsm.ZAK, keyTriple, p)
-	gen, err := p.GenerateKey(ctx, "zpk", hsm.ZPK, hsm.TDES, 16)
+	gen, err := p.GenerateKey(ctx, "zpk", hsm.ZPK, symmetric.TDES, 16)
 	require.NoError(t, err)
 	data := []byte("persisted message of some length")
 	mac, err := p.GenerateMAC(ctx, "zak", data)
@@ -332,7 +333,7 @@ func TestConcurrentUse(t *testing.T) {
 	importBoth(t, "b", hsm.ZPK, keyB, p)
 	clr, err := hsm.EncodePINBlock(hsm.ISO0, []byte("4321"), []byte(testPAN), nil)
 	require.NoError(t, err)
-	b, err := hsm.NewCipher(hsm.TDES, unhex(t, keyStd))
+	b, err := hsm.NewCipher(symmetric.TDES, unhex(t, keyStd))
 	require.NoError(t, err)
 	block := make([]byte, 8)
 	b.Encrypt(block, clr)

@@ -8,6 +8,7 @@ import (
 	p11 "github.com/miekg/pkcs11"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // application tags the metadata data objects of this package.
@@ -78,10 +79,10 @@ func parseMeta(id hsm.KeyID, v []byte) (hsm.KeyInfo, bool) {
 		return hsm.KeyInfo{}, false
 	}
 	t, err1 := hsm.ParseKeyType(f[1])
-	a, err2 := hsm.ParseAlgorithm(f[2])
+	a, err2 := symmetric.ParseAlgorithm(f[2])
 	n, err3 := strconv.Atoi(f[3])
 	c, err4 := time.Parse(time.RFC3339, f[4])
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || a != hsm.TDES || !a.ValidLength(n) {
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || a != symmetric.TDES || !a.ValidLength(n) {
 		return hsm.KeyInfo{}, false
 	}
 	return hsm.KeyInfo{ID: id, Type: t, Alg: a, Length: n, Created: c}, true

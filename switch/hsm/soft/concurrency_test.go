@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // TestConcurrentUse runs MACs, PIN translations and key writes at once (run with -race).
@@ -29,7 +30,7 @@ func TestConcurrentUse(t *testing.T) {
 					_, err = m.TranslatePIN(ctx, hsm.TranslatePIN{From: "acq/tdes2", To: "iss/sm4", ToFormat: hsm.ISO4, PAN: []byte(testPAN), Block: block})
 				}
 				if err == nil && i%5 == 0 {
-					_, err = m.GenerateKey(ctx, hsm.KeyID("g"+strconv.Itoa(g)+"/"+strconv.Itoa(i)), hsm.ZAK, hsm.SM4, 0)
+					_, err = m.GenerateKey(ctx, hsm.KeyID("g"+strconv.Itoa(g)+"/"+strconv.Itoa(i)), hsm.ZAK, symmetric.SM4, 0)
 				}
 				if err != nil {
 					errs <- err

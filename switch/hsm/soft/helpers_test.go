@@ -10,6 +10,7 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // Public test keys.
@@ -49,7 +50,7 @@ func newModule(t testing.TB) (*soft.Module, string) {
 }
 
 // importKey loads a known clear key as a single component.
-func importKey(t testing.TB, m *soft.Module, id hsm.KeyID, kt hsm.KeyType, a hsm.Algorithm, hexKey string) hsm.KeyInfo {
+func importKey(t testing.TB, m *soft.Module, id hsm.KeyID, kt hsm.KeyType, a symmetric.Algorithm, hexKey string) hsm.KeyInfo {
 	t.Helper()
 	k := unhex(t, hexKey)
 	kcv := hsm.KCV(a, k)

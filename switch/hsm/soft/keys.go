@@ -8,11 +8,12 @@ import (
 	"slices"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // GenerateKey creates a random key (crypto/rand unless Options.Rand says
 // otherwise); TDES keys get odd parity. length 0 means 16 bytes.
-func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, length int) (hsm.KeyInfo, error) {
+func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, length int) (hsm.KeyInfo, error) {
 	const op = "GenerateKey"
 	if err := m.begin(ctx, op); err != nil {
 		return hsm.KeyInfo{}, err
@@ -28,7 +29,7 @@ func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a
 	if _, err := io.ReadFull(m.rnd, key); err != nil {
 		return hsm.KeyInfo{}, hsm.NewError(op, id, err, "random source")
 	}
-	if a == hsm.TDES {
+	if a == symmetric.TDES {
 		hsm.SetOddParity(key)
 	}
 	return m.store(op, id, t, a, key)
@@ -38,7 +39,7 @@ func (m *Module) GenerateKey(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a
 // holds each component's check value, then the resulting key's
 // (len(components)+1 entries). TDES results get odd parity (check values do
 // not depend on parity bits). The caller owns and should clear the components.
-func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, components [][]byte, kcvs []string) (hsm.KeyInfo, error) {
+func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, components [][]byte, kcvs []string) (hsm.KeyInfo, error) {
 	const op = "ImportComponents"
 	if err := m.begin(ctx, op); err != nil {
 		return hsm.KeyInfo{}, err
@@ -53,7 +54,7 @@ func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyTy
 		return hsm.KeyInfo{}, err
 	}
 	defer clear(key)
-	if a == hsm.TDES {
+	if a == symmetric.TDES {
 		hsm.SetOddParity(key)
 	}
 	if !hsm.SameKCV(hsm.KCV(a, key), kcvs[len(components)]) {
@@ -65,7 +66,7 @@ func (m *Module) ImportComponents(ctx context.Context, id hsm.KeyID, t hsm.KeyTy
 // ImportWrapped imports a key enciphered in ECB under the ZMK kek and
 // verifies its check value. The wrapped length must be a valid key length of
 // a and a multiple of the ZMK's block size.
-func (m *Module) ImportWrapped(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, kek hsm.KeyID, wrapped []byte, kcv string) (hsm.KeyInfo, error) {
+func (m *Module) ImportWrapped(ctx context.Context, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, kek hsm.KeyID, wrapped []byte, kcv string) (hsm.KeyInfo, error) {
 	const op = "ImportWrapped"
 	if err := m.begin(ctx, op); err != nil {
 		return hsm.KeyInfo{}, err
@@ -89,7 +90,7 @@ func (m *Module) ImportWrapped(ctx context.Context, id hsm.KeyID, t hsm.KeyType,
 	if err != nil {
 		return hsm.KeyInfo{}, err
 	}
-	if a == hsm.TDES {
+	if a == symmetric.TDES {
 		hsm.SetOddParity(key)
 	}
 	if !hsm.SameKCV(hsm.KCV(a, key), kcv) {
@@ -182,7 +183,7 @@ func (m *Module) DeleteKey(ctx context.Context, id hsm.KeyID) error {
 }
 
 // checkNewKey validates the arguments describing a new key.
-func checkNewKey(op string, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, length int) error {
+func checkNewKey(op string, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, length int) error {
 	if err := id.Validate(); err != nil {
 		return hsm.NewError(op, "", err, "")
 	}
@@ -199,7 +200,7 @@ func checkNewKey(op string, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, length
 }
 
 // store seals a new clear key under the LMK, adds it and rewrites the store.
-func (m *Module) store(op string, id hsm.KeyID, t hsm.KeyType, a hsm.Algorithm, key []byte) (hsm.KeyInfo, error) {
+func (m *Module) store(op string, id hsm.KeyID, t hsm.KeyType, a symmetric.Algorithm, key []byte) (hsm.KeyInfo, error) {
 	info := hsm.KeyInfo{ID: id, Type: t, Alg: a, Length: len(key), KCV: hsm.KCV(a, key), Created: m.now().UTC()}
 	m.mu.Lock()
 	defer m.mu.Unlock()

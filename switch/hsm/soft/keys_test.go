@@ -16,6 +16,7 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // splitKey returns two components whose XOR is key.
@@ -33,25 +34,25 @@ func splitKey(t *testing.T, hexKey string) (c1, c2 []byte) {
 func TestImportComponents(t *testing.T) {
 	ctx := context.Background()
 	c1, c2 := splitKey(t, keyStd)
-	k1, k2 := hsm.KCV(hsm.TDES, c1), hsm.KCV(hsm.TDES, c2)
+	k1, k2 := hsm.KCV(symmetric.TDES, c1), hsm.KCV(symmetric.TDES, c2)
 	tests := []struct {
 		name string
 		id   hsm.KeyID
-		alg  hsm.Algorithm
+		alg  symmetric.Algorithm
 		comp [][]byte
 		kcvs []string
 		err  error
 	}{
-		{"ok", "a/zmk", hsm.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B4"}, nil},
-		{"lower-case kcvs", "b/zmk", hsm.TDES, [][]byte{c1, c2}, []string{strings.ToLower(k1), k2, "08d7b4"}, nil},
-		{"wrong component kcv", "c/zmk", hsm.TDES, [][]byte{c1, c2}, []string{k1, "000000", "08D7B4"}, hsm.ErrKCVMismatch},
-		{"wrong key kcv", "d/zmk", hsm.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B5"}, hsm.ErrKCVMismatch},
-		{"missing key kcv", "e/zmk", hsm.TDES, [][]byte{c1, c2}, []string{k1, k2}, hsm.ErrInvalid},
-		{"no components", "f/zmk", hsm.TDES, nil, []string{"08D7B4"}, hsm.ErrInvalid},
-		{"uneven components", "g/zmk", hsm.TDES, [][]byte{c1, c2[:8]}, []string{k1, k2, "08D7B4"}, hsm.ErrInvalid},
-		{"sm4 24 bytes", "h/zmk", hsm.SM4, [][]byte{make([]byte, 24)}, []string{"", ""}, hsm.ErrInvalid},
-		{"bad id", "bad id", hsm.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B4"}, hsm.ErrInvalid},
-		{"existing id", "a/zmk", hsm.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B4"}, hsm.ErrKeyExists},
+		{"ok", "a/zmk", symmetric.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B4"}, nil},
+		{"lower-case kcvs", "b/zmk", symmetric.TDES, [][]byte{c1, c2}, []string{strings.ToLower(k1), k2, "08d7b4"}, nil},
+		{"wrong component kcv", "c/zmk", symmetric.TDES, [][]byte{c1, c2}, []string{k1, "000000", "08D7B4"}, hsm.ErrKCVMismatch},
+		{"wrong key kcv", "d/zmk", symmetric.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B5"}, hsm.ErrKCVMismatch},
+		{"missing key kcv", "e/zmk", symmetric.TDES, [][]byte{c1, c2}, []string{k1, k2}, hsm.ErrInvalid},
+		{"no components", "f/zmk", symmetric.TDES, nil, []string{"08D7B4"}, hsm.ErrInvalid},
+		{"uneven components", "g/zmk", symmetric.TDES, [][]byte{c1, c2[:8]}, []string{k1, k2, "08D7B4"}, hsm.ErrInvalid},
+		{"sm4 24 bytes", "h/zmk", symmetric.SM4, [][]byte{make([]byte, 24)}, []string{"", ""}, hsm.ErrInvalid},
+		{"bad id", "bad id", symmetric.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B4"}, hsm.ErrInvalid},
+		{"existing id", "a/zmk", symmetric.TDES, [][]byte{c1, c2}, []string{k1, k2, "08D7B4"}, hsm.ErrKeyExists},
 	}
 	m, _ := newModule(t)
 	for _, tt := range tests {
@@ -77,13 +78,13 @@ func TestGenerateKey(t *testing.T) {
 	ctx := context.Background()
 	m, _ := newModule(t)
 	tests := []struct {
-		alg    hsm.Algorithm
+		alg    symmetric.Algorithm
 		length int
 		want   int
 		err    error
 	}{
-		{hsm.TDES, 0, 16, nil}, {hsm.TDES, 24, 24, nil}, {hsm.SM4, 16, 16, nil},
-		{hsm.TDES, 8, 0, hsm.ErrInvalid}, {hsm.SM4, 24, 0, hsm.ErrInvalid}, {hsm.Algorithm(0), 16, 0, hsm.ErrUnsupported},
+		{symmetric.TDES, 0, 16, nil}, {symmetric.TDES, 24, 24, nil}, {symmetric.SM4, 16, 16, nil},
+		{symmetric.TDES, 8, 0, hsm.ErrInvalid}, {symmetric.SM4, 24, 0, hsm.ErrInvalid}, {symmetric.Algorithm(0), 16, 0, hsm.ErrUnsupported},
 	}
 	for i, tt := range tests {
 		id := hsm.KeyID("gen/" + string(rune('a'+i)))
@@ -99,7 +100,7 @@ func TestGenerateKey(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, info, got)
 	}
-	_, err := m.GenerateKey(ctx, "gen/x", hsm.KeyType(9), hsm.TDES, 16)
+	_, err := m.GenerateKey(ctx, "gen/x", hsm.KeyType(9), symmetric.TDES, 16)
 	assert.ErrorIs(t, err, hsm.ErrUnsupported)
 }
 
@@ -108,25 +109,25 @@ func TestWrappedRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	a, _ := newModule(t)
 	b, _ := newModule(t)
-	importKey(t, a, "zmk", hsm.ZMK, hsm.TDES, keyStd)
-	importKey(t, b, "zmk", hsm.ZMK, hsm.TDES, keyStd)
-	importKey(t, a, "sm4zmk", hsm.ZMK, hsm.SM4, keySM4b)
-	importKey(t, a, "zak", hsm.ZAK, hsm.TDES, keyStd)
+	importKey(t, a, "zmk", hsm.ZMK, symmetric.TDES, keyStd)
+	importKey(t, b, "zmk", hsm.ZMK, symmetric.TDES, keyStd)
+	importKey(t, a, "sm4zmk", hsm.ZMK, symmetric.SM4, keySM4b)
+	importKey(t, a, "zak", hsm.ZAK, symmetric.TDES, keyStd)
 
 	tests := []struct {
 		name string
-		alg  hsm.Algorithm
+		alg  symmetric.Algorithm
 		n    int
 		kek  hsm.KeyID
 		err  error
 	}{
-		{"tdes double under tdes", hsm.TDES, 16, "zmk", nil},
-		{"tdes triple under tdes", hsm.TDES, 24, "zmk", nil},
-		{"sm4 under tdes", hsm.SM4, 16, "zmk", nil},
-		{"sm4 under sm4", hsm.SM4, 16, "sm4zmk", nil},
-		{"tdes triple under sm4", hsm.TDES, 24, "sm4zmk", hsm.ErrUnsupported},
-		{"under a zak", hsm.TDES, 16, "zak", hsm.ErrKeyType},
-		{"under nothing", hsm.TDES, 16, "none", hsm.ErrNoKey},
+		{"tdes double under tdes", symmetric.TDES, 16, "zmk", nil},
+		{"tdes triple under tdes", symmetric.TDES, 24, "zmk", nil},
+		{"sm4 under tdes", symmetric.SM4, 16, "zmk", nil},
+		{"sm4 under sm4", symmetric.SM4, 16, "sm4zmk", nil},
+		{"tdes triple under sm4", symmetric.TDES, 24, "sm4zmk", hsm.ErrUnsupported},
+		{"under a zak", symmetric.TDES, 16, "zak", hsm.ErrKeyType},
+		{"under nothing", symmetric.TDES, 16, "none", hsm.ErrNoKey},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,12 +157,12 @@ func TestWrappedRoundTrip(t *testing.T) {
 
 	wrapped, kcv, err := a.ExportWrapped(ctx, "zak", "zmk")
 	require.NoError(t, err)
-	_, err = b.ImportWrapped(ctx, "x1", hsm.ZAK, hsm.TDES, "zmk", wrapped, "000000")
+	_, err = b.ImportWrapped(ctx, "x1", hsm.ZAK, symmetric.TDES, "zmk", wrapped, "000000")
 	assert.ErrorIs(t, err, hsm.ErrKCVMismatch, "wrong check value refused")
 	wrapped[0] ^= 0x80
-	_, err = b.ImportWrapped(ctx, "x2", hsm.ZAK, hsm.TDES, "zmk", wrapped, kcv)
+	_, err = b.ImportWrapped(ctx, "x2", hsm.ZAK, symmetric.TDES, "zmk", wrapped, kcv)
 	assert.ErrorIs(t, err, hsm.ErrKCVMismatch, "damaged key refused")
-	_, err = b.ImportWrapped(ctx, "x3", hsm.ZAK, hsm.TDES, "zmk", wrapped[:8], kcv)
+	_, err = b.ImportWrapped(ctx, "x3", hsm.ZAK, symmetric.TDES, "zmk", wrapped[:8], kcv)
 	assert.ErrorIs(t, err, hsm.ErrInvalid)
 	_, err = b.Key(ctx, "x2")
 	assert.ErrorIs(t, err, hsm.ErrNoKey)
@@ -170,9 +171,9 @@ func TestWrappedRoundTrip(t *testing.T) {
 func TestReopenAndLMK(t *testing.T) {
 	ctx := context.Background()
 	m, path := newModule(t)
-	importKey(t, m, "std/zpk", hsm.ZPK, hsm.TDES, keyStd)
-	importKey(t, m, "sm4/zak", hsm.ZAK, hsm.SM4, keySM4b)
-	_, err := m.GenerateKey(ctx, "gen/zmk", hsm.ZMK, hsm.TDES, 24)
+	importKey(t, m, "std/zpk", hsm.ZPK, symmetric.TDES, keyStd)
+	importKey(t, m, "sm4/zak", hsm.ZAK, symmetric.SM4, keySM4b)
+	_, err := m.GenerateKey(ctx, "gen/zmk", hsm.ZMK, symmetric.TDES, 24)
 	require.NoError(t, err)
 	want, err := m.Keys(ctx)
 	require.NoError(t, err)
@@ -210,8 +211,8 @@ func TestReopenAndLMK(t *testing.T) {
 
 func TestStoreFileHasNoClearKeys(t *testing.T) {
 	m, path := newModule(t)
-	importKey(t, m, "std/zpk", hsm.ZPK, hsm.TDES, keyStd)
-	importKey(t, m, "sm4/zpk", hsm.ZPK, hsm.SM4, keySM4b)
+	importKey(t, m, "std/zpk", hsm.ZPK, symmetric.TDES, keyStd)
+	importKey(t, m, "sm4/zpk", hsm.ZPK, symmetric.SM4, keySM4b)
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	st, err := os.Stat(path)
@@ -233,7 +234,7 @@ func TestStoreFileHasNoClearKeys(t *testing.T) {
 
 func TestDamagedStore(t *testing.T) {
 	m, path := newModule(t)
-	importKey(t, m, "std/zpk", hsm.ZPK, hsm.TDES, keyStd)
+	importKey(t, m, "std/zpk", hsm.ZPK, symmetric.TDES, keyStd)
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	tests := []struct {
@@ -261,7 +262,7 @@ func TestContextAndClock(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	m, err := soft.New(filepath.Join(t.TempDir(), "k.json"), soft.Options{LMK: testLMK(), Now: func() time.Time { return at }})
 	require.NoError(t, err)
-	info, err := m.GenerateKey(context.Background(), "k", hsm.ZAK, hsm.SM4, 16)
+	info, err := m.GenerateKey(context.Background(), "k", hsm.ZAK, symmetric.SM4, 16)
 	require.NoError(t, err)
 	assert.Equal(t, at, info.Created)
 	assert.Equal(t, "soft", m.Name())

@@ -5,8 +5,8 @@ import (
 	"crypto/cipher"
 	"crypto/subtle"
 
-	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // MACSize is the length of every MAC the module produces.
@@ -54,15 +54,15 @@ func (m *Module) mac(ctx context.Context, op string, id hsm.KeyID, data []byte, 
 	if err != nil {
 		return err
 	}
-	if e.info.Alg == hsm.SM4 {
+	if e.info.Alg == symmetric.SM4 {
 		return withCipher(op, aead, e, func(b cipher.Block) error {
-			copy(out[:], crypto.CBCMAC(b, data, crypto.PadZero)[:MACSize])
+			copy(out[:], symmetric.CBCMAC(b, data, symmetric.PadZero)[:MACSize])
 			return nil
 		})
 	}
-	// ANSI X9.19 retail MAC, ISO 9797-1 padding method 1 (emv/crypto.RetailMAC):
+	// ANSI X9.19 retail MAC, ISO 9797-1 padding method 1 (emv/symmetric.RetailMAC):
 	// only K1 and K2 are used, also for a triple-length key.
 	return withKey(op, aead, e, func(key []byte) error {
-		return crypto.RetailMACTo(out, key, data, crypto.PadZero)
+		return symmetric.RetailMACTo(out, key, data, symmetric.PadZero)
 	})
 }

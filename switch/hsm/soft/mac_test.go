@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // x919Reference computes the retail MAC step by step with crypto/des,
@@ -43,8 +44,8 @@ func x919Reference(t *testing.T, key, data []byte) []byte {
 func TestX919KnownAnswer(t *testing.T) {
 	m, _ := newModule(t)
 	ctx := context.Background()
-	importKey(t, m, "std/zak", hsm.ZAK, hsm.TDES, keyStd)
-	importKey(t, m, "triple/zak", hsm.ZAK, hsm.TDES, keyTriple)
+	importKey(t, m, "std/zak", hsm.ZAK, symmetric.TDES, keyStd)
+	importKey(t, m, "triple/zak", hsm.ZAK, symmetric.TDES, keyTriple)
 
 	tests := []struct {
 		data    string
@@ -80,7 +81,7 @@ func TestX919KnownAnswer(t *testing.T) {
 func TestSM4CBCMAC(t *testing.T) {
 	m, _ := newModule(t)
 	ctx := context.Background()
-	importKey(t, m, "sm4/zak", hsm.ZAK, hsm.SM4, keyStd)
+	importKey(t, m, "sm4/zak", hsm.ZAK, symmetric.SM4, keyStd)
 	block, err := sm4.NewCipher(unhex(t, keyStd))
 	require.NoError(t, err)
 
@@ -112,8 +113,8 @@ func TestSM4CBCMAC(t *testing.T) {
 func TestVerifyMACErrors(t *testing.T) {
 	m, _ := newModule(t)
 	ctx := context.Background()
-	importKey(t, m, "zak", hsm.ZAK, hsm.TDES, keyStd)
-	importKey(t, m, "zpk", hsm.ZPK, hsm.TDES, keyStd)
+	importKey(t, m, "zak", hsm.ZAK, symmetric.TDES, keyStd)
+	importKey(t, m, "zpk", hsm.ZPK, symmetric.TDES, keyStd)
 	data := []byte("0200 message body")
 	mac, err := m.GenerateMAC(ctx, "zak", data)
 	require.NoError(t, err)

@@ -11,21 +11,22 @@ import (
 
 	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/hsm/soft"
+	"github.com/hulian/hulian/symmetric"
 )
 
 type testKey struct {
-	alg hsm.Algorithm
+	alg symmetric.Algorithm
 	key string
 }
 
 // pinKeys lists known ZPKs so the test can build and open PIN blocks itself.
 func pinKeys() map[hsm.KeyID]testKey {
 	return map[hsm.KeyID]testKey{
-		"acq/tdes2": {hsm.TDES, keyStd},
-		"iss/tdes3": {hsm.TDES, keyTriple},
-		"iss/tdes2": {hsm.TDES, keyTDES2},
-		"acq/sm4":   {hsm.SM4, keyStd},
-		"iss/sm4":   {hsm.SM4, keySM4b},
+		"acq/tdes2": {symmetric.TDES, keyStd},
+		"iss/tdes3": {symmetric.TDES, keyTriple},
+		"iss/tdes2": {symmetric.TDES, keyTDES2},
+		"acq/sm4":   {symmetric.SM4, keyStd},
+		"iss/sm4":   {symmetric.SM4, keySM4b},
 	}
 }
 
@@ -34,7 +35,7 @@ func pinModule(t testing.TB) *soft.Module {
 	for id, k := range pinKeys() {
 		importKey(t, m, id, hsm.ZPK, k.alg, k.key)
 	}
-	importKey(t, m, "mac/zak", hsm.ZAK, hsm.TDES, keyStd)
+	importKey(t, m, "mac/zak", hsm.ZAK, symmetric.TDES, keyStd)
 	return m
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/switch/hsm"
+	"github.com/hulian/hulian/symmetric"
 )
 
 // Store file limits.
@@ -92,7 +93,7 @@ func (m *Module) fromRecord(r *record) (*entry, error) {
 	if err != nil {
 		return nil, bad("unknown key type")
 	}
-	a, err := hsm.ParseAlgorithm(r.Alg)
+	a, err := symmetric.ParseAlgorithm(r.Alg)
 	if err != nil {
 		return nil, bad("unknown algorithm")
 	}

@@ -1,4 +1,4 @@
-package crypto
+package symmetric
 
 import (
 	"crypto/cipher"
@@ -117,4 +117,15 @@ func ecb(b cipher.Block, dst, src []byte, decrypt bool) {
 			b.Encrypt(dst[i:i+n], src[i:i+n])
 		}
 	}
+}
+
+// ParseAlgorithm reads the names String returns ("TDES", "SM4").
+func ParseAlgorithm(s string) (Algorithm, error) {
+	switch s {
+	case "TDES":
+		return TDES, nil
+	case "SM4":
+		return SM4, nil
+	}
+	return 0, opError("ParseAlgorithm", ErrUnsupported, "unknown algorithm name")
 }

@@ -1,4 +1,4 @@
-package crypto
+package symmetric
 
 import (
 	"crypto/cipher"

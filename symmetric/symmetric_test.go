@@ -1,10 +1,9 @@
-package crypto_test
+package symmetric_test
 
 import (
 	"crypto/cipher"
 	"crypto/des"
 	"encoding/hex"
-	"errors"
 	"strings"
 	"testing"
 
@@ -12,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hulian/hulian/emv/crypto"
+	"github.com/hulian/hulian/symmetric"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -22,21 +21,10 @@ func unhex(t testing.TB, s string) []byte {
 	return b
 }
 
-// kcv2 returns the 2-byte check value pyemv's key_check_digits prints: the
-// first bytes of the key enciphering a zero block.
-func kcv2(t *testing.T, key []byte) string {
-	t.Helper()
-	b, err := crypto.NewTDES(key)
-	require.NoError(t, err)
-	var z [8]byte
-	b.Encrypt(z[:], z[:])
-	return strings.ToUpper(hex.EncodeToString(z[:2]))
-}
-
 // TestSM4KnownAnswer: GB/T 32907-2016 Appendix A example 1.
 func TestSM4KnownAnswer(t *testing.T) {
 	key := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
-	b, err := crypto.NewCipher(crypto.SM4, key)
+	b, err := symmetric.NewCipher(symmetric.SM4, key)
 	require.NoError(t, err)
 	out := make([]byte, 16)
 	b.Encrypt(out, key)
@@ -46,7 +34,7 @@ func TestSM4KnownAnswer(t *testing.T) {
 // TestTDESSingleBlock: knovichikhin/pyemv sm.py docstring of
 // encrypt_command_data (MASTERCARD type, one whole block: plain TDES).
 func TestTDESSingleBlock(t *testing.T) {
-	b, err := crypto.NewTDES(unhex(t, "0123456789ABCDEFFEDCBA9876543210"))
+	b, err := symmetric.NewTDES(unhex(t, "0123456789ABCDEFFEDCBA9876543210"))
 	require.NoError(t, err)
 	out := make([]byte, 8)
 	b.Encrypt(out, unhex(t, "241234FFFFFFFFFF"))
@@ -55,22 +43,22 @@ func TestTDESSingleBlock(t *testing.T) {
 
 func TestParity(t *testing.T) {
 	k := unhex(t, "000102030405060708090A0B0C0D0E0F")
-	crypto.SetOddParity(k)
-	assert.True(t, crypto.HasOddParity(k))
+	symmetric.SetOddParity(k)
+	assert.True(t, symmetric.HasOddParity(k))
 	assert.Equal(t, unhex(t, "0101020204040707 08080B0B0D0D0E0E"), k)
-	assert.False(t, crypto.HasOddParity([]byte{0x00}))
+	assert.False(t, symmetric.HasOddParity([]byte{0x00}))
 }
 
 func TestPadUnpad(t *testing.T) {
-	assert.Equal(t, unhex(t, "0000000000000000"), crypto.Pad(nil, 8, crypto.PadZero))
-	assert.Equal(t, unhex(t, "8000000000000000"), crypto.Pad(nil, 8, crypto.Pad80))
-	assert.Equal(t, unhex(t, "0102030405060708 8000000000000000"), crypto.Pad(unhex(t, "0102030405060708"), 8, crypto.Pad80))
-	assert.Equal(t, unhex(t, "0102030405060708"), crypto.Pad(unhex(t, "0102030405060708"), 8, crypto.PadZero))
-	got, err := crypto.Unpad(unhex(t, "0100800000"))
+	assert.Equal(t, unhex(t, "0000000000000000"), symmetric.Pad(nil, 8, symmetric.PadZero))
+	assert.Equal(t, unhex(t, "8000000000000000"), symmetric.Pad(nil, 8, symmetric.Pad80))
+	assert.Equal(t, unhex(t, "0102030405060708 8000000000000000"), symmetric.Pad(unhex(t, "0102030405060708"), 8, symmetric.Pad80))
+	assert.Equal(t, unhex(t, "0102030405060708"), symmetric.Pad(unhex(t, "0102030405060708"), 8, symmetric.PadZero))
+	got, err := symmetric.Unpad(unhex(t, "0100800000"))
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, "0100"), got)
-	_, err = crypto.Unpad(unhex(t, "01020000"))
-	assert.ErrorIs(t, err, crypto.ErrPadding)
+	_, err = symmetric.Unpad(unhex(t, "01020000"))
+	assert.ErrorIs(t, err, symmetric.ErrPadding)
 }
 
 // TestRetailMACPadZero: ISO/IEC 9797-1:2011 Annex B.4 (MAC algorithm 3,
@@ -82,7 +70,7 @@ func TestRetailMACPadZero(t *testing.T) {
 		"Now is the time for all ": "A1C72E74",
 		"Now is the time for it":   "2E2B1428",
 	} {
-		mac, err := crypto.RetailMAC(key, []byte(data), crypto.PadZero)
+		mac, err := symmetric.RetailMAC(key, []byte(data), symmetric.PadZero)
 		require.NoError(t, err)
 		assert.Equal(t, unhex(t, want), mac[:4], data)
 	}
@@ -96,33 +84,28 @@ func TestCBCMACMatchesCBCMode(t *testing.T) {
 	d, err := des.NewCipher(unhex(t, "0123456789ABCDEF"))
 	require.NoError(t, err)
 	for _, b := range []cipher.Block{sm, d} {
-		for _, p := range []crypto.Padding{crypto.PadZero, crypto.Pad80} {
+		for _, p := range []symmetric.Padding{symmetric.PadZero, symmetric.Pad80} {
 			for n := 0; n <= 3*b.BlockSize(); n++ {
 				data := make([]byte, n)
 				for i := range data {
 					data[i] = byte(i*7 + 1)
 				}
-				padded := crypto.Pad(data, b.BlockSize(), p)
+				padded := symmetric.Pad(data, b.BlockSize(), p)
 				ct := make([]byte, len(padded))
 				cipher.NewCBCEncrypter(b, make([]byte, b.BlockSize())).CryptBlocks(ct, padded)
-				assert.Equal(t, ct[len(ct)-b.BlockSize():], crypto.CBCMAC(b, data, p), "%s n=%d", p, n)
+				assert.Equal(t, ct[len(ct)-b.BlockSize():], symmetric.CBCMAC(b, data, p), "%s n=%d", p, n)
 			}
 		}
 	}
 }
 
 func TestErrors(t *testing.T) {
-	_, err := crypto.NewCipher(crypto.Algorithm(9), make([]byte, 16))
-	assert.ErrorIs(t, err, crypto.ErrUnsupported)
-	_, err = crypto.NewTDES(make([]byte, 8))
-	assert.ErrorIs(t, err, crypto.ErrKeyLength)
-	_, err = crypto.RetailMAC(make([]byte, 16), nil, crypto.Padding(7))
-	assert.ErrorIs(t, err, crypto.ErrUnsupported)
-	_, err = crypto.DeriveCardKey(crypto.TDES, make([]byte, 16), []byte("12345A"), 0)
-	assert.ErrorIs(t, err, crypto.ErrDataLength)
-	_, err = crypto.ARPC1(crypto.TDES, make([]byte, 16), make([]byte, 7), make([]byte, 2))
-	assert.ErrorIs(t, err, crypto.ErrDataLength)
-	assert.Equal(t, "SM4", crypto.SM4.String())
-	assert.Equal(t, "Algorithm(0)", crypto.Algorithm(0).String())
-	assert.True(t, errors.Is(crypto.VerifyAC(crypto.TDES, make([]byte, 16), nil, make([]byte, 8)), crypto.ErrMismatch))
+	_, err := symmetric.NewCipher(symmetric.Algorithm(9), make([]byte, 16))
+	assert.ErrorIs(t, err, symmetric.ErrUnsupported)
+	_, err = symmetric.NewTDES(make([]byte, 8))
+	assert.ErrorIs(t, err, symmetric.ErrKeyLength)
+	_, err = symmetric.RetailMAC(make([]byte, 16), nil, symmetric.Padding(7))
+	assert.ErrorIs(t, err, symmetric.ErrUnsupported)
+	assert.Equal(t, "SM4", symmetric.SM4.String())
+	assert.Equal(t, "Algorithm(0)", symmetric.Algorithm(0).String())
 }
