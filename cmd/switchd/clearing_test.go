@@ -86,9 +86,9 @@ func TestRunClearingErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no journal", []string{"--date", "2024-05-01", "--out", out}, "--journal is required"},
+		{"no journal", []string{"--date", "2024-05-01", "--out", out}, "--journal (or --config) is required"},
 		{"no date", []string{"--journal", "sqlite:" + db, "--out", out}, "--date is required"},
-		{"no out", []string{"--journal", "sqlite:" + db, "--date", "2024-05-01"}, "--out is required"},
+		{"no out", []string{"--journal", "sqlite:" + db, "--date", "2024-05-01"}, "--out (or clearing.dir in --config) is required"},
 		{"bad date", []string{"--journal", "sqlite:" + db, "--date", "2024-02-30", "--out", out}, `"2024-02-30"`},
 		{"missing journal file", []string{"--journal", "sqlite:" + filepath.Join(out, "nope.db"), "--date", "2024-05-01", "--out", out}, "no such file"},
 		{"bad names", []string{"--journal", "sqlite:" + db, "--date", "2024-05-01", "--out", out, "--names", "48020000"}, "not id=name"},
@@ -96,7 +96,8 @@ func TestRunClearingErrors(t *testing.T) {
 		{"bad id in names", []string{"--journal", "sqlite:" + db, "--date", "2024-05-01", "--out", out, "--names", "../x=a"}, "names"},
 		{"unknown scheme", []string{"--journal", "mysql://x", "--date", "2024-05-01", "--out", out}, ""},
 		{"extra argument", []string{"--journal", "sqlite:" + db, "--date", "2024-05-01", "--out", out, "more"}, "unexpected argument"},
-		{"unknown flag", []string{"--config", "x"}, "not defined"},
+		{"unknown flag", []string{"--bogus", "x"}, "not defined"},
+		{"missing configuration", []string{"--config", filepath.Join(out, "nope.yaml"), "--date", "2024-05-01"}, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

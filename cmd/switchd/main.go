@@ -45,6 +45,9 @@ func main() {
 	}
 }
 
+// defaultConfig is where an installed switch keeps its configuration.
+const defaultConfig = "/etc/hulian/switchd.yaml"
+
 // run is the whole daemon; main only wires the process to it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-chan os.Signal) error {
 	if len(args) > 0 && args[0] == "clearing" {
@@ -55,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 	}
 	fs := flag.NewFlagSet("switchd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("config", "testdata/switchd.yaml", "configuration file")
+	path := fs.String("config", defaultConfig, "configuration `file` (the demo's is testdata/switchd.yaml)")
 	check := fs.Bool("check", false, "validate the configuration and exit")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
@@ -64,6 +67,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 		return err
 	}
 	cfg, err := config.Load(*path)
+	if errors.Is(err, os.ErrNotExist) && *path == defaultConfig {
+		return fmt.Errorf("no configuration at %s: give --config FILE (testdata/switchd.yaml is the demo's)", defaultConfig)
+	}
 	if err != nil {
 		return err
 	}

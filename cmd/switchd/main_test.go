@@ -184,3 +184,14 @@ func TestCheckReportsConfigErrorsByKey(t *testing.T) {
 	require.NoError(t, run(context.Background(), []string{"--check", "--config", "../../testdata/switchd.yaml"}, &out, io.Discard, nil))
 	assert.Contains(t, out.String(), "ok")
 }
+
+// TestDefaultConfigMissing: without --config and without an installed
+// configuration, switchd says where it looked and what to give.
+func TestDefaultConfigMissing(t *testing.T) {
+	if _, err := os.Stat(defaultConfig); err == nil {
+		t.Skip("this machine has an installed configuration at " + defaultConfig)
+	}
+	err := run(context.Background(), []string{"--check"}, io.Discard, io.Discard, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no configuration at /etc/hulian/switchd.yaml: give --config FILE")
+}
