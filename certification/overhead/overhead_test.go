@@ -15,7 +15,7 @@ import (
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/certification/runner"
 	"github.com/hulian/hulian/certification/script"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // getDataAPDUs is N, the GET DATA commands of the benchmark case: enough

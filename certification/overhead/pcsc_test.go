@@ -10,7 +10,7 @@ import (
 	"github.com/hulian/hulian/certification/runner"
 	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/capk"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // TestShippedSuiteThroughPCSC runs the shipped suite (destructive cases

@@ -11,7 +11,7 @@ import (
 
 // FuzzGACAnswer: any GENERATE AC answer parses without a panic.
 func FuzzGACAnswer(f *testing.F) {
-	// Format 1 as the simulated card answers (simulators/card genac.go):
+	// Format 1 as the simulated card answers (simulators/simcard genac.go):
 	// CID, ATC, AC, then 9F10 in the PBOC layout.
 	f.Add(tlv.Encode(tlv.New(0x80, h("80 0002 C3F5A7F142BF4820 07010103A0000001 0A01000000010000000000"))))
 	f.Add(tlv.Encode(tlv.NewConstructed(0x77, tlv.New(0x9F27, []byte{0x40}), tlv.New(0x9F36, []byte{0, 1}),

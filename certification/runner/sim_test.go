@@ -13,7 +13,7 @@ import (
 	"github.com/hulian/hulian/certification/report"
 	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/capk"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 const (
@@ -80,7 +80,7 @@ func TestStarterSuiteOnCleanCard(t *testing.T) {
 	}
 }
 
-// TestStarterSuiteFindsDefects: each catalogued defect (simulators/card
+// TestStarterSuiteFindsDefects: each catalogued defect (simulators/simcard
 // DEFECTS.md) makes the case that checks it fail with a message naming
 // the symptom, and only that case.
 func TestStarterSuiteFindsDefects(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"github.com/hulian/hulian/certification/report"
 	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/capk"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // fullSuite is the shipped PBOC 3.0 debit/credit suite.
@@ -23,7 +23,7 @@ const fullSuite = "../suites/pboc"
 func simProfiles() []string { return []string{"pboc-rsa", "pboc-sm"} }
 
 // simCardOf personalises the simulated card of a shipped profile with
-// defects switched on (the profile's defects list, as simulators/card tests
+// defects switched on (the profile's defects list, as simulators/simcard tests
 // do) and returns it with the card test profile the lab would write for it.
 func simCardOf(t testing.TB, name string, defects ...string) (card.Card, Profile) {
 	t.Helper()

@@ -13,7 +13,7 @@ import (
 
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/certification/report"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // cardCounters is what a non-destructive run must leave as it found it:

@@ -17,7 +17,7 @@ import (
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/card/testcard"
 	"github.com/hulian/hulian/certification/report"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // insertSim puts the simulated card of profile in reader, wrapped so that

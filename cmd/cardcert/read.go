@@ -16,7 +16,7 @@ import (
 	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/tags"
 	"github.com/hulian/hulian/emv/tlv"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // readFlags are the flags of `cardcert read`.

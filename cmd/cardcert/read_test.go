@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/hulian/hulian/card/pcsctest"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 const (

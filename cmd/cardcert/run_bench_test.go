@@ -12,7 +12,7 @@ import (
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/certification/runner"
 	"github.com/hulian/hulian/certification/script"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // countingTransport counts the commands sent.

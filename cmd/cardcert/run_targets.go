@@ -11,7 +11,7 @@ import (
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/card/pcsc"
 	"github.com/hulian/hulian/certification/runner"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // simPath turns a profile name ("pboc-rsa") into its file in testdata/cards.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/certification/report"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 const (

@@ -10,14 +10,14 @@ import (
 	"sync"
 
 	"github.com/hulian/hulian/card/vpcd"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // cardUsage heads `paysim card -h`.
 const cardUsage = `usage: paysim card --profile FILE [--vpcd HOST:PORT] [--state FILE] [--removed]
        paysim card personalize -h
 
-Serves a simulated PBOC 3.0 card (simulators/card) to vsmartcard's virtual
+Serves a simulated PBOC 3.0 card (simulators/simcard) to vsmartcard's virtual
 reader: the card dials the vpcd slot and redials when pcscd restarts.
 
 Removal and insertion at run time, from outside the process:

@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // runCardPersonalize writes a complete card profile from a few inputs.

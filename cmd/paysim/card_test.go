@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // TestCardPersonalizeCommand: `paysim card personalize` writes a profile

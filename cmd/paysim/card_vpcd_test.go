@@ -18,7 +18,7 @@ import (
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/emv/dol"
 	"github.com/hulian/hulian/emv/tlv"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // lockedBuffer is a bytes.Buffer written by the command's goroutines.

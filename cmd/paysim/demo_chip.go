@@ -15,7 +15,7 @@ import (
 	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/acquirer/pos"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // chipAmount is the amount of the demo's chip purchase (88.88 CNY).

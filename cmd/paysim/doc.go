@@ -16,7 +16,7 @@
 // simulators/load over several connections, closed-loop (--inflight) or
 // open-loop at a fixed arrival rate (--rate), and prints its summary (JSON
 // with --json); proxy forwards raw TCP (simulators/proxy); card plugs the
-// simulated PBOC card (simulators/card) into vsmartcard's virtual reader,
+// simulated PBOC card (simulators/simcard) into vsmartcard's virtual reader,
 // and card personalize writes a complete card profile; demo
 // starts an issuer simulator for every issuer address of a switchd
 // configuration, runs switchd as a child process, sends a mix of

@@ -14,7 +14,7 @@ import (
 	"github.com/hulian/hulian/emv/capk"
 	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/simulators/acquirer/pos"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 // posUsage heads `paysim pos -h`.

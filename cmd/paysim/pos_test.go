@@ -12,7 +12,7 @@ import (
 
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/card/testcard"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 const (

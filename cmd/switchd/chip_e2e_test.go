@@ -24,8 +24,8 @@ import (
 	"github.com/hulian/hulian/iso8583/frame"
 	"github.com/hulian/hulian/simulators/acquirer"
 	"github.com/hulian/hulian/simulators/acquirer/pos"
-	simcard "github.com/hulian/hulian/simulators/card"
 	"github.com/hulian/hulian/simulators/issuer"
+	"github.com/hulian/hulian/simulators/simcard"
 	"github.com/hulian/hulian/switch/logtest"
 )
 
@@ -246,7 +246,7 @@ func chipApproved(t *testing.T, e *chipEnv, term *pos.Terminal, profile, panStr 
 // without pcscd, failed with CI=true. The terminal offers CDA, as in
 // process, and the RSA card's CDA signature verifies (the vpcd bridge
 // reuses its command buffer, which the card must not keep: see
-// simulators/card Card.Process).
+// simulators/simcard Card.Process).
 func TestChipEndToEndPCSC(t *testing.T) {
 	e := chipStart(t, 5*time.Second)
 	term := e.terminal(t, 10*time.Second)

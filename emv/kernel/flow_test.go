@@ -8,7 +8,7 @@ import (
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/tlv"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 	"github.com/hulian/hulian/symmetric"
 )
 
@@ -34,7 +34,7 @@ func run(t *testing.T, cfg kernel.Config, tr card.Transport, txn kernel.Transact
 }
 
 // issuerAnswer plays the issuer: it recomputes the ARQC from field 55 with
-// the card's TEST AC key (simulators/card CryptogramInput, the PBOC session
+// the card's TEST AC key (simulators/simcard CryptogramInput, the PBOC session
 // key of emv/crypto) and returns 91 = ARPC || ARC for arc.
 func issuerAnswer(t *testing.T, alg symmetric.Algorithm, cardAC, de55 []byte, arc string) []byte {
 	t.Helper()

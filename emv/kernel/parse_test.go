@@ -18,7 +18,7 @@ func unhex(t testing.TB, s string) []byte {
 }
 
 // The AFLs are those of testdata/cards/pboc-rsa.yaml (contact and qPBOC)
-// and of its afl-bad-length defect (simulators/card DEFECTS.md).
+// and of its afl-bad-length defect (simulators/simcard DEFECTS.md).
 func TestParseAFL(t *testing.T) {
 	tests := []struct {
 		afl  string

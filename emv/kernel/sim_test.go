@@ -14,7 +14,7 @@ import (
 	"github.com/hulian/hulian/card/transcript"
 	"github.com/hulian/hulian/emv/capk"
 	"github.com/hulian/hulian/emv/kernel"
-	simcard "github.com/hulian/hulian/simulators/card"
+	"github.com/hulian/hulian/simulators/simcard"
 )
 
 var update = flag.Bool("update", false, "record testdata/transcripts/kernel from the simulated card")

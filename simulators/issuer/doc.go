@@ -84,7 +84,7 @@
 //
 // An acquirer terminal sends in field 55 (BER-TLV, emv/tlv) at least 9F26
 // (ARQC), 9F36 (ATC) and the data the ARQC covers. The ARQC input, the one
-// simulators/card computes (PBOC CVN 01, the layout of VIS CVN 10, EMV
+// simulators/simcard computes (PBOC CVN 01, the layout of VIS CVN 10, EMV
 // Book 2 8.1.1 minimum set), is the concatenation of
 //
 //	9F02 amount, authorised (6)   9F03 amount, other (6)

@@ -35,7 +35,7 @@ type iccData struct {
 }
 
 // ARQCInput returns the data the ARQC of field 55 covers: the PBOC CVN 01
-// layout of emv/pboc (the same bytes simulators/card computes), taken from
+// layout of emv/pboc (the same bytes simulators/simcard computes), taken from
 // list whatever order the tags arrive in.
 func ARQCInput(list []tlv.TLV) []byte { return pboc.ACInputFromTLV(list) }
 

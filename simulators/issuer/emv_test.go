@@ -10,8 +10,8 @@ import (
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/tlv"
 	"github.com/hulian/hulian/iso8583/dialect"
-	"github.com/hulian/hulian/simulators/card"
 	"github.com/hulian/hulian/simulators/issuer"
+	"github.com/hulian/hulian/simulators/simcard"
 	"github.com/hulian/hulian/symmetric"
 )
 
@@ -46,7 +46,7 @@ func (c chipCard) sessionKey(t testing.TB, imk string) []byte {
 }
 
 // field55 returns the chip data of an online request: the terminal data,
-// AIP, ATC, 9F10 (PBOC layout) and the ARQC over card.CryptogramInput, the
+// AIP, ATC, 9F10 (PBOC layout) and the ARQC over simcard.CryptogramInput, the
 // card simulator's input (so the issuer is checked against the card side).
 func (c chipCard) field55(t testing.TB, amount string) (raw, arqc []byte) {
 	t.Helper()
@@ -57,7 +57,7 @@ func (c chipCard) field55(t testing.TB, amount string) (raw, arqc []byte) {
 		algID = 0x04
 	}
 	iad := []byte{0x07, 0x01, 0x01, 0x03, 0xA0, 0x00, 0x00, algID}
-	input := card.CryptogramInput(term, aip, c.atc, iad)
+	input := simcard.CryptogramInput(term, aip, c.atc, iad)
 	var list []tlv.TLV
 	for _, tag := range []tlv.Tag{0x9F02, 0x9F03, 0x9F1A, 0x95, 0x5F2A, 0x9A, 0x9C, 0x9F37} {
 		list = append(list, tlv.New(tag, term[tag]))
@@ -82,7 +82,7 @@ func TestARQCInputMatchesCard(t *testing.T) {
 	list, err := tlv.Parse(raw)
 	require.NoError(t, err)
 	iad, _ := tlv.Find(list, 0x9F10)
-	want := card.CryptogramInput(terminalData("000000000100"), []byte{0x7C, 0x00}, 0x2A, iad.Value)
+	want := simcard.CryptogramInput(terminalData("000000000100"), []byte{0x7C, 0x00}, 0x2A, iad.Value)
 	assert.Equal(t, want, issuer.ARQCInput(list))
 }
 

@@ -63,13 +63,13 @@ func Open(ctx context.Context, url string, o Options) (*Journal, error) {
 // start migrates the schema and starts the committer over b.
 func start(ctx context.Context, b backend, o Options) (*Journal, error) {
 	j := &Journal{b: b, opt: o, now: time.Now}
-	if err := migrate(ctx, b, len(b.dialect().steps), micros(j.now())); err != nil {
+	if err := migrate(ctx, b, len(b.variant().steps), micros(j.now())); err != nil {
 		_ = b.close()
-		return nil, fmt.Errorf("journal: migrate %s schema: %w", b.dialect().name, err)
+		return nil, fmt.Errorf("journal: migrate %s schema: %w", b.variant().name, err)
 	}
 	if err := b.ready(ctx); err != nil {
 		_ = b.close()
-		return nil, fmt.Errorf("journal: %s: %w", b.dialect().name, err)
+		return nil, fmt.Errorf("journal: %s: %w", b.variant().name, err)
 	}
 	if s, ok := b.(*sqliteStore); ok && !s.log.readOnly() {
 		j.g = newGroupCommitter(j, s)

@@ -78,7 +78,7 @@ func migrationSteps(id, integer, blob string) [][]string {
 // one transaction, serialised against other processes doing the same. A
 // database already past the code's last version is refused.
 func migrate(ctx context.Context, b backend, upTo int, nowUS int64) error {
-	d := b.dialect()
+	d := b.variant()
 	return b.inTx(ctx, func(r runner) error {
 		if d.lockSQL != "" {
 			if _, err := r.exec(ctx, d.lockSQL); err != nil {

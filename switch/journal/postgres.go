@@ -38,7 +38,7 @@ const (
 // database, reached through a pgxpool.
 type pgStore struct {
 	pool  *pgxpool.Pool
-	d     dialect
+	d     sqlVariant
 	node  string // Options.Node
 	token string // this journal's sessions (postgres_sessions.go)
 }
@@ -68,7 +68,7 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*Journal, error) 
 		s.pool.Close()
 		return nil, fmt.Errorf("journal: postgres: %w", err)
 	}
-	s.d = dialect{
+	s.d = sqlVariant{
 		name:       "postgres",
 		lockSQL:    pgLockSQL,
 		steps:      pgMigrations(),
@@ -79,7 +79,7 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*Journal, error) 
 	return start(ctx, s, o)
 }
 
-func (s *pgStore) dialect() *dialect           { return &s.d }
+func (s *pgStore) variant() *sqlVariant        { return &s.d }
 func (s *pgStore) reads() runner               { return pgRunner{s.pool} }
 func (s *pgStore) ready(context.Context) error { return nil }
 func (s *pgStore) close() error                { s.pool.Close(); return nil }

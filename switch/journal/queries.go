@@ -61,7 +61,7 @@ func finishArgs(w *Write) []any {
 	return []any{w.ID, string(w.State), w.Code, w.AuthID, micros(w.At)}
 }
 
-// enqueueArgs returns the arguments of dialect.enqueueSQL for e.
+// enqueueArgs returns the arguments of sqlVariant.enqueueSQL for e.
 func enqueueArgs(e *SAFEntry, createdUS int64) []any {
 	msg := e.Message
 	if msg == nil {

@@ -30,7 +30,7 @@ func (j *Journal) ClaimIssuer(ctx context.Context, issuer string, now time.Time,
 	var out []SAFEntry
 	err := j.b.inTx(ctx, func(r runner) error {
 		out = out[:0]
-		return r.each(ctx, j.b.dialect().claimSQL, args, func(scan scanFunc) error {
+		return r.each(ctx, j.b.variant().claimSQL, args, func(scan scanFunc) error {
 			e, err := scanSAF(scan)
 			if err == nil {
 				out = append(out, e)

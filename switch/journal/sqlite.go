@@ -37,7 +37,7 @@ const (
 // reads the owner's log files and the tables, and cannot write.
 type sqliteStore struct {
 	writer, reader *sql.DB
-	d              dialect
+	d              sqlVariant
 	stmts          map[string]*sql.Stmt // prepared on writer, read-only after open
 	drainTimeout   time.Duration
 	dupKeys        keyQueries
@@ -73,7 +73,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("journal: sqlite path must be non-empty without '?' or '#'")
 	}
-	s := &sqliteStore{d: dialect{
+	s := &sqliteStore{d: sqlVariant{
 		name:     "sqlite",
 		steps:    append(migrationSteps("INTEGER PRIMARY KEY", "INTEGER", "BLOB"), []string{sqliteLogSchema}, sqliteAppliedSchema, sqliteNarrowSchema),
 		claimSQL: sqliteClaimSQL,
@@ -105,8 +105,8 @@ func OpenSQLite(ctx context.Context, path string, o Options) (*Journal, error) {
 	return start(ctx, s, o)
 }
 
-func (s *sqliteStore) dialect() *dialect { return &s.d }
-func (s *sqliteStore) reads() runner     { return sqlRunner{s.reader} }
+func (s *sqliteStore) variant() *sqlVariant { return &s.d }
+func (s *sqliteStore) reads() runner        { return sqlRunner{s.reader} }
 
 // inTx runs fn in an immediate (write-locking) transaction on the writer.
 func (s *sqliteStore) inTx(ctx context.Context, fn func(r runner) error) error {

@@ -53,13 +53,13 @@ type backend interface {
 	ready(ctx context.Context) error
 	// awaitPrevious is Journal.AwaitPrevious.
 	awaitPrevious(ctx context.Context) error
-	// dialect holds the statements that differ between databases.
-	dialect() *dialect
+	// variant holds the statements that differ between databases.
+	variant() *sqlVariant
 	close() error
 }
 
-// dialect holds the SQL that is not shared between the backends.
-type dialect struct {
+// sqlVariant holds the SQL that is not shared between the backends.
+type sqlVariant struct {
 	name       string
 	lockSQL    string     // serialises migrations; "" when inTx already does
 	steps      [][]string // migrations: step i brings the schema to version i+1

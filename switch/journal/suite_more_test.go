@@ -20,7 +20,7 @@ func testMigrations(t *testing.T, e env) {
 		return v
 	}
 	j := openJournal(t, e, "node-a")
-	latest := int64(len(j.b.dialect().steps))
+	latest := int64(len(j.b.variant().steps))
 	require.GreaterOrEqual(t, latest, int64(2))
 	assert.Equal(t, latest, version(j))
 	id := insert(t, j, newRecord(j, 1))

@@ -11,8 +11,8 @@ import (
 
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/pan"
-	simcard "github.com/hulian/hulian/simulators/card"
 	"github.com/hulian/hulian/simulators/issuer"
+	"github.com/hulian/hulian/simulators/simcard"
 	"github.com/hulian/hulian/symmetric"
 )
 
