@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/hulian/hulian/iso8583/dialect"
@@ -117,8 +118,14 @@ func runAcquirer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var c clientFlags
 	c.register(fs)
 	count := fs.Int("count", 10, "number of transactions")
+	cardPAN := fs.String("card", "", "card `PAN` to send (magnetic stripe, no field 55), e.g. an account of the issuer's accounts file; default: the sample card")
+	expiry := fs.String("expiry", "3012", "the --card's expiry date, `YYMM`")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *cardPAN != "" && (pan.Valid([]byte(*cardPAN)) != nil || len(*expiry) != 4 || strings.Trim(*expiry, "0123456789") != "") {
+		fmt.Fprintln(stderr, "paysim acquirer: --card must be a Luhn-valid PAN and --expiry YYMM")
+		return errUsage
 	}
 	closer, err := c.openMAC()
 	if err != nil {
@@ -137,6 +144,9 @@ func runAcquirer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var req, resp dialect.Message
 	for i := range *count {
 		sampleTxn(i, &req)
+		if *cardPAN != "" {
+			useCard(&req, *cardPAN, *expiry)
+		}
 		rctx, cancel := context.WithTimeout(ctx, c.timeout)
 		start := time.Now()
 		err := cl.Do(rctx, &req, &resp)
@@ -171,6 +181,15 @@ func sampleTxn(i int, m *dialect.Message) {
 	case 3:
 		m.SetString(4, "000000250000")
 	}
+}
+
+// useCard makes the request a magnetic stripe transaction of card p.
+func useCard(m *dialect.Message, p, expiry string) {
+	m.SetString(2, p)
+	m.SetString(14, expiry)
+	m.SetString(35, p+"="+expiry+"101")
+	m.SetString(22, "021")
+	m.Unset(55)
 }
 
 // printTxn prints one line per transaction; the PAN only masked.

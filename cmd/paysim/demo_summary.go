@@ -113,7 +113,7 @@ func (d *demo) printServe() {
 			hdr = ", header"
 		}
 		fmt.Fprintf(w, "  listener    %-10s %s (%s/%s%s)\n", l.Name, dialAddr(l.Address), l.Dialect, l.Framing, hdr)
-		for _, cmd := range tryCommands(d.cfg, l, keyFlags) {
+		for _, cmd := range tryCommands(d.cfg, l, keyFlags, d.tryData()) {
 			fmt.Fprintf(w, "              %s\n", cmd)
 		}
 	}
@@ -157,9 +157,34 @@ func (d *demo) keyFlags() string {
 		relPath(d.cfg.Security.KeyStore), relPath(d.cfg.Security.LMKFile), macKey(in.ID))
 }
 
+// tryData is what the suggested commands need to be answered as the demo
+// is: a card of the accounts files the issuers approve, the load burst's
+// mix and accounts, and whether the acquirer has a PIN key.
+type tryData struct {
+	card, expiry        string // "" when no account fits
+	mix, accounts       string
+	pinKeys, keysLoaded bool
+}
+
+func (d *demo) tryData() tryData {
+	first, _, _ := strings.Cut(d.f.accounts, ",") // paysim load draws from one file
+	t := tryData{mix: d.f.loadMix, accounts: strings.TrimSpace(first), keysLoaded: d.keys != nil}
+	if d.accounts != nil {
+		for _, a := range d.accounts.files {
+			if a.PAN != "" && (a.Status == "" || a.Status == "active") && a.Balance >= 1000000 && a.Limit == 0 && len(a.Permit) == 0 {
+				t.card, t.expiry = a.PAN, a.Expiry
+				break
+			}
+		}
+	}
+	return t
+}
+
 // tryCommands suggests paysim acquirer/load command lines for the
 // acquirers of listener l (built-in dialects only); keyFlags are appended.
-func tryCommands(cfg *config.Config, l *config.Listener, keyFlags string) []string {
+// Run as printed against the served demo, their requests are answered as
+// the demo's own are (approvals, and the declines the accounts file makes).
+func tryCommands(cfg *config.Config, l *config.Listener, keyFlags string, td tryData) []string {
 	var out []string
 	for i := range cfg.Institutions {
 		in := &cfg.Institutions[i]
@@ -171,7 +196,15 @@ func tryCommands(cfg *config.Config, l *config.Listener, keyFlags string) []stri
 			flags = append(flags, "--header", "--switch-id", cfg.Switch.ID)
 		}
 		f := strings.Join(flags, " ") + keyFlags
-		out = append(out, "paysim acquirer "+f+" --count 10", "paysim load "+f+" --duration 10s")
+		acq := "paysim acquirer " + f + " --count 10"
+		if td.card != "" {
+			acq += " --card " + td.card + " --expiry " + td.expiry
+		}
+		ld := "paysim load " + f + " --mix " + td.mix + " --accounts " + td.accounts
+		if td.keysLoaded && in.PINFormat != "" {
+			ld += " --pin-key " + string(pinKey(in.ID)) + " --pin-format " + in.PINFormat
+		}
+		out = append(out, acq, ld+" --rate 200 --duration 10s")
 	}
 	return out
 }
