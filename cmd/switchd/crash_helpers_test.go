@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -62,15 +60,6 @@ clearing: {dir: out, cutoff: "00:00", timezone: UTC}
 // crashRecoveredRE finds the number of records a switchd start recovered.
 var crashRecoveredRE = regexp.MustCompile(`recovered unfinished transactions[^\n]*count=(\d+)`)
 
-// crashBuild compiles switchd into dir.
-func crashBuild(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "switchd")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/hulian/hulian/cmd/switchd").CombinedOutput()
-	require.NoError(t, err, "go build switchd: %s", out)
-	return bin
-}
-
 // crashSQLiteURL is a journal file in dir.
 func crashSQLiteURL(_ *testing.T, dir string) string {
 	return "sqlite:" + filepath.Join(dir, "journal.db")
@@ -109,81 +98,15 @@ func crashSetup(t *testing.T, bin, dir, url, issuerAddr string) *crashEnv {
 	return e
 }
 
-// crashProc is one switchd child process.
-type crashProc struct {
-	cmd     *exec.Cmd
-	started time.Time
-	logPath string
-	exited  chan struct{}
-	waitErr error // set before exited is closed
-}
-
-// start runs switchd on the configuration, its output in a log file of dir.
-func (e *crashEnv) start() *crashProc {
-	t := e.t
-	t.Helper()
+// start runs switchd on the configuration.
+func (e *crashEnv) start() *switchdProc {
+	e.t.Helper()
 	e.starts++
-	p := &crashProc{logPath: filepath.Join(e.dir, fmt.Sprintf("switchd-%d.log", e.starts)), exited: make(chan struct{})}
-	f, err := os.Create(p.logPath)
-	require.NoError(t, err)
-	p.cmd = exec.Command(e.bin, "--config", e.cfgPath, "--log-format", "text")
-	p.cmd.Stdout, p.cmd.Stderr = f, f
-	p.started = time.Now()
-	if err := p.cmd.Start(); err != nil {
-		f.Close()
-		require.NoError(t, err)
-	}
-	go func() {
-		p.waitErr = p.cmd.Wait()
-		f.Close()
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		if !p.done() {
-			_ = p.cmd.Process.Kill()
-			<-p.exited
-		}
-	})
-	return p
+	return startSwitchd(e.t, e.bin, fmt.Sprintf("switchd start %d", e.starts), "--config", e.cfgPath, "--log-format", "text")
 }
 
-// done reports whether the process has exited.
-func (p *crashProc) done() bool {
-	select {
-	case <-p.exited:
-		return true
-	default:
-		return false
-	}
-}
-
-// kill ends the process with SIGKILL and waits for it.
-func (p *crashProc) kill() {
-	_ = p.cmd.Process.Kill()
-	<-p.exited
-}
-
-// terminate sends SIGTERM and returns the exit error (nil: status 0).
-func (p *crashProc) terminate(limit time.Duration) error {
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return err
-	}
-	select {
-	case <-p.exited:
-		return p.waitErr
-	case <-time.After(limit):
-		return fmt.Errorf("switchd did not stop within %v after SIGTERM", limit)
-	}
-}
-
-// logs returns what the process wrote so far.
-func (p *crashProc) logs() string {
-	b, _ := os.ReadFile(p.logPath)
-	return string(b)
-}
-
-// recovered is the number of unfinished records this start recovered.
-func (p *crashProc) recovered() int {
+// crashRecovered is the number of unfinished records start p recovered.
+func crashRecovered(p *switchdProc) int {
 	m := crashRecoveredRE.FindStringSubmatch(p.logs())
 	if m == nil {
 		return 0
@@ -213,7 +136,7 @@ func crashDial(ctx context.Context, addr string, rev *acquirer.Reverser) (*acqui
 
 // signOn retries an acquirer sign-on until the switch answers it and
 // returns the client and the time since the process started.
-func (e *crashEnv) signOn(p *crashProc) (*acquirer.Client, time.Duration) {
+func (e *crashEnv) signOn(p *switchdProc) (*acquirer.Client, time.Duration) {
 	t := e.t
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -232,7 +155,7 @@ func (e *crashEnv) signOn(p *crashProc) (*acquirer.Client, time.Duration) {
 
 // waitIssuerLinks polls the admin status until every issuer link is
 // signed on.
-func (e *crashEnv) waitIssuerLinks(p *crashProc) {
+func (e *crashEnv) waitIssuerLinks(p *switchdProc) {
 	t := e.t
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)

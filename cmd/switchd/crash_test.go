@@ -40,7 +40,7 @@ func TestCrashRecovery(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" { // CI always runs it
 		t.Skip("builds switchd and kills it under load")
 	}
-	bin := crashBuild(t, t.TempDir())
+	bin := buildSwitchd(t, t.TempDir())
 	backends := []struct {
 		name string
 		url  func(t *testing.T, dir string) string
@@ -77,7 +77,7 @@ func crashScenario(t *testing.T, bin, dir, url string) {
 	for round := 1; round <= crashKills; round++ {
 		p := e.start()
 		c, took := e.signOn(p)
-		recovered += p.recovered()
+		recovered += crashRecovered(p)
 		e.waitIssuerLinks(p)
 		crashLoadUntilKilled(t, e, p, is, ledger, c)
 		t.Logf("round %d: signed on %v after start, killed with %d requests sent so far", round, took, ledger.next.Load())
@@ -88,7 +88,7 @@ func crashScenario(t *testing.T, bin, dir, url string) {
 	// The last start: recovery, fresh traffic, the queue drains, SIGTERM.
 	p := e.start()
 	c, recovery := e.signOn(p)
-	recovered += p.recovered()
+	recovered += crashRecovered(p)
 	t.Logf("recovery after the last SIGKILL: acquirer signed on %v after process start", recovery)
 	e.waitIssuerLinks(p)
 	before := len(ledger.snapshot())
@@ -128,7 +128,7 @@ func crashScenario(t *testing.T, bin, dir, url string) {
 // time out in the switch and others are caught open by the kill), and kills
 // p with SIGKILL after a random 200-800ms. Requests still open then are
 // unknown.
-func crashLoadUntilKilled(t *testing.T, e *crashEnv, p *crashProc, is *issuer.Issuer, l *crashLedger, c *acquirer.Client) {
+func crashLoadUntilKilled(t *testing.T, e *crashEnv, p *switchdProc, is *issuer.Issuer, l *crashLedger, c *acquirer.Client) {
 	clients := append([]*acquirer.Client{c}, e.dialMore(crashConns-1)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	loaded := make(chan struct{})
@@ -142,7 +142,7 @@ func crashLoadUntilKilled(t *testing.T, e *crashEnv, p *crashProc, is *issuer.Is
 		is.SetSilent(false)
 	})
 	time.Sleep(time.Duration(200+rand.IntN(600)) * time.Millisecond)
-	p.kill()
+	p.kill(t)
 	cancel()
 	<-loaded
 	if !silence.Stop() {
@@ -157,7 +157,7 @@ func crashLoadUntilKilled(t *testing.T, e *crashEnv, p *crashProc, is *issuer.Is
 }
 
 // crashWaitDrained waits until the store-and-forward queue is empty.
-func crashWaitDrained(t *testing.T, j *journal.Journal, p *crashProc) {
+func crashWaitDrained(t *testing.T, j *journal.Journal, p *switchdProc) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		n, err := j.SAFDepth(context.Background())

@@ -76,7 +76,7 @@ func guardSetup(t *testing.T, bin, dir, url, good, slow, stuck string) *crashEnv
 
 // guardDial connects one acquirer client as id and signs it on, retrying
 // while switchd starts.
-func guardDial(t *testing.T, p *crashProc, addr, id string) *acquirer.Client {
+func guardDial(t *testing.T, p *switchdProc, addr, id string) *acquirer.Client {
 	t.Helper()
 	hl87a, err := dialect.Builtin("hl87a")
 	require.NoError(t, err)

@@ -45,7 +45,7 @@ func TestMisbehavingPeers(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("builds switchd and attacks it")
 	}
-	bin := crashBuild(t, t.TempDir())
+	bin := buildSwitchd(t, t.TempDir())
 	for _, b := range []struct {
 		name string
 		url  func(t *testing.T, dir string) string
@@ -149,7 +149,7 @@ func guardScenario(t *testing.T, bin, dir, url string) {
 
 // guardBurst keeps requests in flight on the stuck route from the flooding
 // acquirer's own connections until ctx ends.
-func guardBurst(ctx context.Context, t *testing.T, p *crashProc, addr string) {
+func guardBurst(ctx context.Context, t *testing.T, p *switchdProc, addr string) {
 	clients := []*acquirer.Client{guardDial(t, p, addr, guardFloodAcq), guardDial(t, p, addr, guardFloodAcq)}
 	var wg sync.WaitGroup
 	for w := range 64 {
@@ -228,7 +228,7 @@ func guardFlood(ctx context.Context, addr string) {
 
 // guardDrop sends n purchases on the slow route from two connections of
 // the dropping acquirer and closes both before any answer comes back.
-func guardDrop(ctx context.Context, t *testing.T, p *crashProc, addr string, n int) {
+func guardDrop(ctx context.Context, t *testing.T, p *switchdProc, addr string, n int) {
 	clients := []*acquirer.Client{guardDial(t, p, addr, guardDropAcq), guardDial(t, p, addr, guardDropAcq)}
 	var sent sync.WaitGroup
 	for i := range n {

@@ -6,16 +6,13 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hulian/hulian/switch/journal/journaltest"
-	"github.com/hulian/hulian/switch/logtest"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -62,98 +59,33 @@ func nodesPostgresURL(t *testing.T) string {
 	return journaltest.PostgresURL(t, "hulian_nodes_test")
 }
 
-// nodesBuild compiles cmd/switchd into dir.
-func nodesBuild(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "switchd")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/hulian/hulian/cmd/switchd").CombinedOutput()
-	require.NoError(t, err, "go build switchd: %s", out)
-	return bin
-}
-
-// nodesProc is one switchd child process.
+// nodesProc is one switchd node: the process and its ports.
 type nodesProc struct {
-	name, admin, listen string
-	cmd                 *exec.Cmd
-	logs                *logtest.Buffer
-	exited              chan struct{}
-	err                 error // Wait's result, once exited is closed
+	*switchdProc
+	admin, listen string
 }
 
 // nodesLaunch writes the node's configuration and starts switchd on it
-// without waiting for it. The process is stopped with SIGTERM (SIGKILL if
-// it hangs) when the test ends.
+// without waiting for it.
 func nodesLaunch(t *testing.T, bin, dir, name, journalURL, issuerAddr string) *nodesProc {
 	t.Helper()
-	p := &nodesProc{name: name, admin: freePort(t), listen: freePort(t), logs: &logtest.Buffer{}, exited: make(chan struct{})}
+	admin, listen := freePort(t), freePort(t)
 	keyPath := filepath.Join(dir, "hash.key")
 	require.NoError(t, os.WriteFile(keyPath, []byte(nodesHashKey), 0o600))
-	cfg := fmt.Sprintf(nodesConfig, name, p.admin, p.listen, nodesTimeout, issuerAddr, journalURL, keyPath,
+	cfg := fmt.Sprintf(nodesConfig, name, admin, listen, nodesTimeout, issuerAddr, journalURL, keyPath,
 		nodesSAFEvery, filepath.Join(dir, "clearing"))
 	path := filepath.Join(dir, name+".yaml")
 	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
-	p.cmd = exec.Command(bin, "--config", path, "--log-level", "debug")
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-	require.NoError(t, p.cmd.Start())
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() { p.stop(t) })
-	return p
+	return &nodesProc{switchdProc: startSwitchd(t, bin, name, "--config", path, "--log-level", "debug"), admin: admin, listen: listen}
 }
 
 // ready waits until the node's issuer link is signed on.
 func (p *nodesProc) ready(t *testing.T) {
 	t.Helper()
 	nodesWaitFor(t, p.name+" signed on to the issuer", 15*time.Second, func() bool {
-		require.True(t, p.running(), "%s exited at start: %v; logs:\n%s", p.name, p.err, p.logs.String())
+		require.False(t, p.done(), "%s exited at start: %v; logs:\n%s", p.name, p.waitErr, p.logs())
 		return strings.Contains(nodesGet(p.admin, "/status"), `"state": "signed_on"`)
 	})
-}
-
-// running reports whether the process has not exited.
-func (p *nodesProc) running() bool {
-	select {
-	case <-p.exited:
-		return false
-	default:
-		return true
-	}
-}
-
-// kill sends SIGKILL and waits for the process to be gone.
-func (p *nodesProc) kill(t *testing.T) {
-	t.Helper()
-	require.NoError(t, p.cmd.Process.Kill())
-	select {
-	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		require.FailNow(t, p.name+" survived SIGKILL")
-	}
-}
-
-// stop ends a process still running with SIGTERM, then SIGKILL; on a
-// failed test it logs the tail of the process's output.
-func (p *nodesProc) stop(t *testing.T) {
-	select {
-	case <-p.exited:
-	default:
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-p.exited:
-		case <-time.After(10 * time.Second):
-			_ = p.cmd.Process.Kill()
-			<-p.exited
-		}
-	}
-	if t.Failed() {
-		logs := p.logs.String()
-		if len(logs) > 8000 {
-			logs = logs[len(logs)-8000:]
-		}
-		t.Logf("%s output (tail):\n%s", p.name, logs)
-	}
 }
 
 // nodesGet returns the body of an admin GET, "" on any error.

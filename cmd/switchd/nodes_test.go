@@ -40,7 +40,7 @@ func TestTwoNodesShareOneJournal(t *testing.T) {
 	}
 	url := nodesPostgresURL(t)
 	dir := t.TempDir()
-	bin := nodesBuild(t, dir)
+	bin := buildSwitchd(t, dir)
 	n := &nodesNet{url: url, is: nodesIssuerSim(t)}
 	n.watch = nodesWatchIssuer(t, n.is)
 	// Both start at once on the fresh schema: their migrations race.
@@ -367,5 +367,5 @@ func (n *nodesNet) deadNode(t *testing.T) {
 	depth, err := n.j.SAFDepth(context.Background())
 	require.NoError(t, err)
 	assert.Zero(t, depth)
-	assert.True(t, n.b.running(), "node-b still serving")
+	assert.True(t, !n.b.done(), "node-b still serving")
 }
