@@ -205,6 +205,9 @@ func (q *saf) forget(issuer *institution, key match.Key) {
 	q.mu.Unlock()
 }
 
+// safAckTimeout bounds recording one store-and-forward acknowledgement.
+const safAckTimeout = 10 * time.Second
+
 // acknowledged reports whether an issuer's response answers a
 // store-and-forward entry, and if so acknowledges it in the journal.
 func (q *saf) acknowledged(issuer *institution, key match.Key) bool {
@@ -220,8 +223,15 @@ func (q *saf) acknowledged(issuer *institution, key match.Key) bool {
 		issuer.m.ReversalsAcked.Inc()
 	}
 	id := w.id
+	// Off the read loop, but among the goroutines shutdown waits for: the
+	// acknowledgement is recorded before the journal closes, and a
+	// shutdown does not cut it short (bounded by safAckTimeout instead).
+	q.s.wg.Add(1)
 	go func() {
-		if err := q.s.j.Ack(context.Background(), id); err != nil {
+		defer q.s.wg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(q.s.ctx), safAckTimeout)
+		defer cancel()
+		if err := q.s.j.Ack(ctx, id); err != nil {
 			q.s.log.Error("store-and-forward acknowledgement not recorded", "entry", id, "err", err)
 		}
 	}()
