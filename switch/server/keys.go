@@ -124,7 +124,7 @@ func (s *Server) rotate(inst *institution, typ hsm.KeyType, id hsm.KeyID) {
 		if typ == hsm.ZPK {
 			g = &next.zpk
 		}
-		g.prev, g.prevUntil, g.cur = g.cur, time.Now().Add(overlap), id
+		g.prev, g.prevUntil, g.cur = g.cur, s.now().Add(overlap), id
 		if inst.keys.CompareAndSwap(old, &next) {
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,7 +58,10 @@ func TestOnlineKeyExchange(t *testing.T) {
 	require.NoError(t, err)
 	cfg.Institutions[0].MAC = "x919"
 	cfg.Security.KeyOverlap = config.Duration(time.Second)
-	srv, err := New(cfg, Options{HSM: mod, Logger: testLogger()})
+	var clock atomic.Int64 // the switch's time, moved by the test
+	clock.Store(time.Now().UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	srv, err := New(cfg, Options{HSM: mod, Logger: testLogger(), Clock: now})
 	require.NoError(t, err)
 	require.NoError(t, srv.Start(ctx))
 	defer srv.Shutdown(ctx)
@@ -124,8 +128,8 @@ func TestOnlineKeyExchange(t *testing.T) {
 	assert.Equal(t, "00", purchaseWith(hsm.KeyID(acqA+"/zak"), "000006"))
 	assert.Equal(t, 3, is.Stats().Requests)
 
-	// After the overlap only the new key is accepted.
-	time.Sleep(1100 * time.Millisecond)
+	// After the overlap (1 s) only the new key is accepted.
+	clock.Add(int64(1100 * time.Millisecond))
 	assert.Equal(t, "63", purchaseWith(hsm.KeyID(acqA+"/zak"), "000007"))
 	assert.Equal(t, "00", purchaseWith(hsm.KeyID(acqA+"/zak:2"), "000008"))
 }

@@ -53,7 +53,7 @@ func (s *Server) verifyMAC(l *link.Link, inst *institution, m *dialect.Message) 
 	ctx, cancel := context.WithTimeout(context.Background(), macTimeout)
 	defer cancel()
 	var err error
-	for _, key := range inst.ring().zak.candidates(time.Now()) {
+	for _, key := range inst.ring().zak.candidates(s.now()) {
 		if err = s.hsm.VerifyMAC(ctx, key, data, mac); err == nil {
 			return true
 		}

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/pan"
@@ -53,7 +52,7 @@ func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) erro
 	defer cancel()
 	var out []byte
 	var err error
-	for _, key := range acq.ring().zpk.candidates(time.Now()) {
+	for _, key := range acq.ring().zpk.candidates(s.now()) {
 		out, err = s.hsm.TranslatePIN(ctx, hsm.TranslatePIN{
 			From: key, FromFormat: pinFormat(from),
 			To: issuer.ring().zpk.cur, ToFormat: pinFormat(to),

@@ -41,6 +41,8 @@ type Options struct {
 	// HSM is the security module holding the institutions' keys; it is
 	// required when an institution authenticates its messages (mac).
 	HSM hsm.Module
+	// Clock tells the time of key overlaps; nil is time.Now.
+	Clock func() time.Time
 	// Metrics receives the switch's metrics; nil creates them on
 	// Registerer.
 	Metrics *metrics.Metrics
@@ -91,6 +93,7 @@ type Server struct {
 	draining  atomic.Bool
 	closed    atomic.Bool
 	wg        sync.WaitGroup // every goroutine the server starts
+	now       func() time.Time
 }
 
 // New builds a switch from a validated configuration. Nothing is bound or
@@ -130,6 +133,9 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	}
 	if s.businessDate == nil {
 		s.businessDate = func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+	}
+	if s.now = opts.Clock; s.now == nil {
+		s.now = time.Now
 	}
 	if s.j != nil {
 		if s.saf, err = newSAF(s); err != nil {
