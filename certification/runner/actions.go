@@ -24,40 +24,40 @@ const (
 // act performs one action and returns the card's answer.
 func (s *session) act(ctx context.Context, a script.Action, rs *report.Step) (answer, error) {
 	switch a.Kind {
-	case "power_on":
+	case script.ActPowerOn:
 		return s.powerOn(ctx, a.Args["mode"] != "warm", rs)
-	case "apdu":
+	case script.ActAPDU:
 		return s.rawAPDU(ctx, a.Args["command"], rs)
-	case "select":
+	case script.ActSelect:
 		return s.selectAction(ctx, a.Args, rs)
-	case "read_pse":
+	case script.ActReadPSE:
 		return s.readPSE(ctx, rs)
-	case "read_ppse":
+	case script.ActReadPPSE:
 		return s.selectName(ctx, []byte("2PAY.SYS.DDF01"), false, rs)
-	case "gpo":
+	case script.ActGPO:
 		return s.gpo(ctx, a.Args, rs)
-	case "read_record":
+	case script.ActReadRecord:
 		return s.readRecordAction(ctx, a.Args, rs)
-	case "read_records":
+	case script.ActReadRecords:
 		return s.readRecords(ctx, rs)
-	case "get_data":
+	case script.ActGetData:
 		return s.getData(ctx, a.Args["tag"], rs)
-	case "verify":
+	case script.ActVerify:
 		return s.verify(ctx, a.Args, rs)
-	case "internal_authenticate":
+	case script.ActInternalAuth:
 		return s.internalAuth(ctx, a.Args, rs)
-	case "generate_ac":
+	case script.ActGenerateAC:
 		return s.generateAC(ctx, a.Args, rs)
-	case "external_authenticate":
+	case script.ActExternalAuth:
 		return s.externalAuth(ctx, a.Args, rs)
-	case "issuer_script":
+	case script.ActIssuerScript:
 		return s.issuerScript(ctx, a.Args, rs)
 	}
 	return answer{}, fmt.Errorf("%w: unknown action %q", ErrScript, a.Kind)
 }
 
 // send encodes and transmits a command and parses the answer as TLV.
-func (s *session) send(ctx context.Context, kind string, c apdu.Command, rs *report.Step) (answer, error) {
+func (s *session) send(ctx context.Context, kind script.ActionKind, c apdu.Command, rs *report.Step) (answer, error) {
 	cmd, err := c.Encode()
 	if err != nil {
 		return answer{}, fmt.Errorf("%w: %v", ErrScript, err)
@@ -105,7 +105,7 @@ func (s *session) powerOn(ctx context.Context, cold bool, rs *report.Step) (answ
 		return answer{}, err
 	}
 	s.data, s.gac = newStore(), nil
-	return answer{action: "power_on", atr: atr}, nil
+	return answer{action: script.ActPowerOn, atr: atr}, nil
 }
 
 // rawAPDU sends a command as written.
@@ -121,7 +121,7 @@ func (s *session) rawAPDU(ctx context.Context, v string, rs *report.Step) (answe
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{action: "apdu", data: data, sw: sw, hasSW: true, list: parseAnswer(data)}, nil
+	return answer{action: script.ActAPDU, data: data, sw: sw, hasSW: true, list: parseAnswer(data)}, nil
 }
 
 // selectAction is SELECT by AID (hex) or name (text).
@@ -148,7 +148,7 @@ func (s *session) selectName(ctx context.Context, name []byte, next bool, rs *re
 	if next {
 		c.P2 = 0x02
 	}
-	ans, err := s.send(ctx, "select", c, rs)
+	ans, err := s.send(ctx, script.ActSelect, c, rs)
 	if err != nil || (ans.sw != sw9000 && ans.sw != 0x6283) {
 		return ans, err
 	}
@@ -172,7 +172,7 @@ func (s *session) readPSE(ctx context.Context, rs *report.Step) (answer, error) 
 	if !ok || len(sfi.Value) != 1 {
 		return ans, nil // the assertions say what is missing
 	}
-	ans.action = "read_pse"
+	ans.action = script.ActReadPSE
 	for rec := 1; rec <= 16; rec++ {
 		r, err := s.readRecord(ctx, int(sfi.Value[0]), rec, rs)
 		if err != nil {
@@ -210,7 +210,7 @@ func (s *session) readRecordAction(ctx context.Context, args map[string]string, 
 // readRecord is READ RECORD (EMV Book 3 6.5.11); a record read joins the
 // card data.
 func (s *session) readRecord(ctx context.Context, sfi, rec int, rs *report.Step) (answer, error) {
-	ans, err := s.send(ctx, "read_record", apdu.Command{INS: 0xB2, P1: byte(rec), P2: byte(sfi<<3 | 4), Le: 256}, rs)
+	ans, err := s.send(ctx, script.ActReadRecord, apdu.Command{INS: 0xB2, P1: byte(rec), P2: byte(sfi<<3 | 4), Le: 256}, rs)
 	if err == nil && ans.sw == sw9000 {
 		s.data.records[[2]int{sfi, rec}] = append([]byte(nil), ans.data...)
 		s.data.add(ans.list)
@@ -227,7 +227,7 @@ func (s *session) readRecords(ctx context.Context, rs *report.Step) (answer, err
 	if err != nil {
 		return answer{}, failf("the AFL is malformed: %v", err)
 	}
-	all := answer{action: "read_records", sw: sw9000, hasSW: true}
+	all := answer{action: script.ActReadRecords, sw: sw9000, hasSW: true}
 	for _, e := range entries {
 		for rec := int(e.First); rec <= int(e.Last); rec++ {
 			r, err := s.readRecord(ctx, int(e.SFI), rec, rs)
@@ -262,7 +262,7 @@ func (s *session) getData(ctx context.Context, v string, rs *report.Step) (answe
 	if len(tag) == 2 {
 		c.P1 = tag[0]
 	}
-	ans, err := s.send(ctx, "get_data", c, rs)
+	ans, err := s.send(ctx, script.ActGetData, c, rs)
 	if err == nil && ans.sw == sw9000 {
 		s.data.add(ans.list)
 	}

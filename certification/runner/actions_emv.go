@@ -6,6 +6,7 @@ import (
 
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
+	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -31,7 +32,7 @@ func (s *session) gpo(ctx context.Context, args map[string]string, rs *report.St
 		}
 	}
 	s.pdolData = data
-	ans, err := s.send(ctx, "gpo", apdu.Command{CLA: 0x80, INS: 0xA8, Data: tlv.Encode(tlv.New(0x83, data)), Le: 256}, rs)
+	ans, err := s.send(ctx, script.ActGPO, apdu.Command{CLA: 0x80, INS: 0xA8, Data: tlv.Encode(tlv.New(0x83, data)), Le: 256}, rs)
 	if err != nil || ans.sw != sw9000 {
 		return ans, err
 	}
@@ -77,7 +78,7 @@ func (s *session) verify(ctx context.Context, args map[string]string, rs *report
 	if err != nil {
 		return answer{}, err
 	}
-	ans, err := s.send(ctx, "verify", apdu.Command{INS: 0x20, P2: 0x80, Data: block}, rs)
+	ans, err := s.send(ctx, script.ActVerify, apdu.Command{INS: 0x20, P2: 0x80, Data: block}, rs)
 	clear(block)
 	return ans, err
 }
@@ -105,7 +106,7 @@ func (s *session) internalAuth(ctx context.Context, args map[string]string, rs *
 		data = b
 	}
 	s.ddolData = data
-	return s.send(ctx, "internal_authenticate", apdu.Command{INS: 0x88, Data: data, Le: 256}, rs)
+	return s.send(ctx, script.ActInternalAuth, apdu.Command{INS: 0x88, Data: data, Le: 256}, rs)
 }
 
 // pinBlock is an ISO 9564 format 2 PIN block: 2N, the digits, F filler.

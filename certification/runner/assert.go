@@ -215,11 +215,11 @@ func (s *session) checkMatches(a script.Assertion) (string, error) {
 	shownRE := a.Args["regex"] // as written: a substituted value may be cardholder data
 	if a.Path.IsZero() {
 		data, what := s.ans.data, "the answer's data"
-		if s.ans.action == "power_on" {
+		if s.ans.action == script.ActPowerOn {
 			data, what = s.ans.atr, "the ATR"
 		}
 		if !re.MatchString(hexUpper(data)) {
-			if s.ans.action == "power_on" {
+			if s.ans.action == script.ActPowerOn {
 				return fmt.Sprintf("%s does not match %s: the card sent %s", what, shownRE, hexUpper(data)), nil
 			}
 			return fmt.Sprintf("%s (%d bytes, withheld) does not match %s", what, len(data), shownRE), nil

@@ -228,7 +228,7 @@ func (s *session) stepName(st *script.Step) string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	parts := []string{st.Action.Kind}
+	parts := []string{string(st.Action.Kind)}
 	for _, k := range keys {
 		v := st.Action.Args[k]
 		if k == "pin" || k == "value" && st.Action.Args["command"] == "pin_change" {
@@ -242,13 +242,13 @@ func (s *session) stepName(st *script.Step) string {
 }
 
 // actionTitle names an action's command for messages.
-func actionTitle(kind string) string {
-	return map[string]string{
-		"apdu": "the command", "select": "SELECT", "read_pse": "the PSE", "read_ppse": "SELECT PPSE",
-		"gpo": "GET PROCESSING OPTIONS", "read_record": "READ RECORD", "read_records": "READ RECORD",
-		"get_data": "GET DATA", "verify": "VERIFY", "internal_authenticate": "INTERNAL AUTHENTICATE",
-		"generate_ac": "GENERATE AC", "external_authenticate": "EXTERNAL AUTHENTICATE",
-		"issuer_script": "the issuer script command", "power_on": "the reset",
+func actionTitle(kind script.ActionKind) string {
+	return map[script.ActionKind]string{
+		script.ActAPDU: "the command", script.ActSelect: "SELECT", script.ActReadPSE: "the PSE", script.ActReadPPSE: "SELECT PPSE",
+		script.ActGPO: "GET PROCESSING OPTIONS", script.ActReadRecord: "READ RECORD", script.ActReadRecords: "READ RECORD",
+		script.ActGetData: "GET DATA", script.ActVerify: "VERIFY", script.ActInternalAuth: "INTERNAL AUTHENTICATE",
+		script.ActGenerateAC: "GENERATE AC", script.ActExternalAuth: "EXTERNAL AUTHENTICATE",
+		script.ActIssuerScript: "the issuer script command", script.ActPowerOn: "the reset",
 	}[kind]
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"github.com/hulian/hulian/card/apdu"
+	"github.com/hulian/hulian/certification/script"
 
 	"github.com/hulian/hulian/card"
 	"github.com/hulian/hulian/emv/tlv"
@@ -79,7 +80,7 @@ func discoveryErr(what string, sw uint16, err error) error {
 // offered contactless), for the interface: condition, without adding its
 // answer to the card's data.
 func (s *session) readPPSE(ctx context.Context) {
-	ans, err := s.send(ctx, "read_ppse", apdu.Command{INS: 0xA4, P1: 0x04, Data: []byte("2PAY.SYS.DDF01"), Le: 256}, nil)
+	ans, err := s.send(ctx, script.ActReadPPSE, apdu.Command{INS: 0xA4, P1: 0x04, Data: []byte("2PAY.SYS.DDF01"), Le: 256}, nil)
 	switch {
 	case err != nil:
 		s.data.ppseErr = err.Error()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
+	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -76,7 +77,7 @@ func (s *session) generateAC(ctx context.Context, args map[string]string, rs *re
 	if g.cda {
 		p1 |= 0x10
 	}
-	ans, err := s.send(ctx, "generate_ac", apdu.Command{CLA: 0x80, INS: 0xAE, P1: p1, Data: g.cdolData, Le: 256}, rs)
+	ans, err := s.send(ctx, script.ActGenerateAC, apdu.Command{CLA: 0x80, INS: 0xAE, P1: p1, Data: g.cdolData, Le: 256}, rs)
 	if err != nil || ans.sw != sw9000 {
 		return ans, err
 	}
@@ -146,5 +147,5 @@ func (s *session) externalAuth(ctx context.Context, args map[string]string, rs *
 		}
 		data = append(arpc, arc...)
 	}
-	return s.send(ctx, "external_authenticate", apdu.Command{INS: 0x82, Data: data}, rs)
+	return s.send(ctx, script.ActExternalAuth, apdu.Command{INS: 0x82, Data: data}, rs)
 }

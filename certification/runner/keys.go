@@ -7,6 +7,7 @@ import (
 
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
+	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/dol"
 	"github.com/hulian/hulian/emv/pboc"
@@ -148,7 +149,7 @@ func (s *session) issuerScript(ctx context.Context, args map[string]string, rs *
 		mac[0] ^= 0x01
 	}
 	c.Data = append(c.Data, mac...)
-	return s.send(ctx, "issuer_script", c, rs)
+	return s.send(ctx, script.ActIssuerScript, c, rs)
 }
 
 // scriptCommand builds the command of an issuer script before its MAC.

@@ -29,9 +29,9 @@ func (n *needs) scan(steps []script.Step, cleanup bool) {
 		n.scan(st.Steps, cleanup)
 		a := st.Action
 		switch {
-		case a.Kind == "verify", a.Kind == "issuer_script" && a.Args["command"] == "pin_change":
+		case a.Kind == script.ActVerify, a.Kind == script.ActIssuerScript && a.Args["command"] == "pin_change":
 			n.pin = true
-		case a.Kind == "issuer_script" && cleanup:
+		case a.Kind == script.ActIssuerScript && cleanup:
 			n.keys = true
 		}
 		for _, v := range a.Args {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/kernel"
 	"github.com/hulian/hulian/emv/oda"
@@ -255,7 +256,7 @@ func (s *session) checkARQC() (string, error) {
 // answered 9000, or the second GENERATE AC answered 9000 with a TC when a
 // TC was asked.
 func (s *session) checkARPCAccepted() string {
-	if s.ans.action == "external_authenticate" {
+	if s.ans.action == script.ActExternalAuth {
 		if s.ans.sw != sw9000 {
 			return fmt.Sprintf("the card refused the ARPC: EXTERNAL AUTHENTICATE answered %s", swText(s.ans.sw))
 		}

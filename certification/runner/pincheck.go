@@ -35,7 +35,7 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 		msg := fmt.Sprintf(format, args...)
 		return pinCheck{why: "the PIN check did not let a PIN be sent: " + msg, note: "PIN check: " + msg + "; the cases that send a PIN were not run"}
 	}
-	step := func(kind string, args map[string]string) (answer, error) {
+	step := func(kind script.ActionKind, args map[string]string) (answer, error) {
 		sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
 		defer cancel()
 		return s.act(sctx, script.Action{Kind: kind, Args: args}, nil)
@@ -50,14 +50,14 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 		return fail("the reset failed (%v)", err)
 	}
 	for _, a := range []struct {
-		kind string
+		kind script.ActionKind
 		args map[string]string
-	}{{"select", map[string]string{"aid": "${aid}"}}, {"gpo", nil}} {
+	}{{script.ActSelect, map[string]string{"aid": "${aid}"}}, {script.ActGPO, nil}} {
 		if ans, err := step(a.kind, a.args); err != nil || ans.sw != sw9000 {
 			return fail("%s: %s", actionTitle(a.kind), outcome(ans, err))
 		}
 	}
-	ans, err := step("get_data", map[string]string{"tag": "9F17"})
+	ans, err := step(script.ActGetData, map[string]string{"tag": "9F17"})
 	tries, ok := tryCounter(ans)
 	if err != nil || !ok {
 		return fail("the card does not give its PIN try counter (GET DATA 9F17: %s)", outcome(ans, err))
@@ -65,7 +65,7 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 	if tries < minTries {
 		return fail("the PIN try counter is %d: no PIN is sent to a card that close to blocked", tries)
 	}
-	ans, err = step("verify", map[string]string{"pin": "${pin}"})
+	ans, err = step(script.ActVerify, map[string]string{"pin": "${pin}"})
 	switch {
 	case err != nil:
 		return fail("VERIFY of the profile's PIN: %s", outcome(ans, err))
@@ -92,16 +92,16 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 
 // unblockPIN sends PIN UNBLOCK as an issuer script (after the ARQC it
 // needs) and returns the PIN try counter then, -1 when unknown.
-func (r *Runner) unblockPIN(step func(string, map[string]string) (answer, error)) int {
+func (r *Runner) unblockPIN(step func(script.ActionKind, map[string]string) (answer, error)) int {
 	for _, a := range []struct {
-		kind string
+		kind script.ActionKind
 		args map[string]string
-	}{{"read_records", nil}, {"generate_ac", map[string]string{"type": "arqc"}}, {"issuer_script", map[string]string{"command": "pin_change"}}} {
+	}{{script.ActReadRecords, nil}, {script.ActGenerateAC, map[string]string{"type": "arqc"}}, {script.ActIssuerScript, map[string]string{"command": "pin_change"}}} {
 		if ans, err := step(a.kind, a.args); err != nil || ans.sw != sw9000 {
 			return -1
 		}
 	}
-	ans, err := step("get_data", map[string]string{"tag": "9F17"})
+	ans, err := step(script.ActGetData, map[string]string{"tag": "9F17"})
 	if n, ok := tryCounter(ans); err == nil && ok {
 		return n
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
+	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/oda"
 )
 
@@ -21,7 +22,7 @@ func (s *session) verifyEnciphered(ctx context.Context, pin string, rs *report.S
 	if msg != "" {
 		return answer{}, failf("the PIN cannot be enciphered: %s", msg)
 	}
-	ch, err := s.send(ctx, "verify", apdu.Command{INS: 0x84, Le: 256}, rs)
+	ch, err := s.send(ctx, script.ActVerify, apdu.Command{INS: 0x84, Le: 256}, rs)
 	if err != nil {
 		return answer{}, err
 	}
@@ -37,7 +38,7 @@ func (s *session) verifyEnciphered(ctx context.Context, pin string, rs *report.S
 	if err != nil {
 		return answer{}, failf("the PIN cannot be enciphered with the card's key: %v", err)
 	}
-	ans, err := s.send(ctx, "verify", apdu.Command{INS: 0x20, P2: 0x88, Data: data}, rs)
+	ans, err := s.send(ctx, script.ActVerify, apdu.Command{INS: 0x20, P2: 0x88, Data: data}, rs)
 	clear(data)
 	return ans, err
 }

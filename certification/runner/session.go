@@ -31,7 +31,7 @@ type session struct {
 
 // answer is what one step got back.
 type answer struct {
-	action string
+	action script.ActionKind
 	data   []byte    // response data, without the status word
 	sw     uint16    // status word (the last one when the step sent several commands)
 	hasSW  bool      // false for power_on

@@ -39,12 +39,12 @@ func (p *parser) step(n *yaml.Node, depth int) Step {
 	acts := actions()
 	var nested, capture, assert *yaml.Node
 	p.each(n, func(key string, k, v *yaml.Node) {
-		if spec, ok := acts[key]; ok {
+		if spec, ok := acts[ActionKind(key)]; ok {
 			if s.Action.Kind != "" {
 				p.add(k.Line, "a step has one action: %s and %s", s.Action.Kind, key)
 				return
 			}
-			s.Action = Action{Kind: key, Args: p.args(v, key, spec)}
+			s.Action = Action{Kind: ActionKind(key), Args: p.args(v, key, spec)}
 			return
 		}
 		switch key {
@@ -206,10 +206,10 @@ func splitList(args map[string]string) []string {
 }
 
 // names lists the keys of kinds, sorted.
-func names(kinds map[string]verb) string {
+func names[K ~string](kinds map[K]verb) string {
 	list := make([]string, 0, len(kinds))
 	for k := range kinds {
-		list = append(list, k)
+		list = append(list, string(k))
 	}
 	sort.Strings(list)
 	out := ""

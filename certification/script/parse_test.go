@@ -68,7 +68,7 @@ func TestParseGood(t *testing.T) {
 	assert.Equal(t, []string{"selection", "fci"}, c.Tags)
 	require.Len(t, c.Steps, 1)
 	s := c.Steps[0]
-	assert.Equal(t, "select", s.Action.Kind)
+	assert.Equal(t, ActSelect, s.Action.Kind)
 	assert.Equal(t, "${aid}", s.Action.Args["aid"])
 	assert.True(t, s.Expect.Match(0x9000), "9000 by default")
 	require.Len(t, s.Assert, 4)

@@ -58,7 +58,7 @@ type Step struct {
 // Action is what a step sends: Kind names it (see Actions) and Args holds
 // its parameters as written (values may contain ${name}).
 type Action struct {
-	Kind string
+	Kind ActionKind
 	Args map[string]string
 }
 

@@ -43,24 +43,46 @@ func (v verb) arg(name string) (argSpec, bool) {
 	return argSpec{}, false
 }
 
+// ActionKind names a step's action: the one vocabulary of the parser, the
+// linter and the runner (certification/runner).
+type ActionKind string
+
+// The actions (SCRIPTS.md, "Steps").
+const (
+	ActPowerOn      ActionKind = "power_on"
+	ActAPDU         ActionKind = "apdu"
+	ActSelect       ActionKind = "select"
+	ActReadPSE      ActionKind = "read_pse"
+	ActReadPPSE     ActionKind = "read_ppse"
+	ActGPO          ActionKind = "gpo"
+	ActReadRecord   ActionKind = "read_record"
+	ActReadRecords  ActionKind = "read_records"
+	ActGetData      ActionKind = "get_data"
+	ActVerify       ActionKind = "verify"
+	ActInternalAuth ActionKind = "internal_authenticate"
+	ActGenerateAC   ActionKind = "generate_ac"
+	ActExternalAuth ActionKind = "external_authenticate"
+	ActIssuerScript ActionKind = "issuer_script"
+)
+
 // actions returns the step actions and their parameters.
-func actions() map[string]verb {
-	return map[string]verb{
-		"power_on":              {args: []argSpec{{name: "mode", kind: argEnum, enum: []string{"cold", "warm"}}}, scalar: "mode"},
-		"apdu":                  {args: []argSpec{{name: "command", kind: argHex, required: true}}, scalar: "command"},
-		"select":                {args: []argSpec{{name: "aid", kind: argHex}, {name: "name", kind: argText}, {name: "next", kind: argBool}}, scalar: "aid", oneOf: []string{"aid", "name"}},
-		"read_pse":              {},
-		"read_ppse":             {},
-		"gpo":                   {args: []argSpec{{name: "data", kind: argHex}, {name: "terminal", kind: argTagMap}}},
-		"read_record":           {args: []argSpec{{name: "sfi", kind: argInt, required: true}, {name: "record", kind: argInt, required: true}}},
-		"read_records":          {},
-		"get_data":              {args: []argSpec{{name: "tag", kind: argHex, required: true}}, scalar: "tag"},
-		"verify":                {args: []argSpec{{name: "pin", kind: argText, required: true}, {name: "format", kind: argEnum, enum: []string{"plaintext", "enciphered"}}}, scalar: "pin"},
-		"internal_authenticate": {args: []argSpec{{name: "data", kind: argHex}}},
-		"generate_ac": {args: []argSpec{{name: "type", kind: argEnum, required: true, enum: []string{"aac", "tc", "arqc"}},
+func actions() map[ActionKind]verb {
+	return map[ActionKind]verb{
+		ActPowerOn:      {args: []argSpec{{name: "mode", kind: argEnum, enum: []string{"cold", "warm"}}}, scalar: "mode"},
+		ActAPDU:         {args: []argSpec{{name: "command", kind: argHex, required: true}}, scalar: "command"},
+		ActSelect:       {args: []argSpec{{name: "aid", kind: argHex}, {name: "name", kind: argText}, {name: "next", kind: argBool}}, scalar: "aid", oneOf: []string{"aid", "name"}},
+		ActReadPSE:      {},
+		ActReadPPSE:     {},
+		ActGPO:          {args: []argSpec{{name: "data", kind: argHex}, {name: "terminal", kind: argTagMap}}},
+		ActReadRecord:   {args: []argSpec{{name: "sfi", kind: argInt, required: true}, {name: "record", kind: argInt, required: true}}},
+		ActReadRecords:  {},
+		ActGetData:      {args: []argSpec{{name: "tag", kind: argHex, required: true}}, scalar: "tag"},
+		ActVerify:       {args: []argSpec{{name: "pin", kind: argText, required: true}, {name: "format", kind: argEnum, enum: []string{"plaintext", "enciphered"}}}, scalar: "pin"},
+		ActInternalAuth: {args: []argSpec{{name: "data", kind: argHex}}},
+		ActGenerateAC: {args: []argSpec{{name: "type", kind: argEnum, required: true, enum: []string{"aac", "tc", "arqc"}},
 			{name: "cda", kind: argBool}, {name: "terminal", kind: argTagMap}}, scalar: "type"},
-		"external_authenticate": {args: []argSpec{{name: "arc", kind: argHex}, {name: "data", kind: argHex}}},
-		"issuer_script": {args: []argSpec{{name: "command", kind: argEnum, required: true,
+		ActExternalAuth: {args: []argSpec{{name: "arc", kind: argHex}, {name: "data", kind: argHex}}},
+		ActIssuerScript: {args: []argSpec{{name: "command", kind: argEnum, required: true,
 			enum: []string{"ec_load", "put_data", "application_block", "application_unblock", "pin_change", "card_block"}},
 			{name: "tag", kind: argHex}, {name: "value", kind: argHex}, {name: "bad_mac", kind: argBool}}, scalar: "command"},
 	}
