@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/hulian/hulian/iso8583/wire"
 	"github.com/hulian/hulian/switch/config"
+	"github.com/hulian/hulian/switch/hsm"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/match"
 	"github.com/hulian/hulian/switch/metrics"
@@ -21,6 +23,12 @@ type settings struct {
 	acquirerIDs map[string]bool
 	allow       []netip.Prefix
 	outbound    bool // the institution has outbound addresses
+	// Typed once from the configuration, never compared as strings per
+	// request.
+	acquirer, issuer bool
+	macOn            bool
+	pin              hsm.PINFormat // valid when hasPIN
+	hasPIN           bool
 }
 
 // institution is the runtime state of one institution; it survives reloads.
@@ -60,6 +68,16 @@ func newSettings(c config.Institution) (*settings, error) {
 		}
 	}
 	s.outbound = c.Outbound != nil && len(c.Outbound.Addresses) > 0
+	s.acquirer = c.Role == config.RoleAcquirer || c.Role == config.RoleBoth
+	s.issuer = c.Role == config.RoleIssuer || c.Role == config.RoleBoth
+	s.macOn = c.MAC != "" && c.MAC != "none"
+	if c.PINFormat != "" {
+		f, ok := hsm.ParsePINFormat(c.PINFormat)
+		if !ok {
+			return nil, fmt.Errorf("institutions %s: pin_format: %q is not a PIN block format", c.ID, c.PINFormat)
+		}
+		s.pin, s.hasPIN = f, true
+	}
 	return s, nil
 }
 
@@ -87,7 +105,7 @@ func (s *settings) allows(a netip.Addr) bool {
 func (s *settings) maxInFlight() int64 { return int64(s.cfg.MaxInFlight) }
 
 // mac reports whether the institution authenticates its messages.
-func (s *settings) mac() bool { return s.cfg.MAC != "" && s.cfg.MAC != "none" }
+func (s *settings) mac() bool { return s.macOn }
 
 // macField is the field its MAC travels in.
 func (s *settings) macField() int {
@@ -97,9 +115,9 @@ func (s *settings) macField() int {
 	return s.cfg.MACField
 }
 
-func (s *settings) isAcquirer() bool { return s.cfg.Role == "acquirer" || s.cfg.Role == "both" }
+func (s *settings) isAcquirer() bool { return s.acquirer }
 
-func (s *settings) isIssuer() bool { return s.cfg.Role == "issuer" || s.cfg.Role == "both" }
+func (s *settings) isIssuer() bool { return s.issuer }
 
 func (inst *institution) settings() *settings { return inst.set.Load() }
 

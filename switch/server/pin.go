@@ -9,13 +9,6 @@ import (
 	"github.com/hulian/hulian/switch/hsm"
 )
 
-// pinFormat maps a configuration PIN block format (validated at load) to
-// the module's.
-func pinFormat(name string) hsm.PINFormat {
-	f, _ := hsm.ParsePINFormat(name)
-	return f
-}
-
 // errPIN is a PIN block the switch cannot take: the code says why.
 type errPIN struct{ code string }
 
@@ -29,18 +22,18 @@ func (e errPIN) Error() string { return "server: PIN block refused with " + e.co
 // without a PIN format too (96).
 func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) error {
 	block := m.Field(52)
-	from := acq.settings().cfg.PINFormat
 	if block == nil {
 		return nil
 	}
-	if from == "" {
+	from := acq.settings()
+	if !from.hasPIN {
 		// The switch holds no key for it: a PIN block never crosses a
 		// zone untranslated.
 		s.log.Warn("PIN block from an acquirer without a PIN key", "acquirer", acq.id)
 		return errPIN{codeFormatError}
 	}
-	to := issuer.settings().cfg.PINFormat
-	if to == "" || s.hsm == nil {
+	to := issuer.settings()
+	if !to.hasPIN || s.hsm == nil {
 		s.log.Warn("PIN block for an issuer without a PIN key", "acquirer", acq.id, "issuer", issuer.id)
 		return errPIN{codeSystemMalfunction}
 	}
@@ -54,8 +47,8 @@ func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) erro
 	var err error
 	for _, key := range acq.ring().zpk.candidates(s.now()) {
 		out, err = s.hsm.TranslatePIN(ctx, hsm.TranslatePIN{
-			From: key, FromFormat: pinFormat(from),
-			To: issuer.ring().zpk.cur, ToFormat: pinFormat(to),
+			From: key, FromFormat: from.pin,
+			To: issuer.ring().zpk.cur, ToFormat: to.pin,
 			PAN: p, Block: block,
 		})
 		if !errors.Is(err, hsm.ErrPINFormat) {
@@ -70,6 +63,6 @@ func (s *Server) translatePIN(acq, issuer *institution, m *dialect.Message) erro
 		return errPIN{codeSystemMalfunction}
 	}
 	m.SetCopy(52, out)
-	m.SetString(53, hsm.SecurityControl(pinFormat(to)))
+	m.SetString(53, hsm.SecurityControl(to.pin))
 	return nil
 }
