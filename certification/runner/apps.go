@@ -24,10 +24,7 @@ type listedApp struct {
 func (r *Runner) listApplications(ctx context.Context, tr *card.Sender) []listedApp {
 	ctx, cancel := context.WithTimeout(ctx, r.opts.CaseTimeout)
 	defer cancel()
-	rctx, rcancel := context.WithTimeout(ctx, r.opts.StepTimeout)
-	err := tr.Reset(rctx, true)
-	rcancel()
-	if err != nil {
+	if err := r.coldReset(ctx, tr); err != nil {
 		return nil
 	}
 	s := r.newSession(tr, nil, make([]byte, 4))

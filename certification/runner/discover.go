@@ -21,10 +21,7 @@ func (r *Runner) discover(ctx context.Context, tr *card.Sender) *cardInfo {
 	info := &cardInfo{data: newStore()}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.CaseTimeout)
 	defer cancel()
-	rctx, rcancel := context.WithTimeout(ctx, r.opts.StepTimeout)
-	err := tr.Reset(rctx, true)
-	rcancel()
-	if err != nil {
+	if err := r.coldReset(ctx, tr); err != nil {
 		info.err = fmt.Errorf("reset: %w", err)
 		return info
 	}
@@ -94,4 +91,11 @@ func (s *session) readPPSE(ctx context.Context) {
 			s.data.ppse = append(s.data.ppse, append([]byte(nil), aid.Value...))
 		}
 	}
+}
+
+// coldReset powers the card off and on within the step timeout.
+func (r *Runner) coldReset(ctx context.Context, tr *card.Sender) error {
+	ctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
+	defer cancel()
+	return tr.Reset(ctx, true)
 }

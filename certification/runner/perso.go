@@ -8,6 +8,7 @@ import (
 
 	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/pan"
 )
 
 // The personalisation checks of JR/T 0045.3 that a regular expression or a
@@ -24,25 +25,11 @@ func (s *session) checkLuhn(a script.Assertion) string {
 		if len(d) < 2 || strings.Trim(string(d), "0123456789") != "" {
 			return fmt.Sprintf("%s is not a PAN of digits", a.Path)
 		}
-		if !luhnValid(d) {
+		if !pan.Luhn(d) {
 			return fmt.Sprintf("%s fails the Luhn check (ISO/IEC 7812-1): its last digit is not the check digit of the others", a.Path)
 		}
 		return ""
 	})
-}
-
-func luhnValid(d []byte) bool {
-	sum := 0
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if (len(d)-1-i)%2 == 1 {
-			if n *= 2; n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-	}
-	return sum%10 == 0
 }
 
 // checkTrack2: track 2 equivalent data (57: PAN, separator D, expiry YYMM,

@@ -43,10 +43,7 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 	if why := r.noApplication(info); why != "" {
 		return fail("%s", why)
 	}
-	rctx, rcancel := context.WithTimeout(ctx, r.opts.StepTimeout)
-	err := tr.Reset(rctx, true)
-	rcancel()
-	if err != nil {
+	if err := r.coldReset(ctx, tr); err != nil {
 		return fail("the reset failed (%v)", err)
 	}
 	for _, a := range []struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hulian/hulian/emv/tlv"
+	"github.com/hulian/hulian/pan"
 )
 
 // Re-signed personalisation defects: mistakes in the personalisation data
@@ -295,19 +296,10 @@ func padF(s string) string {
 	return s
 }
 
-// withCheckDigit appends the Luhn check digit.
+// withCheckDigit appends the Luhn check digit (pan.CheckDigit).
 func withCheckDigit(d string) string {
-	sum := 0
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if (len(d)-1-i)%2 == 0 {
-			if n *= 2; n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-	}
-	return d + string(rune('0'+(10-sum%10)%10))
+	c, _ := pan.CheckDigit([]byte(d))
+	return d + string(c)
 }
 
 // monthBefore is the YYMM a month earlier.
