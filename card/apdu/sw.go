@@ -16,6 +16,7 @@ const (
 	SWWarnFileInvalidated   SW = 0x6283
 	SWWarnFCIFormat         SW = 0x6284
 	SWVerifyFailed          SW = 0x6300
+	SWPINTries              SW = 0x63C0 // | the tries left (VERIFY with a wrong PIN)
 	SWMemoryFailure         SW = 0x6581
 	SWWrongLength           SW = 0x6700
 	SWLogicalChannel        SW = 0x6881
@@ -26,6 +27,7 @@ const (
 	SWReferenceDataUnusable SW = 0x6984
 	SWConditionsOfUse       SW = 0x6985
 	SWNoCurrentEF           SW = 0x6986
+	SWSMDataIncorrect       SW = 0x6988 // secure messaging data objects incorrect (a script MAC)
 	SWWrongData             SW = 0x6A80
 	SWFunctionNotSupported  SW = 0x6A81
 	SWFileNotFound          SW = 0x6A82

@@ -11,23 +11,23 @@ import (
 // 80 { signed dynamic application data }.
 func (c *Card) internalAuthenticate(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	a := c.selected()
 	if a == nil || c.sess.phase < phaseInitiated {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	if !a.has(aipDDA) || a.signer == nil {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	if len(cmd.Data) == 0 || (a.ddol != nil && len(cmd.Data) != a.ddol.Len()) {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	sig, err := c.signDDA(a, c.random(8), cmd.Data)
 	if err != nil {
-		return status(swUnknown)
+		return status(apdu.SWNoDiagnosis)
 	}
-	return respond(tlv.Encode(tlv.New(0x80, sig)), swOK)
+	return respond(tlv.Encode(tlv.New(0x80, sig)), apdu.SWOK)
 }
 
 // signDDA signs ICC dynamic number idn with the terminal's data.
@@ -48,38 +48,38 @@ func (c *Card) spoil(sig []byte) []byte {
 // ARPC (8) || ARC (2), checked with ARPC method 1 under the AC session key.
 func (c *Card) externalAuthenticate(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	if len(cmd.Data) != 10 {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	a := c.selected()
 	if a == nil || c.sess.phase != phaseOnline || c.sess.extAuth != 0 {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	sk, err := c.suite.sessionKey(a.keys.ac, c.sess.atc)
 	if err != nil {
-		return status(swUnknown)
+		return status(apdu.SWNoDiagnosis)
 	}
 	err = crypto.VerifyARPC1(c.suite.sym, sk, c.sess.arqc, cmd.Data[8:10], cmd.Data[:8])
 	if err != nil && !c.defects.on(DefectARPCIgnored) {
 		c.sess.extAuth = -1
 		c.sess.cvr[1] |= cvr2IssuerAuFail
-		return status(swVerifyFailed)
+		return status(apdu.SWVerifyFailed)
 	}
 	c.sess.extAuth = 1
-	return status(swOK)
+	return status(apdu.SWOK)
 }
 
 // getChallenge is GET CHALLENGE (EMV Book 3 6.5.6): 8 random bytes, kept
 // for an enciphered PIN VERIFY that immediately follows.
 func (c *Card) getChallenge(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	if len(cmd.Data) > 0 {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	c.sess.challenge = c.random(challengeLen)
-	return respond(c.sess.challenge, swOK)
+	return respond(c.sess.challenge, apdu.SWOK)
 }

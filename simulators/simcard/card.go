@@ -7,6 +7,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -146,7 +147,7 @@ func (c *Card) Process(cmd []byte) (resp []byte) {
 	defer c.mu.Unlock()
 	defer func() {
 		if recover() != nil {
-			resp = status(swUnknown)
+			resp = status(apdu.SWNoDiagnosis)
 		}
 	}()
 	return c.dispatch(bytes.Clone(cmd))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/tlv"
 	"github.com/hulian/hulian/symmetric"
@@ -37,28 +38,28 @@ func TestDefectProbes(t *testing.T) {
 		}},
 		{DefectNo6283WhenBlocked, func(t *testing.T, m *term) bool {
 			arqc, atc := online(t, m)
-			script(t, m, 0x84, 0x1E, 0, atc, arqc, nil, swOK)
+			script(t, m, 0x84, 0x1E, 0, atc, arqc, nil, apdu.SWOK)
 			_, sw := m.selectName(debitAID, false)
-			return sw == swWarnSelected
+			return sw == apdu.SWWarnFileInvalidated
 		}},
 		{DefectGPOIgnoresPDOLLen, func(t *testing.T, m *term) bool {
 			m.selectName(debitAID, false)
 			_, sw := m.send(0x80, 0xA8, 0, 0, h("8300"), 256)
-			return sw == swWrongLength
+			return sw == apdu.SWWrongLength
 		}},
 		{DefectWrongSWUnknownINS, func(t *testing.T, m *term) bool {
 			_, sw := m.send(0x80, 0xEE, 0, 0, nil, 256)
-			return sw == swINSNotSupported
+			return sw == apdu.SWINSNotSupported
 		}},
 		{DefectARPCIgnored, func(t *testing.T, m *term) bool {
 			online(t, m)
 			_, sw := m.send(0x00, 0x82, 0, 0, h("11223344556677883030"), -1)
-			return sw == swVerifyFailed
+			return sw == apdu.SWVerifyFailed
 		}},
 		{DefectScriptMACIgnored, func(t *testing.T, m *term) bool {
 			online(t, m)
 			_, sw := m.send(0x84, 0x1E, 0, 0, h("00000000"), -1)
-			return sw == swSMDataWrong
+			return sw == apdu.SWSMDataIncorrect
 		}},
 		{DefectECBalanceInRecord, func(t *testing.T, m *term) bool {
 			_, data, _ := m.start(debitAID)
@@ -73,7 +74,7 @@ func TestDefectProbes(t *testing.T) {
 		}},
 		{DefectPSEMissing, func(t *testing.T, m *term) bool {
 			_, sw := m.selectName([]byte("1PAY.SYS.DDF01"), false)
-			return sw == swOK
+			return sw == apdu.SWOK
 		}},
 		{DefectGetDataWrongTag, func(t *testing.T, m *term) bool {
 			m.selectName(debitAID, false)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/capk"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/crypto/sm2"
@@ -98,7 +99,7 @@ func labTransaction(m *term, p1 byte, goodARPC bool) {
 	m.send(0x00, 0x88, 0, 0, h("11223344"), 256)
 	cdol1 := mustDOL(m.t, h(persoCDOL1)).Build(m.lookup)
 	r, sw := m.send(0x80, 0xAE, p1, 0, cdol1, 256)
-	if sw != swOK || p1&0xC0 != 0x80 {
+	if sw != apdu.SWOK || p1&0xC0 != 0x80 {
 		return
 	}
 	labOnline(m, r, goodARPC)

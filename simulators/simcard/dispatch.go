@@ -11,21 +11,21 @@ func (c *Card) dispatch(raw []byte) []byte {
 	c.sess.prevChallenge, c.sess.challenge = c.sess.challenge, nil
 	cmd, ok := parseCommand(raw)
 	if !ok {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	if c.state.CardBlocked {
-		return status(swFuncNotSupported)
+		return status(apdu.SWFunctionNotSupported)
 	}
 	h := route(cmd.CLA, cmd.INS)
 	switch {
 	case h != nil:
 		return fitShort(cmd, h(c, cmd))
 	case !knownClass(cmd.CLA):
-		return status(swCLANotSupported)
+		return status(apdu.SWCLANotSupported)
 	case c.defects.on(DefectWrongSWUnknownINS):
-		return status(swCLANotSupported)
+		return status(apdu.SWCLANotSupported)
 	}
-	return status(swINSNotSupported)
+	return status(apdu.SWINSNotSupported)
 }
 
 func knownClass(cla byte) bool { return cla == 0x00 || cla == 0x80 || cla == 0x84 || cla == 0x04 }
@@ -99,5 +99,5 @@ func fitShort(cmd apdu.Command, resp []byte) []byte {
 	if cmd.Extended || len(resp)-2 <= maxShortData {
 		return resp
 	}
-	return status(swWrongLength)
+	return status(apdu.SWWrongLength)
 }

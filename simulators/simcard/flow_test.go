@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/dol"
 	"github.com/hulian/hulian/emv/oda"
@@ -45,7 +46,7 @@ func TestOnlineTransaction(t *testing.T) {
 			m := newTerm(t, loadProfile(t, tc.file))
 			aip, data, _ := m.start(debitAID)
 			r, sw := m.genAC(0x80, data[0x8C])
-			if sw != swOK {
+			if sw != apdu.SWOK {
 				t.Fatalf("GENERATE AC: %04X", sw)
 			}
 			cid, atc, arqc, iad := acFields(t, r)
@@ -64,21 +65,21 @@ func TestOnlineTransaction(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, sw := m.send(0x00, 0x82, 0, 0, append(arpc, "00"...), -1); sw != swOK {
+			if _, sw := m.send(0x00, 0x82, 0, 0, append(arpc, "00"...), -1); sw != apdu.SWOK {
 				t.Fatalf("EXTERNAL AUTHENTICATE: %04X", sw)
 			}
-			ecLoad(t, m, tc.alg, atc, arqc, 60000, swOK)
+			ecLoad(t, m, tc.alg, atc, arqc, 60000, apdu.SWOK)
 			if v, _ := m.send(0x80, 0xCA, 0x9F, 0x79, nil, 256); !bytes.Equal(v, h("9F7906000000060000")) {
 				t.Fatalf("EC balance after load: %X", v)
 			}
 			r, sw = m.genAC(0x40, data[0x8D])
-			if cid, atc2, _, _ := acFields(t, r); sw != swOK || cid != cidTC || atc2 != atc {
+			if cid, atc2, _, _ := acFields(t, r); sw != apdu.SWOK || cid != cidTC || atc2 != atc {
 				t.Fatalf("second GENERATE AC: %04X CID %02X ATC %d", sw, cid, atc2)
 			}
 			if v, _ := m.send(0x80, 0xCA, 0x9F, 0x13, nil, 256); !bytes.Equal(v, h("9F13020001")) {
 				t.Fatalf("last online ATC: %X", v)
 			}
-			if rec, sw := m.send(0x00, 0xB2, 1, 11<<3|4, nil, 256); sw != swOK || !bytes.HasSuffix(rec, h("0001")) {
+			if rec, sw := m.send(0x00, 0xB2, 1, 11<<3|4, nil, 256); sw != apdu.SWOK || !bytes.HasSuffix(rec, h("0001")) {
 				t.Fatalf("log record: %X %04X", rec, sw)
 			}
 		})
@@ -96,7 +97,7 @@ func mustDOL(t testing.TB, b []byte) dol.DOL {
 
 // ecLoad sends the EC load script PUT DATA 04 DA 9F 79 with a MAC made by
 // the issuer from the issuer master key.
-func ecLoad(t testing.TB, m *term, alg symmetric.Algorithm, atc uint16, arqc []byte, balance int64, want uint16) {
+func ecLoad(t testing.TB, m *term, alg symmetric.Algorithm, atc uint16, arqc []byte, balance int64, want apdu.SW) {
 	t.Helper()
 	value := bcdAmount(balance)
 	macData, err := crypto.ScriptMACData(0x04, 0xDA, 0x9F, 0x79, atc, arqc, value)
@@ -118,7 +119,7 @@ func TestCDA(t *testing.T) {
 	aip, data, static := m.start(debitAID)
 	icc := recoverKeys(t, aip, data, static)
 	r, sw := m.genAC(0x90, data[0x8C])
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		t.Fatalf("GENERATE AC: %04X", sw)
 	}
 	objs, _ := tlv.Parse(r)
@@ -158,7 +159,7 @@ func TestQPBOC(t *testing.T) {
 			}
 			fci, _ = m.selectName(debitAID, false)
 			r, sw := m.gpo(fci)
-			if sw != swOK {
+			if sw != apdu.SWOK {
 				t.Fatalf("GPO: %04X", sw)
 			}
 			objs, _ := tlv.Parse(r)

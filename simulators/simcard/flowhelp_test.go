@@ -3,6 +3,7 @@ package simcard
 import (
 	"testing"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/symmetric"
 )
@@ -14,7 +15,7 @@ func online(t testing.TB, m *term) ([]byte, uint16) {
 	m.cdol1 = nil
 	_, data, _ := m.start(debitAID)
 	r, sw := m.genAC(0x80, data[0x8C])
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		t.Fatalf("GENERATE AC: %04X", sw)
 	}
 	_, atc, arqc, _ := acFields(t, r)
@@ -22,7 +23,7 @@ func online(t testing.TB, m *term) ([]byte, uint16) {
 }
 
 // script sends an issuer script command with the issuer's MAC.
-func script(t testing.TB, m *term, cla, ins, p2 byte, atc uint16, arqc, data []byte, want uint16) {
+func script(t testing.TB, m *term, cla, ins, p2 byte, atc uint16, arqc, data []byte, want apdu.SW) {
 	t.Helper()
 	alg := m.c.suite.sym
 	macData, err := crypto.ScriptMACData(cla, ins, 0, p2, atc, arqc, data)

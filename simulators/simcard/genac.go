@@ -14,31 +14,31 @@ import (
 func (c *Card) generateAC(cmd apdu.Command) []byte {
 	req, cda := cmd.P1&0xC0, cmd.P1&0x10 != 0
 	if req == 0xC0 || cmd.P1&0x2F != 0 || cmd.P2 != 0 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	a := c.selected()
 	if a == nil {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	switch c.sess.phase {
 	case phaseInitiated:
 		return c.firstAC(a, req, cda, cmd.Data)
 	case phaseOnline:
 		if req == cidARQC {
-			return status(swConditions)
+			return status(apdu.SWConditionsOfUse)
 		}
 		return c.secondAC(a, req, cda, cmd.Data)
 	}
-	return status(swConditions)
+	return status(apdu.SWConditionsOfUse)
 }
 
 func (c *Card) firstAC(a *app, req byte, cda bool, data []byte) []byte {
 	values, err := a.cdol1.Split(data)
 	if err != nil || len(data) != a.cdol1.Len() {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	if !c.nextATC(a) {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	c.sess.cdol1, c.sess.cdol1Raw = values, append([]byte(nil), data...)
 	c.sess.lastUN = values[0x9F37]
@@ -46,7 +46,7 @@ func (c *Card) firstAC(a *app, req byte, cda bool, data []byte) []byte {
 	c.cvrFirst(cid)
 	resp := c.acResponse(a, cid, cda, values)
 	if resp == nil {
-		return status(swUnknown)
+		return status(apdu.SWNoDiagnosis)
 	}
 	switch cid {
 	case cidARQC:
@@ -57,13 +57,13 @@ func (c *Card) firstAC(a *app, req byte, cda bool, data []byte) []byte {
 	default:
 		c.sess.phase = phaseDone
 	}
-	return respond(resp, swOK)
+	return respond(resp, apdu.SWOK)
 }
 
 func (c *Card) secondAC(a *app, req byte, cda bool, data []byte) []byte {
 	values, err := a.cdol2.Split(data)
 	if err != nil || len(data) != a.cdol2.Len() {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	merged := make(map[tlv.Tag][]byte, len(c.sess.cdol1)+len(values))
 	for k, v := range c.sess.cdol1 {
@@ -77,11 +77,11 @@ func (c *Card) secondAC(a *app, req byte, cda bool, data []byte) []byte {
 	c.cvrSecond(cid)
 	resp := c.acResponse(a, cid, cda, merged)
 	if resp == nil {
-		return status(swUnknown)
+		return status(apdu.SWNoDiagnosis)
 	}
 	c.completeOnline(a, cid)
 	c.sess.phase = phaseDone
-	return respond(resp, swOK)
+	return respond(resp, apdu.SWOK)
 }
 
 // acResponse computes the cryptogram and encodes the response: format 1

@@ -9,21 +9,21 @@ import (
 // P1 P2 = the tag; answers the data object TLV-coded.
 func (c *Card) getData(cmd apdu.Command) []byte {
 	if len(cmd.Data) > 0 {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	a := c.selected()
 	if a == nil {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	t := tlv.Tag(cmd.P1)<<8 | tlv.Tag(cmd.P2)
 	v, ok := c.dataObject(a, t)
 	if !ok {
-		return status(swRefDataNotFound)
+		return status(apdu.SWReferenceNotFound)
 	}
 	if t == 0x9F36 && c.defects.on(DefectGetDataWrongTag) {
 		t = 0x9F13
 	}
-	return respond(tlv.Encode(tlv.New(t, v)), swOK)
+	return respond(tlv.Encode(tlv.New(t, v)), apdu.SWOK)
 }
 
 // dataObject returns the value GET DATA serves for t.

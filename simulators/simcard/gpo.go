@@ -10,21 +10,21 @@ import (
 // qPBOC 77 template with a cryptogram when the TTQ asks for qPBOC.
 func (c *Card) gpo(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	a := c.selected()
 	if a == nil || c.sess.phase != phaseSelected || c.appState(a).Blocked {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	objs, err := tlv.Parse(cmd.Data)
 	if err != nil || len(objs) != 1 || objs[0].Tag != 0x83 {
-		return status(swWrongData)
+		return status(apdu.SWWrongData)
 	}
 	v := objs[0].Value
 	values, err := a.pdol.Split(v)
 	if len(v) != a.pdol.Len() || err != nil {
 		if !c.defects.on(DefectGPOIgnoresPDOLLen) {
-			return status(swWrongLength)
+			return status(apdu.SWWrongLength)
 		}
 		values = map[tlv.Tag][]byte{}
 	}
@@ -35,9 +35,9 @@ func (c *Card) gpo(cmd apdu.Command) []byte {
 		return c.qpbocGPO(a, ttq)
 	}
 	if a.format == 2 {
-		return respond(tlv.Encode(tlv.NewConstructed(0x77, tlv.New(0x82, a.aip), tlv.New(0x94, a.afl))), swOK)
+		return respond(tlv.Encode(tlv.NewConstructed(0x77, tlv.New(0x82, a.aip), tlv.New(0x94, a.afl))), apdu.SWOK)
 	}
-	return respond(tlv.Encode(tlv.New(0x80, append(append([]byte(nil), a.aip...), a.afl...))), swOK)
+	return respond(tlv.Encode(tlv.New(0x80, append(append([]byte(nil), a.aip...), a.afl...))), apdu.SWOK)
 }
 
 func isOne(v []byte) bool { return len(v) == 1 && v[0] == 0x01 }

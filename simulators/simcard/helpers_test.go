@@ -73,7 +73,7 @@ func terminalValues() map[tlv.Tag][]byte {
 }
 
 // send transmits one command and returns data and SW.
-func (m *term) send(cla, ins, p1, p2 byte, data []byte, le int) ([]byte, uint16) {
+func (m *term) send(cla, ins, p1, p2 byte, data []byte, le int) ([]byte, apdu.SW) {
 	m.t.Helper()
 	raw, err := apdu.Command{CLA: cla, INS: ins, P1: p1, P2: p2, Data: data, Le: le}.Encode()
 	if err != nil {
@@ -82,7 +82,7 @@ func (m *term) send(cla, ins, p1, p2 byte, data []byte, le int) ([]byte, uint16)
 	return m.raw(raw)
 }
 
-func (m *term) raw(raw []byte) ([]byte, uint16) {
+func (m *term) raw(raw []byte) ([]byte, apdu.SW) {
 	var resp []byte
 	if m.tx != nil {
 		var err error
@@ -97,10 +97,10 @@ func (m *term) raw(raw []byte) ([]byte, uint16) {
 	}
 	m.log = append(m.log, hex.EncodeToString(raw)+" -> "+hex.EncodeToString(resp))
 	n := len(resp) - 2
-	return resp[:n], uint16(resp[n])<<8 | uint16(resp[n+1])
+	return resp[:n], apdu.SW(resp[n])<<8 | apdu.SW(resp[n+1])
 }
 
-func (m *term) selectName(name []byte, next bool) ([]byte, uint16) {
+func (m *term) selectName(name []byte, next bool) ([]byte, apdu.SW) {
 	p2 := byte(0)
 	if next {
 		p2 = 2
@@ -111,7 +111,7 @@ func (m *term) selectName(name []byte, next bool) ([]byte, uint16) {
 func (m *term) lookup(t tlv.Tag) ([]byte, bool) { v, ok := m.values[t]; return v, ok }
 
 // gpo sends GET PROCESSING OPTIONS with the PDOL of the FCI.
-func (m *term) gpo(fci []byte) ([]byte, uint16) {
+func (m *term) gpo(fci []byte) ([]byte, apdu.SW) {
 	m.t.Helper()
 	var pdol dol.DOL
 	if objs, err := tlv.Parse(fci); err == nil {
@@ -133,7 +133,7 @@ func (m *term) readAFL(afl []byte) (map[tlv.Tag][]byte, []byte) {
 		sfi, first, last, oda := afl[i]>>3, afl[i+1], afl[i+2], int(afl[i+3])
 		for r := first; r <= last; r++ {
 			rec, sw := m.send(0x00, 0xB2, r, sfi<<3|4, nil, 256)
-			if sw != swOK {
+			if sw != apdu.SWOK {
 				m.t.Fatalf("READ RECORD SFI %d rec %d: %04X", sfi, r, sw)
 			}
 			objs, err := tlv.Parse(rec)
@@ -157,11 +157,11 @@ func (m *term) readAFL(afl []byte) (map[tlv.Tag][]byte, []byte) {
 func (m *term) start(aid []byte) (aip []byte, data map[tlv.Tag][]byte, static []byte) {
 	m.t.Helper()
 	fci, sw := m.selectName(aid, false)
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		m.t.Fatalf("SELECT: %04X", sw)
 	}
 	r, sw := m.gpo(fci)
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		m.t.Fatalf("GPO: %04X", sw)
 	}
 	objs, err := tlv.Parse(r)
@@ -182,7 +182,7 @@ func (m *term) start(aid []byte) (aip []byte, data map[tlv.Tag][]byte, static []
 }
 
 // genAC sends GENERATE AC with the CDOL's data.
-func (m *term) genAC(p1 byte, cdol []byte) ([]byte, uint16) {
+func (m *term) genAC(p1 byte, cdol []byte) ([]byte, apdu.SW) {
 	m.t.Helper()
 	d, err := dol.Parse(cdol)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/oda"
 	"github.com/hulian/hulian/emv/tlv"
 )
@@ -20,7 +21,7 @@ func TestSM2SignaturesRepeat(t *testing.T) {
 		var out [][]byte
 		for range 16 {
 			r, sw := m.send(0x00, 0x88, 0, 0, h("11223344"), 256)
-			if sw != swOK {
+			if sw != apdu.SWOK {
 				t.Fatalf("INTERNAL AUTHENTICATE: %04X", sw)
 			}
 			out = append(out, r)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	hcard "github.com/hulian/hulian/card"
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/card/pcsc"
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/card/vpcd"
@@ -47,7 +48,7 @@ func transaction(t *testing.T, m *term) uint16 {
 	m.cdol1 = nil
 	aip, data, _ := m.start(debitAID)
 	r, sw := m.genAC(0x80, data[0x8C])
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		t.Fatalf("GENERATE AC: %04X", sw)
 	}
 	cid, atc, arqc, iad := acFields(t, r)
@@ -75,7 +76,7 @@ func TestThroughPCSC(t *testing.T) {
 	b := r.Insert(t, c)
 	m := stackTerm(t, r)
 	fci, sw := m.selectName([]byte("2PAY.SYS.DDF01"), false)
-	if sw != swOK || !bytes.Contains(fci, append([]byte{0x4F, 0x08}, debitAID...)) {
+	if sw != apdu.SWOK || !bytes.Contains(fci, append([]byte{0x4F, 0x08}, debitAID...)) {
 		t.Fatalf("SELECT PPSE: %04X, FCI without the debit AID", sw)
 	}
 	if atc := transaction(t, m); atc != 1 {
@@ -122,7 +123,7 @@ func TestThroughPCSC(t *testing.T) {
 	if atc := transaction(t, m); atc != 3 {
 		t.Fatalf("ATC after power cycle %d, want 3", atc)
 	}
-	if v, sw := m.send(0x80, 0xCA, 0x9F, 0x17, nil, 256); sw != swOK || !bytes.Equal(v, h("9F170102")) {
+	if v, sw := m.send(0x80, 0xCA, 0x9F, 0x17, nil, 256); sw != apdu.SWOK || !bytes.Equal(v, h("9F170102")) {
 		t.Fatalf("PIN try counter after power cycle: %X %04X", v, sw)
 	}
 }

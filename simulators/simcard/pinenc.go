@@ -3,6 +3,8 @@ package simcard
 import (
 	"crypto/subtle"
 	"math/big"
+
+	"github.com/hulian/hulian/card/apdu"
 )
 
 // pinHeader is the data header of enciphered PIN data (EMV Book 2 7.2).
@@ -28,27 +30,27 @@ const challengeLen = 8
 //
 // SM profiles answer 6A86: JR/T 0025.17 describes an SM2 variant of PIN
 // encipherment, but no public source seen gives its data layout.
-func (c *Card) decipherPIN(a *app, data []byte) ([]byte, uint16) {
+func (c *Card) decipherPIN(a *app, data []byte) ([]byte, apdu.SW) {
 	if a.signer == nil || a.signer.sm || a.signer.key.RSA == nil {
-		return nil, swWrongP1P2
+		return nil, apdu.SWIncorrectP1P2
 	}
 	challenge := c.sess.prevChallenge
 	if len(challenge) != challengeLen {
-		return nil, swConditions
+		return nil, apdu.SWConditionsOfUse
 	}
 	priv := a.signer.key.RSA
 	n := (priv.N.BitLen() + 7) / 8
 	if len(data) != n || n < 1+8+challengeLen {
-		return nil, swWrongLength
+		return nil, apdu.SWWrongLength
 	}
 	x := new(big.Int).SetBytes(data)
 	if x.Cmp(priv.N) >= 0 {
-		return nil, swWrongData
+		return nil, apdu.SWWrongData
 	}
 	m := new(big.Int).Exp(x, priv.D, priv.N).FillBytes(make([]byte, n))
 	ok := subtle.ConstantTimeByteEq(m[0], pinHeader) & subtle.ConstantTimeCompare(m[9:9+challengeLen], challenge)
 	if ok != 1 {
-		return nil, swWrongData
+		return nil, apdu.SWWrongData
 	}
-	return m[1:9], swOK
+	return m[1:9], apdu.SWOK
 }

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/oda"
 )
 
@@ -22,7 +23,7 @@ func encTerm(t *testing.T) (*term, *oda.PublicKey) {
 func (m *term) challenge() []byte {
 	m.t.Helper()
 	un, sw := m.send(0x00, 0x84, 0, 0, nil, 8)
-	if sw != swOK || len(un) != challengeLen {
+	if sw != apdu.SWOK || len(un) != challengeLen {
 		m.t.Fatalf("GET CHALLENGE: %X %04X", un, sw)
 	}
 	return un
@@ -30,7 +31,7 @@ func (m *term) challenge() []byte {
 
 // verifyEnc enciphers block with the challenge (oda.EncipherPIN, EMV Book 2
 // 7.2) and sends VERIFY P2 88.
-func (m *term) verifyEnc(key *oda.PublicKey, block, un []byte) uint16 {
+func (m *term) verifyEnc(key *oda.PublicKey, block, un []byte) apdu.SW {
 	m.t.Helper()
 	data, err := oda.EncipherPIN(key, block, un, seededRand(5))
 	if err != nil {
@@ -52,37 +53,37 @@ func TestEncipheredPIN(t *testing.T) {
 	if sw := m.verifyEnc(key, wrong, m.challenge()); sw != 0x63C2 || tries() != 2 {
 		t.Fatalf("wrong PIN: %04X, tries %d; want 63C2 and 2", sw, tries())
 	}
-	if sw := m.verifyEnc(key, right, m.challenge()); sw != swOK || tries() != 3 || !m.c.sess.pinOK {
+	if sw := m.verifyEnc(key, right, m.challenge()); sw != apdu.SWOK || tries() != 3 || !m.c.sess.pinOK {
 		t.Fatalf("right PIN: %04X, tries %d; want 9000 and 3", sw, tries())
 	}
 
 	stale := m.challenge()
 	m.send(0x80, 0xCA, 0x9F, 0x36, nil, 256) // any command spends the challenge
-	if sw := m.verifyEnc(key, right, stale); sw != swConditions {
+	if sw := m.verifyEnc(key, right, stale); sw != apdu.SWConditionsOfUse {
 		t.Fatalf("stale challenge: %04X, want 6985", sw)
 	}
 	un := m.challenge()
-	if sw := m.verifyEnc(key, right, un); sw != swOK {
+	if sw := m.verifyEnc(key, right, un); sw != apdu.SWOK {
 		t.Fatalf("VERIFY: %04X", sw)
 	}
-	if sw := m.verifyEnc(key, right, un); sw != swConditions {
+	if sw := m.verifyEnc(key, right, un); sw != apdu.SWConditionsOfUse {
 		t.Fatalf("challenge replayed: %04X, want 6985", sw)
 	}
 	other := m.challenge()
 	other[0] ^= 1
-	if sw := m.verifyEnc(key, right, other); sw != swWrongData {
+	if sw := m.verifyEnc(key, right, other); sw != apdu.SWWrongData {
 		t.Fatalf("wrong challenge: %04X, want 6A80", sw)
 	}
-	if sw := m.verifyEnc(key, h("3412 34FF FFFF FFFF"), m.challenge()); sw != swWrongData {
+	if sw := m.verifyEnc(key, h("3412 34FF FFFF FFFF"), m.challenge()); sw != apdu.SWWrongData {
 		t.Fatalf("not a format 2 block: %04X, want 6A80", sw)
 	}
 	n := len(key.Modulus)
 	m.challenge()
-	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, make([]byte, n-1), -1); sw != swWrongLength {
+	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, make([]byte, n-1), -1); sw != apdu.SWWrongLength {
 		t.Fatalf("short data: %04X, want 6700", sw)
 	}
 	m.challenge()
-	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, bytes.Repeat([]byte{0xFF}, n), -1); sw != swWrongData {
+	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, bytes.Repeat([]byte{0xFF}, n), -1); sw != apdu.SWWrongData {
 		t.Fatalf("data above the modulus: %04X, want 6A80", sw)
 	}
 	if tries() != 3 {
@@ -100,7 +101,7 @@ func TestEncipheredPINHeader(t *testing.T) {
 	copy(msg[1:], pinBlock("123456"))
 	copy(msg[9:], un)
 	x := new(big.Int).Exp(new(big.Int).SetBytes(msg), new(big.Int).SetBytes(key.Exponent), new(big.Int).SetBytes(key.Modulus))
-	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, x.FillBytes(make([]byte, len(msg))), -1); sw != swWrongData {
+	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, x.FillBytes(make([]byte, len(msg))), -1); sw != apdu.SWWrongData {
 		t.Fatalf("header 7E: %04X, want 6A80", sw)
 	}
 }
@@ -111,7 +112,7 @@ func TestEncipheredPINSM(t *testing.T) {
 	m := newTerm(t, loadProfile(t, "pboc-sm.yaml"))
 	m.start(debitAID)
 	m.challenge()
-	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, make([]byte, 128), -1); sw != swWrongP1P2 {
+	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, make([]byte, 128), -1); sw != apdu.SWIncorrectP1P2 {
 		t.Fatalf("SM card VERIFY P2 88: %04X, want 6A86", sw)
 	}
 }

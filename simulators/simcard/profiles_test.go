@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/capk"
 	"github.com/hulian/hulian/emv/oda"
 	"github.com/hulian/hulian/emv/tlv"
@@ -95,7 +96,7 @@ func verifyODA(t *testing.T, p *Profile, aid []byte) {
 	iccKey := recoverKeys(t, aip, data, records)
 	ddol := h("11223344")
 	r, sw := m.send(0x00, 0x88, 0, 0, ddol, 256)
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		t.Fatalf("INTERNAL AUTHENTICATE: %04X", sw)
 	}
 	objs, _ := tlv.Parse(r)

@@ -1,6 +1,7 @@
 package simcard
 
 import (
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/tlv"
 )
 
@@ -18,7 +19,7 @@ const (
 // The answer is 77 { 82 94 9F36 9F26 9F10 9F27 9F6C 9F5D [9F4B] }.
 func (c *Card) qpbocGPO(a *app, ttq []byte) []byte {
 	if !c.nextATC(a) {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	st := c.appState(a)
 	c.sess.qpboc, c.sess.ec, c.sess.cdol1 = true, a.ec != nil, c.sess.pdolData
@@ -29,7 +30,7 @@ func (c *Card) qpbocGPO(a *app, ttq []byte) []byte {
 	iad := c.iad(a)
 	ac, err := c.cryptogram(a, c.sess.pdolData, iad)
 	if err != nil {
-		return status(swUnknown)
+		return status(apdu.SWNoDiagnosis)
 	}
 	c.sess.ac = ac
 	if cid == cidTC {
@@ -49,11 +50,11 @@ func (c *Card) qpbocGPO(a *app, ttq []byte) []byte {
 	if cid == cidTC && a.signer != nil {
 		sig, err := c.signDDA(a, []byte{byte(c.sess.atc >> 8), byte(c.sess.atc)}, c.fddaTerminalData())
 		if err != nil {
-			return status(swUnknown)
+			return status(apdu.SWNoDiagnosis)
 		}
 		objs = append(objs, tlv.New(0x9F4B, sig))
 	}
-	return respond(tlv.Encode(tlv.NewConstructed(0x77, objs...)), swOK)
+	return respond(tlv.Encode(tlv.NewConstructed(0x77, objs...)), apdu.SWOK)
 }
 
 // qpbocDecision: online when the terminal requires it; offline (TC) when

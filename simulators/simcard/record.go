@@ -11,49 +11,49 @@ import (
 func (c *Card) readRecord(cmd apdu.Command) []byte {
 	sfi, n := int(cmd.P2>>3), int(cmd.P1)
 	if cmd.P2&0x07 != 0x04 || sfi == 0 || sfi > sfiMax {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	if len(cmd.Data) > 0 {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	if n == 0 {
-		return status(swRecordNotFound)
+		return status(apdu.SWRecordNotFound)
 	}
 	switch c.sess.kind {
 	case selPSE:
 		if sfi != c.pse.sfi {
-			return status(swFileNotFound)
+			return status(apdu.SWFileNotFound)
 		}
 		if r, ok := c.pse.records[n]; ok {
-			return respond(r, swOK)
+			return respond(r, apdu.SWOK)
 		}
-		return status(swRecordNotFound)
+		return status(apdu.SWRecordNotFound)
 	case selApp:
 		return c.readAppRecord(c.selected(), sfi, n)
 	}
-	return status(swFileNotFound)
+	return status(apdu.SWFileNotFound)
 }
 
 func (c *Card) readAppRecord(a *app, sfi, n int) []byte {
 	if a.log != nil && sfi == a.log.SFI {
 		lg := c.appState(a).Log
 		if n > len(lg) {
-			return status(swRecordNotFound)
+			return status(apdu.SWRecordNotFound)
 		}
-		return respond(lg[n-1], swOK)
+		return respond(lg[n-1], apdu.SWOK)
 	}
 	if r, ok := a.records[recKey(sfi, n)]; ok {
 		if c.sess.card9F69 != nil {
 			r = replaceTag(r, 0x9F69, c.sess.card9F69)
 		}
-		return respond(r, swOK)
+		return respond(r, apdu.SWOK)
 	}
 	for k := range a.records {
 		if k>>8 == sfi {
-			return status(swRecordNotFound)
+			return status(apdu.SWRecordNotFound)
 		}
 	}
-	return status(swFileNotFound)
+	return status(apdu.SWFileNotFound)
 }
 
 // replaceTag returns rec (a 70 template) with the value of t replaced;

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/oda"
 	"github.com/hulian/hulian/emv/tlv"
@@ -49,11 +50,11 @@ func TestCDAReusedCommandBuffer(t *testing.T) {
 			aip, data, static := m.start(debitAID)
 			icc := recoverKeys(t, aip, data, static)
 			// A VERIFY between GPO and GENERATE AC, as the kernel sends it.
-			if _, sw := m.send(0x00, 0x20, 0x00, 0x80, h("26123456FFFFFFFF"), -1); sw != swOK {
+			if _, sw := m.send(0x00, 0x20, 0x00, 0x80, h("26123456FFFFFFFF"), -1); sw != apdu.SWOK {
 				t.Fatalf("VERIFY: %04X", sw)
 			}
 			r, sw := m.genAC(0x90, data[0x8C])
-			if sw != swOK {
+			if sw != apdu.SWOK {
 				t.Fatalf("GENERATE AC: %04X", sw)
 			}
 			if _, err := verifyCDA(t, icc, r, m.values[0x9F37], m.pdol, m.cdol1); err != nil {
@@ -76,7 +77,7 @@ func TestProcessKeepsNoCommand(t *testing.T) {
 		}
 		_, data, _ := m.start(debitAID)
 		r, sw := m.genAC(0x80, data[0x8C])
-		if sw != swOK {
+		if sw != apdu.SWOK {
 			t.Fatalf("%s: GENERATE AC: %04X", d.name, sw)
 		}
 		_, atc, arqc, _ := acFields(t, r)
@@ -85,10 +86,10 @@ func TestProcessKeepsNoCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, sw := m.send(0x00, 0x82, 0, 0, append(arpc, "00"...), -1); sw != swOK {
+		if _, sw := m.send(0x00, 0x82, 0, 0, append(arpc, "00"...), -1); sw != apdu.SWOK {
 			t.Fatalf("%s: EXTERNAL AUTHENTICATE: %04X", d.name, sw)
 		}
-		if r, sw := m.genAC(0x50, data[0x8D]); sw != swOK || len(r) == 0 || r[0] != 0x77 {
+		if r, sw := m.genAC(0x50, data[0x8D]); sw != apdu.SWOK || len(r) == 0 || r[0] != 0x77 {
 			t.Fatalf("%s: second GENERATE AC: %04X %X", d.name, sw, r)
 		}
 		logs = append(logs, m.log)

@@ -11,29 +11,29 @@ import (
 // (EMV Book 2 9.2, JR/T 0025.5 annex: MAC over CLA INS P1 P2 Lc || ATC ||
 // ARQC || data under the MAC session key, 4 bytes at the end of the data).
 // It returns the command data without the MAC, or a status word.
-func (c *Card) checkScript(cmd apdu.Command) ([]byte, uint16) {
+func (c *Card) checkScript(cmd apdu.Command) ([]byte, apdu.SW) {
 	a := c.selected()
 	if a == nil || c.sess.phase < phaseOnline || c.sess.arqc == nil {
-		return nil, swConditions
+		return nil, apdu.SWConditionsOfUse
 	}
 	if len(cmd.Data) < crypto.ScriptMACLen {
-		return nil, swWrongLength
+		return nil, apdu.SWWrongLength
 	}
 	body := cmd.Data[:len(cmd.Data)-crypto.ScriptMACLen]
 	mac := cmd.Data[len(body):]
 	macData, err := crypto.ScriptMACData(cmd.CLA, cmd.INS, cmd.P1, cmd.P2, c.sess.atc, c.sess.arqc, body)
 	if err != nil {
-		return nil, swWrongLength
+		return nil, apdu.SWWrongLength
 	}
 	sk, err := c.suite.sessionKey(a.keys.mac, c.sess.atc)
 	if err != nil {
-		return nil, swUnknown
+		return nil, apdu.SWNoDiagnosis
 	}
 	if crypto.VerifyScriptMAC(c.suite.sym, sk, macData, mac) != nil && !c.defects.on(DefectScriptMACIgnored) {
-		return nil, swSMDataWrong
+		return nil, apdu.SWSMDataIncorrect
 	}
 	c.sess.cvr[2] |= cvr3Script
-	return body, swOK
+	return body, apdu.SWOK
 }
 
 // appBlock is APPLICATION BLOCK (84 1E 00 00).
@@ -53,17 +53,17 @@ func (c *Card) cardBlock(cmd apdu.Command) []byte {
 
 func (c *Card) simpleScript(cmd apdu.Command, do func(*app)) []byte {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	body, sw := c.checkScript(cmd)
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		return status(sw)
 	}
 	if len(body) != 0 {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	do(c.selected())
-	return status(swOK)
+	return status(apdu.SWOK)
 }
 
 // pinChangeUnblock is PIN CHANGE/UNBLOCK (84 24 00 P2): P2 00 resets the
@@ -71,39 +71,39 @@ func (c *Card) simpleScript(cmd apdu.Command, do func(*app)) []byte {
 // block enciphered under the ENC session key (crypto.ScriptEncrypt).
 func (c *Card) pinChangeUnblock(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || cmd.P2 > 2 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	body, sw := c.checkScript(cmd)
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		return status(sw)
 	}
 	a := c.selected()
 	st := c.appState(a)
 	if cmd.P2 == 0 {
 		if len(body) != 0 {
-			return status(swWrongLength)
+			return status(apdu.SWWrongLength)
 		}
 		st.PINTries = a.pinLimit
-		return status(swOK)
+		return status(apdu.SWOK)
 	}
 	sk, err := c.suite.sessionKey(a.keys.enc, c.sess.atc)
 	if err != nil {
-		return status(swUnknown)
+		return status(apdu.SWNoDiagnosis)
 	}
 	block, err := crypto.ScriptDecrypt(c.suite.sym, sk, body)
 	if err != nil || len(block) != 8 || !validPINBlock(block) {
-		return status(swWrongData)
+		return status(apdu.SWWrongData)
 	}
 	st.PINBlock = append(Hex(nil), block...)
 	st.PINTries = a.pinLimit
-	return status(swOK)
+	return status(apdu.SWOK)
 }
 
 // putData is PUT DATA (04/84 DA P1 P2, JR/T 0025.13): sets an EC value;
 // the EC load is 04 DA 9F 79 0A new-balance || MAC.
 func (c *Card) putData(cmd apdu.Command) []byte {
 	body, sw := c.checkScript(cmd)
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		return status(sw)
 	}
 	a := c.selected()
@@ -121,18 +121,18 @@ func (c *Card) putData(cmd apdu.Command) []byte {
 		dst = &st.ECResetThreshold
 	}
 	if dst == nil || a.ec == nil {
-		return status(swRefDataNotFound)
+		return status(apdu.SWReferenceNotFound)
 	}
 	if len(body) != 6 {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	v, ok := bcd.Int(body)
 	if !ok {
-		return status(swWrongData)
+		return status(apdu.SWWrongData)
 	}
 	if t == 0x9F79 && v > st.ECLimit && !c.defects.on(DefectECBalanceAboveLimit) {
-		return status(swWrongData)
+		return status(apdu.SWWrongData)
 	}
 	*dst = v
-	return status(swOK)
+	return status(apdu.SWOK)
 }

@@ -10,30 +10,30 @@ import (
 // P1 04; P2 00 first/only occurrence, 02 next occurrence.
 func (c *Card) selectFile(cmd apdu.Command) []byte {
 	if cmd.P1 != 0x04 || cmd.P2&^0x02 != 0 {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	if len(cmd.Data) < 1 || len(cmd.Data) > 16 {
-		return status(swWrongLength)
+		return status(apdu.SWWrongLength)
 	}
 	if d := c.directoryNamed(cmd.Data); d != nil {
 		return c.selectDirectory(d, cmd.Data)
 	}
 	if bytes.Equal(cmd.Data, []byte("1PAY.SYS.DDF01")) || bytes.Equal(cmd.Data, []byte("2PAY.SYS.DDF01")) {
 		c.sess.reset()
-		return status(swFileNotFound)
+		return status(apdu.SWFileNotFound)
 	}
 	next := cmd.P2 == 0x02 && !c.defects.on(DefectSelectNextIgnored)
 	i := c.findApp(cmd.Data, next)
 	c.sess.reset()
 	if i < 0 {
-		return status(swFileNotFound)
+		return status(apdu.SWFileNotFound)
 	}
 	a := c.apps[i]
 	c.sess.kind, c.sess.app, c.sess.phase = selApp, i, phaseSelected
 	if c.appState(a).Blocked && !c.defects.on(DefectNo6283WhenBlocked) {
-		return respond(a.fci, swWarnSelected)
+		return respond(a.fci, apdu.SWWarnFileInvalidated)
 	}
-	return respond(a.fci, swOK)
+	return respond(a.fci, apdu.SWOK)
 }
 
 func (c *Card) directoryNamed(name []byte) *directory {
@@ -51,7 +51,7 @@ func (c *Card) selectDirectory(d *directory, name []byte) []byte {
 	if d == c.pse {
 		c.sess.kind = selPSE
 	}
-	return respond(d.fci, swOK)
+	return respond(d.fci, apdu.SWOK)
 }
 
 // findApp returns the index of the first application whose AID starts with

@@ -19,37 +19,37 @@ const (
 // counter.
 func (c *Card) verify(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || (cmd.P2 != verifyPlain && cmd.P2 != verifyEnciphered) {
-		return status(swWrongP1P2)
+		return status(apdu.SWIncorrectP1P2)
 	}
 	a := c.selected()
 	if a == nil || c.sess.phase < phaseInitiated {
-		return status(swConditions)
+		return status(apdu.SWConditionsOfUse)
 	}
 	st := c.appState(a)
 	if a.pin == "" && st.PINBlock == nil {
-		return status(swRefDataInvalid)
+		return status(apdu.SWReferenceDataUnusable)
 	}
-	block, sw := cmd.Data, swOK
+	block, sw := cmd.Data, apdu.SWOK
 	if cmd.P2 == verifyEnciphered {
 		block, sw = c.decipherPIN(a, cmd.Data)
 	} else if len(block) != 8 {
-		sw = swWrongLength
+		sw = apdu.SWWrongLength
 	}
-	if sw != swOK {
+	if sw != apdu.SWOK {
 		return status(sw)
 	}
 	if st.PINTries <= 0 {
-		return status(swPINBlocked)
+		return status(apdu.SWAuthMethodBlocked)
 	}
 	if !validPINBlock(block) {
-		return status(swWrongData)
+		return status(apdu.SWWrongData)
 	}
 	return status(c.checkPIN(a, st, block))
 }
 
 // checkPIN compares a valid format 2 PIN block with the card's PIN and
 // updates the try counter.
-func (c *Card) checkPIN(a *app, st *AppState, block []byte) uint16 {
+func (c *Card) checkPIN(a *app, st *AppState, block []byte) apdu.SW {
 	want := st.PINBlock
 	if want == nil {
 		want = pinBlock(a.pin)
@@ -59,13 +59,13 @@ func (c *Card) checkPIN(a *app, st *AppState, block []byte) uint16 {
 			st.PINTries--
 		}
 		c.sess.pinOK = false
-		return swPINTries | uint16(st.PINTries&0x0F)
+		return apdu.SWPINTries | apdu.SW(st.PINTries&0x0F)
 	}
 	if !c.defects.on(DefectPINTryNotReset) {
 		st.PINTries = a.pinLimit
 	}
 	c.sess.pinOK = true
-	return swOK
+	return apdu.SWOK
 }
 
 // pinBlock encodes an ISO 9564 format 2 plaintext PIN block.
