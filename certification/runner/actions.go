@@ -15,12 +15,6 @@ import (
 	"github.com/hulian/hulian/emv/tlv"
 )
 
-// Status words the actions look at.
-const (
-	sw9000         = 0x9000
-	swRecordAbsent = 0x6A83
-)
-
 // act performs one action and returns the card's answer.
 func (s *session) act(ctx context.Context, a script.Action, rs *report.Step) (answer, error) {
 	switch a.Kind {
@@ -149,7 +143,7 @@ func (s *session) selectName(ctx context.Context, name []byte, next bool, rs *re
 		c.P2 = 0x02
 	}
 	ans, err := s.send(ctx, script.ActSelect, c, rs)
-	if err != nil || (ans.sw != sw9000 && ans.sw != 0x6283) {
+	if err != nil || (ans.sw != apdu.SWOK && ans.sw != apdu.SWWarnFileInvalidated) {
 		return ans, err
 	}
 	s.data.fci, s.data.aip, s.data.afl, s.gac = ans.list, nil, nil, nil
@@ -165,7 +159,7 @@ func (s *session) selectName(ctx context.Context, name []byte, next bool, rs *re
 // (EMV Book 1 12.2.2) until the card answers 6A83.
 func (s *session) readPSE(ctx context.Context, rs *report.Step) (answer, error) {
 	ans, err := s.selectName(ctx, []byte("1PAY.SYS.DDF01"), false, rs)
-	if err != nil || ans.sw != sw9000 {
+	if err != nil || ans.sw != apdu.SWOK {
 		return ans, err
 	}
 	sfi, ok := tlv.Find(ans.list, 0x88)
@@ -178,12 +172,12 @@ func (s *session) readPSE(ctx context.Context, rs *report.Step) (answer, error) 
 		if err != nil {
 			return ans, err
 		}
-		if r.sw == swRecordAbsent {
+		if r.sw == apdu.SWRecordNotFound {
 			break
 		}
 		ans.data = append(ans.data, r.data...)
 		ans.list = append(ans.list, r.list...)
-		if r.sw != sw9000 {
+		if r.sw != apdu.SWOK {
 			ans.sw = r.sw
 			break
 		}
@@ -211,7 +205,7 @@ func (s *session) readRecordAction(ctx context.Context, args map[string]string, 
 // card data.
 func (s *session) readRecord(ctx context.Context, sfi, rec int, rs *report.Step) (answer, error) {
 	ans, err := s.send(ctx, script.ActReadRecord, apdu.Command{INS: 0xB2, P1: byte(rec), P2: byte(sfi<<3 | 4), Le: 256}, rs)
-	if err == nil && ans.sw == sw9000 {
+	if err == nil && ans.sw == apdu.SWOK {
 		s.data.records[[2]int{sfi, rec}] = append([]byte(nil), ans.data...)
 		s.data.add(ans.list)
 	}
@@ -227,7 +221,7 @@ func (s *session) readRecords(ctx context.Context, rs *report.Step) (answer, err
 	if err != nil {
 		return answer{}, failf("the AFL is malformed: %v", err)
 	}
-	all := answer{action: script.ActReadRecords, sw: sw9000, hasSW: true}
+	all := answer{action: script.ActReadRecords, sw: apdu.SWOK, hasSW: true}
 	for _, e := range entries {
 		for rec := int(e.First); rec <= int(e.Last); rec++ {
 			r, err := s.readRecord(ctx, int(e.SFI), rec, rs)
@@ -240,7 +234,7 @@ func (s *session) readRecords(ctx context.Context, rs *report.Step) (answer, err
 				return all, failf("READ RECORD of SFI %d record %d answered 6700 (wrong length) to a short command: "+
 					"the record is longer than the 256 bytes a short answer carries", e.SFI, rec)
 			}
-			if r.sw != sw9000 {
+			if r.sw != apdu.SWOK {
 				all.sw = r.sw
 				return all, nil
 			}
@@ -263,7 +257,7 @@ func (s *session) getData(ctx context.Context, v string, rs *report.Step) (answe
 		c.P1 = tag[0]
 	}
 	ans, err := s.send(ctx, script.ActGetData, c, rs)
-	if err == nil && ans.sw == sw9000 {
+	if err == nil && ans.sw == apdu.SWOK {
 		s.data.add(ans.list)
 	}
 	return ans, err

@@ -33,7 +33,7 @@ func (s *session) gpo(ctx context.Context, args map[string]string, rs *report.St
 	}
 	s.pdolData = data
 	ans, err := s.send(ctx, script.ActGPO, apdu.Command{CLA: 0x80, INS: 0xA8, Data: tlv.Encode(tlv.New(0x83, data)), Le: 256}, rs)
-	if err != nil || ans.sw != sw9000 {
+	if err != nil || ans.sw != apdu.SWOK {
 		return ans, err
 	}
 	var aip, afl []byte

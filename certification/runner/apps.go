@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hulian/hulian/card"
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
 	"github.com/hulian/hulian/emv/tlv"
 )
@@ -45,10 +46,10 @@ func (r *Runner) listApplications(ctx context.Context, tr *card.Sender) []listed
 			}
 		}
 	}
-	if ans, err := s.readPSE(ctx, nil); err == nil && ans.sw == sw9000 {
+	if ans, err := s.readPSE(ctx, nil); err == nil && ans.sw == apdu.SWOK {
 		add(ans.list)
 	}
-	if ans, err := s.selectName(ctx, []byte("2PAY.SYS.DDF01"), false, nil); err == nil && ans.sw == sw9000 {
+	if ans, err := s.selectName(ctx, []byte("2PAY.SYS.DDF01"), false, nil); err == nil && ans.sw == apdu.SWOK {
 		add(ans.list)
 	}
 	return out

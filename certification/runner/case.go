@@ -195,7 +195,7 @@ func (s *session) forEachRecord(ctx context.Context, st *script.Step) (int, erro
 func (s *session) capture(c script.Capture) error {
 	switch c.Path.Scope {
 	case "sw":
-		s.vars[c.Var] = fmt.Sprintf("%04X", s.ans.sw)
+		s.vars[c.Var] = fmt.Sprintf("%04X", uint16(s.ans.sw))
 	case "data":
 		s.vars[c.Var] = hexUpper(s.ans.data)
 	case "atr":
@@ -253,11 +253,11 @@ func actionTitle(kind script.ActionKind) string {
 }
 
 // swText shows a status word with its meaning when known.
-func swText(sw uint16) string {
+func swText(sw apdu.SW) string {
 	code, meaning, ok := strings.Cut(apdu.SW(sw).String(), " ")
 	if !ok || meaning == "" {
-		return fmt.Sprintf("%04X", sw)
+		return fmt.Sprintf("%04X", uint16(sw))
 	}
 	_ = code
-	return fmt.Sprintf("%04X (%s)", sw, meaning)
+	return fmt.Sprintf("%04X (%s)", uint16(sw), meaning)
 }

@@ -37,18 +37,18 @@ func (r *Runner) discover(ctx context.Context, tr *card.Sender) *cardInfo {
 		}
 	}
 	ans, err := s.selectName(ctx, aid, false, nil)
-	if err != nil || ans.sw != sw9000 {
+	if err != nil || ans.sw != apdu.SWOK {
 		info.err = discoveryErr("SELECT of the application", ans.sw, err)
 		return info
 	}
 	if l, ok := tlv.Find(ans.list, 0x50); ok {
 		info.label = string(l.Value)
 	}
-	if ans, err = s.gpo(ctx, nil, nil); err != nil || ans.sw != sw9000 {
+	if ans, err = s.gpo(ctx, nil, nil); err != nil || ans.sw != apdu.SWOK {
 		info.err = discoveryErr("GET PROCESSING OPTIONS", ans.sw, err)
 		return info
 	}
-	if ans, err = s.readRecords(ctx, nil); err != nil || ans.sw != sw9000 {
+	if ans, err = s.readRecords(ctx, nil); err != nil || ans.sw != apdu.SWOK {
 		info.err = discoveryErr("READ RECORD", ans.sw, err)
 	}
 	return info
@@ -57,7 +57,7 @@ func (r *Runner) discover(ctx context.Context, tr *card.Sender) *cardInfo {
 // firstApplication reads the PSE and returns the AID of its first entry.
 func (s *session) firstApplication(ctx context.Context) ([]byte, error) {
 	ans, err := s.readPSE(ctx, nil)
-	if err != nil || ans.sw != sw9000 {
+	if err != nil || ans.sw != apdu.SWOK {
 		return nil, discoveryErr("reading the PSE (no AID in the card test profile)", ans.sw, err)
 	}
 	if o, ok := tlv.Find(ans.list, 0x4F); ok {
@@ -66,7 +66,7 @@ func (s *session) firstApplication(ctx context.Context) ([]byte, error) {
 	return nil, fmt.Errorf("the PSE lists no application (4F) and the card test profile names no AID")
 }
 
-func discoveryErr(what string, sw uint16, err error) error {
+func discoveryErr(what string, sw apdu.SW, err error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -82,7 +82,7 @@ func (s *session) readPPSE(ctx context.Context) {
 	case err != nil:
 		s.data.ppseErr = err.Error()
 		return
-	case ans.sw != sw9000:
+	case ans.sw != apdu.SWOK:
 		s.data.ppseErr = "SELECT of the PPSE answered " + swText(ans.sw)
 		return
 	}

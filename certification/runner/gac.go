@@ -78,7 +78,7 @@ func (s *session) generateAC(ctx context.Context, args map[string]string, rs *re
 		p1 |= 0x10
 	}
 	ans, err := s.send(ctx, script.ActGenerateAC, apdu.Command{CLA: 0x80, INS: 0xAE, P1: p1, Data: g.cdolData, Le: 256}, rs)
-	if err != nil || ans.sw != sw9000 {
+	if err != nil || ans.sw != apdu.SWOK {
 		return ans, err
 	}
 	ans.list = g.parse(ans.list)

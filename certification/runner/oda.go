@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/crypto"
 	"github.com/hulian/hulian/emv/kernel"
@@ -257,7 +258,7 @@ func (s *session) checkARQC() (string, error) {
 // TC was asked.
 func (s *session) checkARPCAccepted() string {
 	if s.ans.action == script.ActExternalAuth {
-		if s.ans.sw != sw9000 {
+		if s.ans.sw != apdu.SWOK {
 			return fmt.Sprintf("the card refused the ARPC: EXTERNAL AUTHENTICATE answered %s", swText(s.ans.sw))
 		}
 		return ""

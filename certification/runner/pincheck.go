@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hulian/hulian/card"
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/script"
 )
 
@@ -50,7 +51,7 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 		kind script.ActionKind
 		args map[string]string
 	}{{script.ActSelect, map[string]string{"aid": "${aid}"}}, {script.ActGPO, nil}} {
-		if ans, err := step(a.kind, a.args); err != nil || ans.sw != sw9000 {
+		if ans, err := step(a.kind, a.args); err != nil || ans.sw != apdu.SWOK {
 			return fail("%s: %s", actionTitle(a.kind), outcome(ans, err))
 		}
 	}
@@ -66,7 +67,7 @@ func (r *Runner) checkPIN(ctx context.Context, tr *card.Sender, info *cardInfo) 
 	switch {
 	case err != nil:
 		return fail("VERIFY of the profile's PIN: %s", outcome(ans, err))
-	case ans.sw == sw9000:
+	case ans.sw == apdu.SWOK:
 		return pinCheck{ok: true, note: fmt.Sprintf("PIN check: the card accepted the profile's PIN (PIN try counter %d before)", tries)}
 	case ans.sw&0xFFF0 != 0x63C0:
 		return fail("VERIFY of the profile's PIN answered %s", swText(ans.sw))
@@ -94,7 +95,7 @@ func (r *Runner) unblockPIN(step func(script.ActionKind, map[string]string) (ans
 		kind script.ActionKind
 		args map[string]string
 	}{{script.ActReadRecords, nil}, {script.ActGenerateAC, map[string]string{"type": "arqc"}}, {script.ActIssuerScript, map[string]string{"command": "pin_change"}}} {
-		if ans, err := step(a.kind, a.args); err != nil || ans.sw != sw9000 {
+		if ans, err := step(a.kind, a.args); err != nil || ans.sw != apdu.SWOK {
 			return -1
 		}
 	}
@@ -107,7 +108,7 @@ func (r *Runner) unblockPIN(step func(script.ActionKind, map[string]string) (ans
 
 // tryCounter reads the PIN try counter from a GET DATA 9F17 answer.
 func tryCounter(ans answer) (int, bool) {
-	if ans.sw != sw9000 {
+	if ans.sw != apdu.SWOK {
 		return 0, false
 	}
 	for _, o := range ans.list {

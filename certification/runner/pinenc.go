@@ -26,7 +26,7 @@ func (s *session) verifyEnciphered(ctx context.Context, pin string, rs *report.S
 	if err != nil {
 		return answer{}, err
 	}
-	if ch.sw != sw9000 || len(ch.data) != oda.ChallengeLen {
+	if ch.sw != apdu.SWOK || len(ch.data) != oda.ChallengeLen {
 		return ch, failf("GET CHALLENGE answered %s with %d bytes, expected 9000 with an 8-byte ICC unpredictable number", swText(ch.sw), len(ch.data))
 	}
 	block, err := pinBlock(pin)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/card"
+	"github.com/hulian/hulian/card/apdu"
 	"github.com/hulian/hulian/certification/report"
 	"github.com/hulian/hulian/certification/script"
 	"github.com/hulian/hulian/emv/tlv"
@@ -33,7 +34,7 @@ type session struct {
 type answer struct {
 	action script.ActionKind
 	data   []byte    // response data, without the status word
-	sw     uint16    // status word (the last one when the step sent several commands)
+	sw     apdu.SW   // status word (the last one when the step sent several commands)
 	hasSW  bool      // false for power_on
 	list   []tlv.TLV // data as BER-TLV, plus the parts of format 1 answers (82/94, 9F27/9F36/9F26/9F10)
 	atr    []byte
@@ -97,7 +98,7 @@ func (s *session) aip() []byte {
 
 // xmit sends one command (with the T=0 handling) and records the exchange
 // in rs. The answer holds at least a status word.
-func (s *session) xmit(ctx context.Context, cmd []byte, rs *report.Step) ([]byte, uint16, error) {
+func (s *session) xmit(ctx context.Context, cmd []byte, rs *report.Step) ([]byte, apdu.SW, error) {
 	t0 := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.r.opts.StepTimeout) // discovery and the PIN check have no step of their own
 	defer cancel()
@@ -112,7 +113,7 @@ func (s *session) xmit(ctx context.Context, cmd []byte, rs *report.Step) ([]byte
 		return nil, 0, fmt.Errorf("%w: the card answered %d byte, less than a status word", ErrCardData, len(resp))
 	}
 	n := len(resp) - 2
-	return resp[:n], uint16(resp[n])<<8 | uint16(resp[n+1]), nil
+	return resp[:n], apdu.SW(resp[n])<<8 | apdu.SW(resp[n+1]), nil
 }
 
 // parseAnswer reads response data as BER-TLV (00/FF padding tolerated);

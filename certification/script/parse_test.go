@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/emv/tlv"
+
+	"github.com/hulian/hulian/card/apdu"
 )
 
 const good = `suite: example
@@ -129,7 +131,7 @@ func TestParseProblems(t *testing.T) {
 func TestSWPattern(t *testing.T) {
 	p, err := ParseSWPattern("9000|6283|61xx")
 	require.NoError(t, err)
-	for sw, want := range map[uint16]bool{0x9000: true, 0x6283: true, 0x6100: true, 0x61FF: true, 0x6282: false, 0x6A82: false} {
+	for sw, want := range map[apdu.SW]bool{0x9000: true, 0x6283: true, 0x6100: true, 0x61FF: true, 0x6282: false, 0x6A82: false} {
 		assert.Equal(t, want, p.Match(sw), "%04X", sw)
 	}
 	assert.Equal(t, "9000|6283|61XX", p.String())

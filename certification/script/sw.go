@@ -3,6 +3,8 @@ package script
 import (
 	"fmt"
 	"strings"
+
+	"github.com/hulian/hulian/card/apdu"
 )
 
 // SWPattern is a set of status words written as alternatives separated by
@@ -57,9 +59,9 @@ func ParseSWPattern(s string) (SWPattern, error) {
 }
 
 // Match reports whether sw is one of the pattern's status words.
-func (p SWPattern) Match(sw uint16) bool {
+func (p SWPattern) Match(sw apdu.SW) bool {
 	for _, a := range p.alts {
-		if sw&a.mask == a.value {
+		if uint16(sw)&a.mask == a.value {
 			return true
 		}
 	}

@@ -93,7 +93,7 @@ func TestStatusWords(t *testing.T) {
 			_, sw = m.raw(h(s.cmd))
 		}
 		if sw != s.sw {
-			t.Errorf("%s: SW %04X, want %04X", s.name, sw, s.sw)
+			t.Errorf("%s: SW %v, want %v", s.name, sw, s.sw)
 		}
 	}
 }
@@ -106,11 +106,11 @@ func TestPINTryCounter(t *testing.T) {
 	wrong := h("2411 11FF FFFF FFFF")
 	for _, want := range []apdu.SW{0x63C2, 0x63C1, 0x63C0, apdu.SWAuthMethodBlocked} {
 		if _, sw := m.send(0x00, 0x20, 0, 0x80, wrong, -1); sw != want {
-			t.Fatalf("VERIFY: %04X, want %04X", sw, want)
+			t.Fatalf("VERIFY: %v, want %v", sw, want)
 		}
 	}
 	if _, sw := m.send(0x00, 0x20, 0, 0x80, pinBlock("123456"), -1); sw != apdu.SWAuthMethodBlocked {
-		t.Fatalf("right PIN on a blocked PIN: %04X", sw)
+		t.Fatalf("right PIN on a blocked PIN: %v", sw)
 	}
 	if v, _ := m.send(0x80, 0xCA, 0x9F, 0x17, nil, 256); !bytes.Equal(v, h("9F170100")) {
 		t.Fatalf("9F17 = %X", v)
@@ -126,10 +126,10 @@ func TestScriptsBlockUnblock(t *testing.T) {
 	script(t, m, 0x84, 0x1E, 0, atc, arqc, nil, apdu.SWOK)
 	fci, sw := m.selectName(debitAID, false)
 	if sw != apdu.SWWarnFileInvalidated {
-		t.Fatalf("SELECT of a blocked application: %04X", sw)
+		t.Fatalf("SELECT of a blocked application: %v", sw)
 	}
 	if _, sw := m.gpo(fci); sw != apdu.SWConditionsOfUse {
-		t.Fatalf("GPO of a blocked application: %04X", sw)
+		t.Fatalf("GPO of a blocked application: %v", sw)
 	}
 	m.send(0x00, 0x20, 0, 0x80, h("2411 11FF FFFF FFFF"), -1)
 	// A blocked application still goes online to be unblocked by script.
@@ -142,7 +142,7 @@ func TestScriptsBlockUnblock(t *testing.T) {
 	}
 	script(t, m, 0x84, 0x16, 0, atc, arqc, nil, apdu.SWOK)
 	if _, sw := m.selectName(debitAID, false); sw != apdu.SWFunctionNotSupported {
-		t.Fatalf("SELECT on a blocked card: %04X", sw)
+		t.Fatalf("SELECT on a blocked card: %v", sw)
 	}
 }
 
@@ -155,7 +155,7 @@ func TestPINChange(t *testing.T) {
 	script(t, m, 0x84, 0x24, 0x02, atc, arqc, enc, apdu.SWOK)
 	m.start(debitAID)
 	if _, sw := m.send(0x00, 0x20, 0, 0x80, pinBlock("8888"), -1); sw != apdu.SWOK {
-		t.Fatalf("VERIFY new PIN: %04X", sw)
+		t.Fatalf("VERIFY new PIN: %v", sw)
 	}
 }
 

@@ -47,7 +47,7 @@ func TestOnlineTransaction(t *testing.T) {
 			aip, data, _ := m.start(debitAID)
 			r, sw := m.genAC(0x80, data[0x8C])
 			if sw != apdu.SWOK {
-				t.Fatalf("GENERATE AC: %04X", sw)
+				t.Fatalf("GENERATE AC: %v", sw)
 			}
 			cid, atc, arqc, iad := acFields(t, r)
 			if cid != cidARQC || atc != 1 {
@@ -66,7 +66,7 @@ func TestOnlineTransaction(t *testing.T) {
 				t.Fatal(err)
 			}
 			if _, sw := m.send(0x00, 0x82, 0, 0, append(arpc, "00"...), -1); sw != apdu.SWOK {
-				t.Fatalf("EXTERNAL AUTHENTICATE: %04X", sw)
+				t.Fatalf("EXTERNAL AUTHENTICATE: %v", sw)
 			}
 			ecLoad(t, m, tc.alg, atc, arqc, 60000, apdu.SWOK)
 			if v, _ := m.send(0x80, 0xCA, 0x9F, 0x79, nil, 256); !bytes.Equal(v, h("9F7906000000060000")) {
@@ -74,13 +74,13 @@ func TestOnlineTransaction(t *testing.T) {
 			}
 			r, sw = m.genAC(0x40, data[0x8D])
 			if cid, atc2, _, _ := acFields(t, r); sw != apdu.SWOK || cid != cidTC || atc2 != atc {
-				t.Fatalf("second GENERATE AC: %04X CID %02X ATC %d", sw, cid, atc2)
+				t.Fatalf("second GENERATE AC: %v CID %02X ATC %d", sw, cid, atc2)
 			}
 			if v, _ := m.send(0x80, 0xCA, 0x9F, 0x13, nil, 256); !bytes.Equal(v, h("9F13020001")) {
 				t.Fatalf("last online ATC: %X", v)
 			}
 			if rec, sw := m.send(0x00, 0xB2, 1, 11<<3|4, nil, 256); sw != apdu.SWOK || !bytes.HasSuffix(rec, h("0001")) {
-				t.Fatalf("log record: %X %04X", rec, sw)
+				t.Fatalf("log record: %X %v", rec, sw)
 			}
 		})
 	}
@@ -109,7 +109,7 @@ func ecLoad(t testing.TB, m *term, alg symmetric.Algorithm, atc uint16, arqc []b
 		t.Fatal(err)
 	}
 	if _, sw := m.send(0x04, 0xDA, 0x9F, 0x79, append(value, mac...), -1); sw != want {
-		t.Fatalf("EC load: %04X, want %04X", sw, want)
+		t.Fatalf("EC load: %v, want %v", sw, want)
 	}
 }
 
@@ -120,7 +120,7 @@ func TestCDA(t *testing.T) {
 	icc := recoverKeys(t, aip, data, static)
 	r, sw := m.genAC(0x90, data[0x8C])
 	if sw != apdu.SWOK {
-		t.Fatalf("GENERATE AC: %04X", sw)
+		t.Fatalf("GENERATE AC: %v", sw)
 	}
 	objs, _ := tlv.Parse(r)
 	if objs[0].Tag != 0x77 {
@@ -160,7 +160,7 @@ func TestQPBOC(t *testing.T) {
 			fci, _ = m.selectName(debitAID, false)
 			r, sw := m.gpo(fci)
 			if sw != apdu.SWOK {
-				t.Fatalf("GPO: %04X", sw)
+				t.Fatalf("GPO: %v", sw)
 			}
 			objs, _ := tlv.Parse(r)
 			for _, tag := range []tlv.Tag{0x82, 0x94, 0x9F36, 0x9F26, 0x9F10, 0x9F27, 0x9F4B} {

@@ -16,7 +16,7 @@ func online(t testing.TB, m *term) ([]byte, uint16) {
 	_, data, _ := m.start(debitAID)
 	r, sw := m.genAC(0x80, data[0x8C])
 	if sw != apdu.SWOK {
-		t.Fatalf("GENERATE AC: %04X", sw)
+		t.Fatalf("GENERATE AC: %v", sw)
 	}
 	_, atc, arqc, _ := acFields(t, r)
 	return arqc, atc
@@ -35,7 +35,7 @@ func script(t testing.TB, m *term, cla, ins, p2 byte, atc uint16, arqc, data []b
 		t.Fatal(err)
 	}
 	if _, sw := m.send(cla, ins, 0, p2, append(append([]byte(nil), data...), mac...), -1); sw != want {
-		t.Fatalf("script %02X%02X: %04X, want %04X", cla, ins, sw, want)
+		t.Fatalf("script %02X%02X: %v, want %v", cla, ins, sw, want)
 	}
 }
 

@@ -134,7 +134,7 @@ func (m *term) readAFL(afl []byte) (map[tlv.Tag][]byte, []byte) {
 		for r := first; r <= last; r++ {
 			rec, sw := m.send(0x00, 0xB2, r, sfi<<3|4, nil, 256)
 			if sw != apdu.SWOK {
-				m.t.Fatalf("READ RECORD SFI %d rec %d: %04X", sfi, r, sw)
+				m.t.Fatalf("READ RECORD SFI %d rec %d: %v", sfi, r, sw)
 			}
 			objs, err := tlv.Parse(rec)
 			if err != nil || len(objs) != 1 || objs[0].Tag != 0x70 {
@@ -158,11 +158,11 @@ func (m *term) start(aid []byte) (aip []byte, data map[tlv.Tag][]byte, static []
 	m.t.Helper()
 	fci, sw := m.selectName(aid, false)
 	if sw != apdu.SWOK {
-		m.t.Fatalf("SELECT: %04X", sw)
+		m.t.Fatalf("SELECT: %v", sw)
 	}
 	r, sw := m.gpo(fci)
 	if sw != apdu.SWOK {
-		m.t.Fatalf("GPO: %04X", sw)
+		m.t.Fatalf("GPO: %v", sw)
 	}
 	objs, err := tlv.Parse(r)
 	if err != nil || len(objs) != 1 {

@@ -22,7 +22,7 @@ func TestSM2SignaturesRepeat(t *testing.T) {
 		for range 16 {
 			r, sw := m.send(0x00, 0x88, 0, 0, h("11223344"), 256)
 			if sw != apdu.SWOK {
-				t.Fatalf("INTERNAL AUTHENTICATE: %04X", sw)
+				t.Fatalf("INTERNAL AUTHENTICATE: %v", sw)
 			}
 			out = append(out, r)
 		}

@@ -49,7 +49,7 @@ func transaction(t *testing.T, m *term) uint16 {
 	aip, data, _ := m.start(debitAID)
 	r, sw := m.genAC(0x80, data[0x8C])
 	if sw != apdu.SWOK {
-		t.Fatalf("GENERATE AC: %04X", sw)
+		t.Fatalf("GENERATE AC: %v", sw)
 	}
 	cid, atc, arqc, iad := acFields(t, r)
 	terminal, _ := mustDOL(t, data[0x8C]).Split(m.cdol1)
@@ -77,7 +77,7 @@ func TestThroughPCSC(t *testing.T) {
 	m := stackTerm(t, r)
 	fci, sw := m.selectName([]byte("2PAY.SYS.DDF01"), false)
 	if sw != apdu.SWOK || !bytes.Contains(fci, append([]byte{0x4F, 0x08}, debitAID...)) {
-		t.Fatalf("SELECT PPSE: %04X, FCI without the debit AID", sw)
+		t.Fatalf("SELECT PPSE: %v, FCI without the debit AID", sw)
 	}
 	if atc := transaction(t, m); atc != 1 {
 		t.Fatalf("ATC %d, want 1", atc)
@@ -86,7 +86,7 @@ func TestThroughPCSC(t *testing.T) {
 	// Next transaction: a wrong PIN, then the card leaves after GPO.
 	m.start(debitAID)
 	if _, sw := m.send(0x00, 0x20, 0, 0x80, pinBlock("000000"), -1); sw != 0x63C2 {
-		t.Fatalf("wrong PIN: %04X", sw)
+		t.Fatalf("wrong PIN: %v", sw)
 	}
 	conn := r.Connect(t, pcsc.ConnectOptions{})
 	b.Remove()
@@ -124,6 +124,6 @@ func TestThroughPCSC(t *testing.T) {
 		t.Fatalf("ATC after power cycle %d, want 3", atc)
 	}
 	if v, sw := m.send(0x80, 0xCA, 0x9F, 0x17, nil, 256); sw != apdu.SWOK || !bytes.Equal(v, h("9F170102")) {
-		t.Fatalf("PIN try counter after power cycle: %X %04X", v, sw)
+		t.Fatalf("PIN try counter after power cycle: %X %v", v, sw)
 	}
 }

@@ -24,7 +24,7 @@ func (m *term) challenge() []byte {
 	m.t.Helper()
 	un, sw := m.send(0x00, 0x84, 0, 0, nil, 8)
 	if sw != apdu.SWOK || len(un) != challengeLen {
-		m.t.Fatalf("GET CHALLENGE: %X %04X", un, sw)
+		m.t.Fatalf("GET CHALLENGE: %X %v", un, sw)
 	}
 	return un
 }
@@ -51,40 +51,40 @@ func TestEncipheredPIN(t *testing.T) {
 		return int(v[len(v)-1])
 	}
 	if sw := m.verifyEnc(key, wrong, m.challenge()); sw != 0x63C2 || tries() != 2 {
-		t.Fatalf("wrong PIN: %04X, tries %d; want 63C2 and 2", sw, tries())
+		t.Fatalf("wrong PIN: %v, tries %d; want 63C2 and 2", sw, tries())
 	}
 	if sw := m.verifyEnc(key, right, m.challenge()); sw != apdu.SWOK || tries() != 3 || !m.c.sess.pinOK {
-		t.Fatalf("right PIN: %04X, tries %d; want 9000 and 3", sw, tries())
+		t.Fatalf("right PIN: %v, tries %d; want 9000 and 3", sw, tries())
 	}
 
 	stale := m.challenge()
 	m.send(0x80, 0xCA, 0x9F, 0x36, nil, 256) // any command spends the challenge
 	if sw := m.verifyEnc(key, right, stale); sw != apdu.SWConditionsOfUse {
-		t.Fatalf("stale challenge: %04X, want 6985", sw)
+		t.Fatalf("stale challenge: %v, want 6985", sw)
 	}
 	un := m.challenge()
 	if sw := m.verifyEnc(key, right, un); sw != apdu.SWOK {
-		t.Fatalf("VERIFY: %04X", sw)
+		t.Fatalf("VERIFY: %v", sw)
 	}
 	if sw := m.verifyEnc(key, right, un); sw != apdu.SWConditionsOfUse {
-		t.Fatalf("challenge replayed: %04X, want 6985", sw)
+		t.Fatalf("challenge replayed: %v, want 6985", sw)
 	}
 	other := m.challenge()
 	other[0] ^= 1
 	if sw := m.verifyEnc(key, right, other); sw != apdu.SWWrongData {
-		t.Fatalf("wrong challenge: %04X, want 6A80", sw)
+		t.Fatalf("wrong challenge: %v, want 6A80", sw)
 	}
 	if sw := m.verifyEnc(key, h("3412 34FF FFFF FFFF"), m.challenge()); sw != apdu.SWWrongData {
-		t.Fatalf("not a format 2 block: %04X, want 6A80", sw)
+		t.Fatalf("not a format 2 block: %v, want 6A80", sw)
 	}
 	n := len(key.Modulus)
 	m.challenge()
 	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, make([]byte, n-1), -1); sw != apdu.SWWrongLength {
-		t.Fatalf("short data: %04X, want 6700", sw)
+		t.Fatalf("short data: %v, want 6700", sw)
 	}
 	m.challenge()
 	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, bytes.Repeat([]byte{0xFF}, n), -1); sw != apdu.SWWrongData {
-		t.Fatalf("data above the modulus: %04X, want 6A80", sw)
+		t.Fatalf("data above the modulus: %v, want 6A80", sw)
 	}
 	if tries() != 3 {
 		t.Fatalf("malformed enciphered data changed the try counter: %d", tries())
@@ -102,7 +102,7 @@ func TestEncipheredPINHeader(t *testing.T) {
 	copy(msg[9:], un)
 	x := new(big.Int).Exp(new(big.Int).SetBytes(msg), new(big.Int).SetBytes(key.Exponent), new(big.Int).SetBytes(key.Modulus))
 	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, x.FillBytes(make([]byte, len(msg))), -1); sw != apdu.SWWrongData {
-		t.Fatalf("header 7E: %04X, want 6A80", sw)
+		t.Fatalf("header 7E: %v, want 6A80", sw)
 	}
 }
 
@@ -113,6 +113,6 @@ func TestEncipheredPINSM(t *testing.T) {
 	m.start(debitAID)
 	m.challenge()
 	if _, sw := m.send(0x00, 0x20, 0, verifyEnciphered, make([]byte, 128), -1); sw != apdu.SWIncorrectP1P2 {
-		t.Fatalf("SM card VERIFY P2 88: %04X, want 6A86", sw)
+		t.Fatalf("SM card VERIFY P2 88: %v, want 6A86", sw)
 	}
 }

@@ -97,7 +97,7 @@ func verifyODA(t *testing.T, p *Profile, aid []byte) {
 	ddol := h("11223344")
 	r, sw := m.send(0x00, 0x88, 0, 0, ddol, 256)
 	if sw != apdu.SWOK {
-		t.Fatalf("INTERNAL AUTHENTICATE: %04X", sw)
+		t.Fatalf("INTERNAL AUTHENTICATE: %v", sw)
 	}
 	objs, _ := tlv.Parse(r)
 	if _, err := oda.VerifyDDA(iccKey, objs[0].Value, ddol); err != nil {

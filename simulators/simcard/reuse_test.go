@@ -51,11 +51,11 @@ func TestCDAReusedCommandBuffer(t *testing.T) {
 			icc := recoverKeys(t, aip, data, static)
 			// A VERIFY between GPO and GENERATE AC, as the kernel sends it.
 			if _, sw := m.send(0x00, 0x20, 0x00, 0x80, h("26123456FFFFFFFF"), -1); sw != apdu.SWOK {
-				t.Fatalf("VERIFY: %04X", sw)
+				t.Fatalf("VERIFY: %v", sw)
 			}
 			r, sw := m.genAC(0x90, data[0x8C])
 			if sw != apdu.SWOK {
-				t.Fatalf("GENERATE AC: %04X", sw)
+				t.Fatalf("GENERATE AC: %v", sw)
 			}
 			if _, err := verifyCDA(t, icc, r, m.values[0x9F37], m.pdol, m.cdol1); err != nil {
 				t.Fatalf("CDA: %v", err)
@@ -78,7 +78,7 @@ func TestProcessKeepsNoCommand(t *testing.T) {
 		_, data, _ := m.start(debitAID)
 		r, sw := m.genAC(0x80, data[0x8C])
 		if sw != apdu.SWOK {
-			t.Fatalf("%s: GENERATE AC: %04X", d.name, sw)
+			t.Fatalf("%s: GENERATE AC: %v", d.name, sw)
 		}
 		_, atc, arqc, _ := acFields(t, r)
 		skAC := issuerSession(t, symmetric.TDES, TestIMKAC(), atc)
@@ -87,10 +87,10 @@ func TestProcessKeepsNoCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, sw := m.send(0x00, 0x82, 0, 0, append(arpc, "00"...), -1); sw != apdu.SWOK {
-			t.Fatalf("%s: EXTERNAL AUTHENTICATE: %04X", d.name, sw)
+			t.Fatalf("%s: EXTERNAL AUTHENTICATE: %v", d.name, sw)
 		}
 		if r, sw := m.genAC(0x50, data[0x8D]); sw != apdu.SWOK || len(r) == 0 || r[0] != 0x77 {
-			t.Fatalf("%s: second GENERATE AC: %04X %X", d.name, sw, r)
+			t.Fatalf("%s: second GENERATE AC: %v %X", d.name, sw, r)
 		}
 		logs = append(logs, m.log)
 	}
