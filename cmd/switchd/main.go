@@ -28,6 +28,7 @@ import (
 
 	"github.com/hulian/hulian/switch/admin"
 	"github.com/hulian/hulian/switch/config"
+	"github.com/hulian/hulian/switch/keyceremony"
 	"github.com/hulian/hulian/switch/link"
 	"github.com/hulian/hulian/switch/metrics"
 	"github.com/hulian/hulian/switch/metrics/live"
@@ -100,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, hup <-cha
 	} else {
 		defer j.Close()
 	}
-	sec, err := openHSM(cfg)
+	sec, err := keyceremony.OpenModule(cfg)
 	if err != nil {
 		return err
 	}
