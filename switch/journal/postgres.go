@@ -1,5 +1,25 @@
 package journal
 
+// The PostgreSQL backend (design notes).
+//
+// Several nodes must see each other's transactions at once, so the tables
+// stay current: one committer goroutine (committer.go) gathers what is
+// queued, up to Options.MaxBatch, and applies it in one database
+// transaction; a batch the database rejects as a whole is retried write by
+// write so one bad write cannot fail its neighbours. A group's inserts,
+// finishes and reversal states are each one set-based statement (unnest),
+// sent in one round trip (postgres_sets.go). No index names a column a
+// finish changes, so a finish is a heap-only update; the open records (for
+// recovery) are listed in table txn_open, kept by statement triggers
+// (postgres_schema.go). The set-based statements reach rows through their
+// indexes even when their cached plans were made while the table was
+// empty. One original has at most one reversal in flight, enforced by a
+// unique index. A restarted node calls AwaitPrevious before it lists its
+// open records: the database may still be committing what its killed
+// predecessor sent (postgres_sessions.go). SAF claims use SELECT ... FOR
+// UPDATE SKIP LOCKED, so two nodes never hold the same entry and a dead
+// node's lease simply runs out.
+
 import (
 	"context"
 	"fmt"

@@ -1,5 +1,34 @@
 package journal
 
+// The SQLite backend (design notes).
+//
+// The durable point is a log in segment files beside the database
+// (PATH-log, seglog.go), not SQLite itself: a group writes one frame (the
+// after-image of every record it changed, logcodec.go) with one pwrite
+// into a preallocated file, and one fdatasync makes it durable. There is
+// no queue: Submit applies each write to the open group in the caller's
+// goroutine, and a syncer goroutine closes the group, writes it and syncs
+// it while the next one fills (sqlite_group.go). IDs are assigned
+// in-process, and an in-memory overlay of the records logged but not yet
+// in table txn answers duplicate checks, Finish's previous state and reads
+// (which merge it with the table). A fixed-size Bloom filter of every key
+// in the table and the log (loaded at Open, sqlite_keyfilter.go) spares
+// new keys any statement: only a key it may hold is looked up in table
+// txn. Table txn is narrow (sqlite_rows.go): the columns reads select on,
+// the key and the card hash as 64-bit hashes, and the record as its image
+// in a blob, which makes a row a third of the cost of PostgreSQL's wide
+// table. An applier goroutine moves the overlay to table txn when no
+// group has committed for a while, continuously past half of
+// Options.MaxBacklog, and Admit waits at the bound (sqlite_apply.go). Open
+// replays whatever a crash left, stops at a frame torn by the crash, and
+// refuses a log in which valid frames follow a damaged one (ErrCorrupt).
+// SAF entries go straight to table saf: a new entry commits before the
+// frame that records its record's reversal state, an acknowledgement or
+// expiry after it (so a crash leaves no record saying "queued" behind a
+// settled entry). One process owns the log; another one opening the
+// journal reads it (the log files, then the tables) and cannot write
+// (ErrReadOnly).
+
 import (
 	"context"
 	"database/sql"
