@@ -175,11 +175,9 @@ func (s *session) issuerKey() (*oda.PublicKey, []byte, string) {
 	if msg != "" {
 		return nil, nil, msg
 	}
-	cert, _ := s.cardValue(0x90)
-	rem, _ := s.cardValue(0x92)
-	exp, _ := s.cardValue(0x9F32)
+	ic, _ := oda.IssuerCertOf(s.cardValue)
 	p, _ := s.cardValue(0x5A)
-	k, err := oda.RecoverIssuerKey(ca, oda.IssuerCert{Cert: cert, Remainder: rem, Exponent: exp}, p, s.r.opts.Clock())
+	k, err := oda.RecoverIssuerKey(ca, ic, p, s.r.opts.Clock())
 	if err != nil {
 		return nil, nil, "the issuer public key certificate (90) does not verify: " + err.Error()
 	}
@@ -188,14 +186,12 @@ func (s *session) issuerKey() (*oda.PublicKey, []byte, string) {
 
 // iccKey recovers the ICC public key.
 func (s *session) iccKey(issuer *oda.PublicKey, static []byte) (*oda.PublicKey, string) {
-	cert, ok := s.cardValue(0x9F46)
+	cc, ok := oda.ICCCertOf(s.cardValue)
 	if !ok {
 		return nil, "the ICC public key certificate (9F46) has not been read"
 	}
-	rem, _ := s.cardValue(0x9F48)
-	exp, _ := s.cardValue(0x9F47)
 	p, _ := s.cardValue(0x5A)
-	k, err := oda.RecoverICCKey(issuer, oda.ICCCert{Cert: cert, Remainder: rem, Exponent: exp}, static, p, s.r.opts.Clock())
+	k, err := oda.RecoverICCKey(issuer, cc, static, p, s.r.opts.Clock())
 	if err != nil {
 		return nil, "the ICC public key certificate (9F46) does not verify: " + err.Error()
 	}

@@ -99,15 +99,13 @@ func (s *Session) recoverIssuer() error {
 	if !ok {
 		return odaErr(0x8F, errNoCAKey)
 	}
-	cert, ok := s.card.get(0x90)
+	ic, ok := oda.IssuerCertOf(s.card.get)
 	if !ok {
 		s.res.TVR.Set(TVRICCDataMissing)
 		return odaErr(0x90, ErrMissing)
 	}
-	rem, _ := s.card.get(0x92)
-	exp, _ := s.card.get(0x9F32)
 	pan, _ := s.card.get(0x5A)
-	k, err := oda.RecoverIssuerKey(ca, oda.IssuerCert{Cert: cert, Remainder: rem, Exponent: exp}, pan, s.now)
+	k, err := oda.RecoverIssuerKey(ca, ic, pan, s.now)
 	if err != nil {
 		return odaErr(0x90, err)
 	}
@@ -123,15 +121,13 @@ func (s *Session) recoverICC() error {
 	if err := s.recoverIssuer(); err != nil {
 		return err
 	}
-	cert, ok := s.card.get(0x9F46)
+	cc, ok := oda.ICCCertOf(s.card.get)
 	if !ok {
 		s.res.TVR.Set(TVRICCDataMissing)
 		return odaErr(0x9F46, ErrMissing)
 	}
-	rem, _ := s.card.get(0x9F48)
-	exp, _ := s.card.get(0x9F47)
 	pan, _ := s.card.get(0x5A)
-	k, err := oda.RecoverICCKey(s.issuerKey, oda.ICCCert{Cert: cert, Remainder: rem, Exponent: exp}, s.static, pan, s.now)
+	k, err := oda.RecoverICCKey(s.issuerKey, cc, s.static, pan, s.now)
 	if err != nil {
 		return odaErr(0x9F46, err)
 	}

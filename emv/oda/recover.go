@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hulian/hulian/emv/capk"
+	"github.com/hulian/hulian/emv/tlv"
 )
 
 // Recovered-data framing (EMV Book 2 tables 6, 14, 19, 21).
@@ -175,3 +176,25 @@ func checkHash(step Step, r []byte, extra ...[]byte) error {
 }
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+// DataLookup returns the value of a data object the card gave, and whether
+// it gave it.
+type DataLookup func(tlv.Tag) ([]byte, bool)
+
+// IssuerCertOf reads the issuer public key certificate objects (90, 92,
+// 9F32) the card gave; false when it gave no 90.
+func IssuerCertOf(get DataLookup) (IssuerCert, bool) {
+	cert, ok := get(0x90)
+	rem, _ := get(0x92)
+	exp, _ := get(0x9F32)
+	return IssuerCert{Cert: cert, Remainder: rem, Exponent: exp}, ok
+}
+
+// ICCCertOf reads the ICC public key certificate objects (9F46, 9F48,
+// 9F47) the card gave; false when it gave no 9F46.
+func ICCCertOf(get DataLookup) (ICCCert, bool) {
+	cert, ok := get(0x9F46)
+	rem, _ := get(0x9F48)
+	exp, _ := get(0x9F47)
+	return ICCCert{Cert: cert, Remainder: rem, Exponent: exp}, ok
+}
