@@ -17,6 +17,7 @@ import (
 	"github.com/hulian/hulian/card/pcsctest"
 	"github.com/hulian/hulian/card/testcard"
 	"github.com/hulian/hulian/certification/report"
+	"github.com/hulian/hulian/internal/buildtest"
 	"github.com/hulian/hulian/simulators/simcard"
 )
 
@@ -97,9 +98,7 @@ func TestReadMuteCard(t *testing.T) {
 // waiting on a mute card within 2 s, with long timeouts, and the reports
 // are written.
 func TestSignalEndsMuteRun(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "cardcert")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/hulian/hulian/cmd/cardcert").CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin := buildtest.Command(t, "github.com/hulian/hulian/cmd/cardcert", t.TempDir())
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			rd := pcsctest.Slot(t)

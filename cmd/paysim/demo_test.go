@@ -5,7 +5,6 @@ import (
 	"context"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/card/pcsctest"
+	"github.com/hulian/hulian/internal/buildtest"
 	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/switch/config"
 )
@@ -67,11 +67,7 @@ func exampleOnFreePorts(t *testing.T, dir string) string {
 
 // buildSwitchd compiles cmd/switchd into dir.
 func buildSwitchd(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "switchd")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/hulian/hulian/cmd/switchd").CombinedOutput()
-	require.NoError(t, err, "go build switchd: %s", out)
-	return bin
+	return buildtest.Command(t, "github.com/hulian/hulian/cmd/switchd", dir)
 }
 
 // demoFiles are the flags pointing the demo at the repository's files

@@ -2,13 +2,13 @@ package main
 
 import (
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hulian/hulian/internal/buildtest"
 	"github.com/hulian/hulian/switch/logtest"
 )
 
@@ -19,11 +19,7 @@ import (
 
 // buildSwitchd compiles cmd/switchd into dir.
 func buildSwitchd(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "switchd")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/hulian/hulian/cmd/switchd").CombinedOutput()
-	require.NoError(t, err, "go build switchd: %s", out)
-	return bin
+	return buildtest.Command(t, "github.com/hulian/hulian/cmd/switchd", dir)
 }
 
 // switchdProc is one switchd child process.
