@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/hulian/hulian/simulators/issuer"
@@ -94,14 +93,9 @@ func (x *issuerFlags) module(cfg *issuer.Config, w *wireFlags) (hsm.Module, erro
 
 // pinFormat maps a --pin-format value (or the dialect's default).
 func pinFormat(s, dialectName string) (hsm.PINFormat, error) {
-	if s == "" {
-		if strings.HasSuffix(dialectName, "-sm") {
-			return hsm.ISO4, nil
-		}
-		return hsm.ISO0, nil
+	f, err := issuer.PINFormatFor(s, dialectName)
+	if errors.Is(err, issuer.ErrPINFormat) {
+		return 0, errPINFormat
 	}
-	if f, ok := hsm.ParsePINFormat(s); ok {
-		return f, nil
-	}
-	return 0, errPINFormat
+	return f, err
 }

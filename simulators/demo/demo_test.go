@@ -1,8 +1,11 @@
-package main
+package demo
 
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -109,7 +112,16 @@ func runDemoCmd(t *testing.T, args ...string) (code int, stdout, stderr string) 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	code = run(ctx, append([]string{"demo"}, args...), &out, &errOut)
+	err := Run(ctx, args, &out, &errOut)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		code = 0
+	case errors.Is(err, ErrUsage):
+		code = 2
+	default:
+		fmt.Fprintf(&errOut, "paysim demo: %v\n", err) // as paysim prints it
+		code = 1
+	}
 	return code, out.String(), errOut.String()
 }
 

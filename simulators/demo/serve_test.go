@@ -1,16 +1,21 @@
-package main
+package demo
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hulian/hulian/internal/buildtest"
 )
 
 // TestDemoServeTryCommands: with --serve the demo prints paysim acquirer
@@ -23,19 +28,20 @@ func TestDemoServeTryCommands(t *testing.T) {
 		t.Skip("builds and runs switchd")
 	}
 	bin := buildSwitchd(t, t.TempDir())
+	paysim := buildtest.Command(t, "github.com/hulian/hulian/cmd/paysim", t.TempDir())
 	dir := t.TempDir()
 	cfg := exampleOnFreePorts(t, dir)
-	args := append([]string{"demo", "--switchd", bin, "--config", cfg, "--log", filepath.Join(dir, "switchd.log"), "--count", "40", "--serve"},
+	args := append([]string{"--switchd", bin, "--config", cfg, "--log", filepath.Join(dir, "switchd.log"), "--count", "40", "--serve"},
 		demoFilesCard(filepath.Join(dir, "report"), readerInProcess, "pboc-rsa")...)
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, args, out, errOut) }()
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, args, out, errOut) }()
 	defer func() {
 		cancel()
 		select {
-		case code := <-done:
-			assert.Equal(t, 0, code, "the served demo stops cleanly: %s", errOut.String())
+		case err := <-done:
+			assert.NoError(t, err, "the served demo stops cleanly: %s", errOut.String())
 		case <-time.After(30 * time.Second):
 			t.Error("the served demo did not stop")
 		}
@@ -56,9 +62,11 @@ func TestDemoServeTryCommands(t *testing.T) {
 		fields := strings.Fields(strings.Replace(cmd, "--duration 10s", "--duration 1s", 1))
 		cctx, ccancel := context.WithTimeout(ctx, 60*time.Second)
 		var stdout, stderr strings.Builder
-		rc := run(cctx, fields[1:], &stdout, &stderr)
+		c := exec.CommandContext(cctx, paysim, fields[1:]...) // as printed, from this directory
+		c.Stdout, c.Stderr = &stdout, &stderr
+		err := c.Run()
 		ccancel()
-		require.Equal(t, 0, rc, "%s\n%s\n%s", cmd, stdout.String(), stderr.String())
+		require.NoError(t, err, "%s\n%s\n%s", cmd, stdout.String(), stderr.String())
 		if fields[1] == "acquirer" {
 			got := code.FindAllStringSubmatch(stdout.String(), -1)
 			require.Len(t, got, 10, stdout.String())
@@ -75,4 +83,22 @@ func TestDemoServeTryCommands(t *testing.T) {
 			assert.Contains(t, []string{"00", "51"}, rc, "%s: %s", cmd, m[1])
 		}
 	}
+}
+
+// lockedBuffer is a bytes.Buffer written by the demo's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

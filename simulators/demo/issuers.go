@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -158,7 +158,7 @@ func (sec issuerSecrets) apply(ic *issuer.Config, in *config.Institution) error 
 	}
 	ic.Accounts = sec.accounts.set
 	if mod := sec.keys.module(); mod != nil && in.PINFormat != "" {
-		f, err := pinFormat(in.PINFormat, in.Dialect)
+		f, err := issuer.PINFormatFor(in.PINFormat, in.Dialect)
 		if err != nil {
 			return fmt.Errorf("institution %s: %w", in.ID, err)
 		}
