@@ -11,7 +11,16 @@
 // (selection, GPO, records: EMV Book 3 chapter 10 up to the records) to know
 // what it announces (AIP, CVM list, algorithm family) for the cases' when:
 // preconditions, then runs each case on a cold-reset card. RunAll runs
-// several readers at once, one goroutine and one report per card.
+// several readers at once, one goroutine per card, and tests every
+// application a card lists (PSE and PPSE) with one report each (apps.go).
+//
+// A run never harms the card (needs.go, pincheck.go, cleanup.go): a case
+// that sends a PIN needs one in the profile and a PIN the card accepted in
+// the run's PIN check; a case's cleanup steps restore what it changed,
+// whatever happened. Every command is bounded by the step timeout, so a
+// card that stops answering is reported, never waited for. An issuer
+// template (Options.Template, template.go) adds one TEMPLATE-<tag> case per
+// expected data object.
 //
 // The EMV actions (GPO with the PDOL filled, records by the AFL, GENERATE
 // AC with CDOL1/CDOL2, EXTERNAL AUTHENTICATE with the ARPC, issuer scripts
