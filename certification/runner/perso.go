@@ -69,7 +69,7 @@ func (s *session) checkTrack2(a script.Assertion) string {
 func (s *session) checkDate(a script.Assertion) string {
 	return s.withValue(a, func(o tlv.TLV) string {
 		if why := dateProblem(o.Value); why != "" {
-			return fmt.Sprintf("%s %s is not a calendar date: %s", a.Path, strings.ToUpper(hex.EncodeToString(o.Value)), why)
+			return fmt.Sprintf("%s %s is not a calendar date: %s", a.Path, show(o.Tag, o.Value), why)
 		}
 		return ""
 	})
@@ -105,13 +105,13 @@ func atoi2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
 func (s *session) checkISOCode(a script.Assertion) string {
 	list := a.Args["list"]
 	return s.withValue(a, func(o tlv.TLV) string {
-		code := strings.ToUpper(hex.EncodeToString(o.Value))
+		code := hexUpper(o.Value)
 		if len(o.Value) != 2 || code[0] != '0' || !isoCodes(list)[code[1:]] {
 			std := "ISO 4217 currency"
 			if list == "country" {
 				std = "ISO 3166-1 country"
 			}
-			return fmt.Sprintf("%s %s is not an %s code", a.Path, code, std)
+			return fmt.Sprintf("%s %s is not an %s code", a.Path, show(o.Tag, o.Value), std)
 		}
 		return ""
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/hulian/hulian/iso8583/dialect"
 	"github.com/hulian/hulian/pan"
 	"github.com/hulian/hulian/simulators/acquirer"
+	"github.com/hulian/hulian/simulators/issuer"
 )
 
 // clientFlags are the settings of subcommands that dial the switch.
@@ -118,10 +119,18 @@ func runAcquirer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var c clientFlags
 	c.register(fs)
 	count := fs.Int("count", 10, "number of transactions")
-	cardPAN := fs.String("card", "", "card `PAN` to send (magnetic stripe, no field 55), e.g. an account of the issuer's accounts file; default: the sample card")
+	cardPAN := fs.String("card", "", "card `PAN` to send (magnetic stripe, no field 55); default: the sample card")
 	expiry := fs.String("expiry", "3012", "the --card's expiry date, `YYMM`")
+	accounts := fs.String("accounts", "", "issuer accounts `file`: send its first card a purchase is approved on (instead of --card)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *accounts != "" && *cardPAN == "" {
+		a, err := spendableCard(*accounts)
+		if err != nil {
+			return err
+		}
+		*cardPAN, *expiry = a.PAN, a.Expiry
 	}
 	if *cardPAN != "" && (pan.Valid([]byte(*cardPAN)) != nil || len(*expiry) != 4 || strings.Trim(*expiry, "0123456789") != "") {
 		fmt.Fprintln(stderr, "paysim acquirer: --card must be a Luhn-valid PAN and --expiry YYMM")
@@ -181,6 +190,20 @@ func sampleTxn(i int, m *dialect.Message) {
 	case 3:
 		m.SetString(4, "000000250000")
 	}
+}
+
+// spendableCard is the first card of the accounts file the sample
+// transactions (up to 2,500.00) are approved on.
+func spendableCard(path string) (issuer.Account, error) {
+	set, err := issuer.LoadAccounts(path)
+	if err != nil {
+		return issuer.Account{}, err
+	}
+	a, ok := issuer.SpendableCard(set.All(), 1000000)
+	if !ok {
+		return a, fmt.Errorf("%s: no active card without limits holding 10,000.00", path)
+	}
+	return a, nil
 }
 
 // useCard makes the request a magnetic stripe transaction of card p.

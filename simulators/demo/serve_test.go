@@ -1,14 +1,12 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/internal/buildtest"
+	"github.com/hulian/hulian/switch/logtest"
 )
 
 // TestDemoServeTryCommands: with --serve the demo prints paysim acquirer
@@ -34,7 +33,7 @@ func TestDemoServeTryCommands(t *testing.T) {
 	args := append([]string{"--switchd", bin, "--config", cfg, "--log", filepath.Join(dir, "switchd.log"), "--count", "40", "--serve"},
 		demoFilesCard(filepath.Join(dir, "report"), readerInProcess, "pboc-rsa")...)
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &logtest.Buffer{}, &logtest.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, args, out, errOut) }()
 	defer func() {
@@ -83,22 +82,4 @@ func TestDemoServeTryCommands(t *testing.T) {
 			assert.Contains(t, []string{"00", "51"}, rc, "%s: %s", cmd, m[1])
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer written by the demo's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

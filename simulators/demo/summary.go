@@ -158,26 +158,17 @@ func (d *demo) keyFlags() string {
 }
 
 // tryData is what the suggested commands need to be answered as the demo
-// is: a card of the accounts files the issuers approve, the load burst's
-// mix and accounts, and whether the acquirer has a PIN key.
+// is: the accounts file the acquirer takes a card from and the load draws
+// from, the load burst's mix, and whether the acquirer has a PIN key. No
+// PAN is printed: paysim acquirer picks the card from the file.
 type tryData struct {
-	card, expiry        string // "" when no account fits
-	mix, accounts       string
-	pinKeys, keysLoaded bool
+	mix, accounts string
+	keysLoaded    bool
 }
 
 func (d *demo) tryData() tryData {
-	first, _, _ := strings.Cut(d.f.accounts, ",") // paysim load draws from one file
-	t := tryData{mix: d.f.loadMix, accounts: strings.TrimSpace(first), keysLoaded: d.keys != nil}
-	if d.accounts != nil {
-		for _, a := range d.accounts.files {
-			if a.PAN != "" && (a.Status == "" || a.Status == "active") && a.Balance >= 1000000 && a.Limit == 0 && len(a.Permit) == 0 {
-				t.card, t.expiry = a.PAN, a.Expiry
-				break
-			}
-		}
-	}
-	return t
+	first, _, _ := strings.Cut(d.f.accounts, ",") // paysim draws from one file
+	return tryData{mix: d.f.loadMix, accounts: strings.TrimSpace(first), keysLoaded: d.keys != nil}
 }
 
 // tryCommands suggests paysim acquirer/load command lines for the
@@ -196,10 +187,7 @@ func tryCommands(cfg *config.Config, l *config.Listener, keyFlags string, td try
 			flags = append(flags, "--header", "--switch-id", cfg.Switch.ID)
 		}
 		f := strings.Join(flags, " ") + keyFlags
-		acq := "paysim acquirer " + f + " --count 10"
-		if td.card != "" {
-			acq += " --card " + td.card + " --expiry " + td.expiry
-		}
+		acq := "paysim acquirer " + f + " --count 10 --accounts " + td.accounts
 		ld := "paysim load " + f + " --mix " + td.mix + " --accounts " + td.accounts
 		if td.keysLoaded && in.PINFormat != "" {
 			ld += " --pin-key " + string(pinKey(in.ID)) + " --pin-format " + in.PINFormat

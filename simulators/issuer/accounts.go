@@ -214,3 +214,15 @@ func (p *account) snapshot() Account {
 	out.Scripts = append([]string(nil), p.Scripts...)
 	return out
 }
+
+// SpendableCard returns the first card of accounts a purchase of up to
+// minBalance is approved on: active, no single-transaction limit, every
+// processing code permitted, at least minBalance available.
+func SpendableCard(accounts []Account, minBalance int64) (Account, bool) {
+	for _, a := range accounts {
+		if a.PAN != "" && (a.Status == "" || a.Status == "active") && a.Balance >= minBalance && a.Limit == 0 && len(a.Permit) == 0 {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
