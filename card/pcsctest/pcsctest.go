@@ -28,8 +28,10 @@ import (
 const BasePort = vpcd.BasePort
 
 // StateTimeout bounds the waits for pcscd to see a card arrive or leave
-// (it polls about every 400 ms).
-const StateTimeout = 10 * time.Second
+// (it polls about every 400 ms; under the race detector, with every
+// package's PC/SC tests sharing pcscd, a reader a mute card just left can
+// take seconds more).
+const StateTimeout = 30 * time.Second
 
 // Reader is a vpcd reader slot held by one test.
 type Reader struct {
