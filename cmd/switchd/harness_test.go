@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -9,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hulian/hulian/internal/buildtest"
-	"github.com/hulian/hulian/switch/logtest"
 )
 
 // The one harness of the tests that run switchd as a separate process
@@ -27,7 +27,7 @@ type switchdProc struct {
 	name    string
 	cmd     *exec.Cmd
 	started time.Time
-	out     *logtest.Buffer
+	logPath string // its stdout and stderr: a file, so that a chatty switchd costs the test process nothing
 	exited  chan struct{}
 	waitErr error // set before exited is closed
 }
@@ -37,13 +37,20 @@ type switchdProc struct {
 // SIGKILL), and on a failed test the tail of its output is logged.
 func startSwitchd(t *testing.T, bin, name string, args ...string) *switchdProc {
 	t.Helper()
-	p := &switchdProc{name: name, out: &logtest.Buffer{}, exited: make(chan struct{})}
+	p := &switchdProc{name: name, exited: make(chan struct{})}
+	f, err := os.CreateTemp(t.TempDir(), "switchd-*.log")
+	require.NoError(t, err)
+	p.logPath = f.Name()
 	p.cmd = exec.Command(bin, args...)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.Stdout, p.cmd.Stderr = f, f
 	p.started = time.Now()
-	require.NoError(t, p.cmd.Start())
+	if err := p.cmd.Start(); err != nil {
+		f.Close()
+		require.NoError(t, err)
+	}
 	go func() {
 		p.waitErr = p.cmd.Wait()
+		f.Close()
 		close(p.exited)
 	}()
 	t.Cleanup(func() { p.stop(t) })
@@ -61,7 +68,10 @@ func (p *switchdProc) done() bool {
 }
 
 // logs returns what the process wrote so far.
-func (p *switchdProc) logs() string { return p.out.String() }
+func (p *switchdProc) logs() string {
+	b, _ := os.ReadFile(p.logPath)
+	return string(b)
+}
 
 // kill ends the process with SIGKILL and waits for it (10 s at most).
 func (p *switchdProc) kill(t *testing.T) {
